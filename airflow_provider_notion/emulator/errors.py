@@ -10,7 +10,7 @@ from typing import Any
 
 
 class NotionEmulatorError(Exception):
-    """Any Notion API error: HTTP ``status``, Notion ``code``, human ``message``, optional ``additional_data``."""
+    """A Notion API error: HTTP ``status``, Notion ``code``, ``message`` and optional ``additional_data``."""
 
     def __init__(
         self,
