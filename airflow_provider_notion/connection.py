@@ -1,0 +1,124 @@
+"""Read a Notion Airflow connection into validated settings, shared by the sync hook and the async trigger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.versions import resolve_notion_version
+
+DEFAULT_BASE_URL = "https://api.notion.com"
+CONN_TYPE = "notion"
+AUTH_TYPES = ("internal", "oauth")
+
+AuthType = Literal["internal", "oauth"]
+
+
+def get_extra(extras: Mapping[str, Any], name: str) -> Any:
+    """An extra by its plain name, falling back to the legacy ``extra__notion__<name>`` form."""
+    value = extras.get(name)
+    if value in (None, ""):
+        value = extras.get(f"extra__{CONN_TYPE}__{name}")
+    return None if value == "" else value
+
+
+def normalize_base_url(host: str | None) -> str:
+    """The API origin from the connection host: ``None`` means Notion; a trailing ``/`` or ``/v1`` is dropped."""
+    if not host or not host.strip():
+        return DEFAULT_BASE_URL
+    text = host.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise NotionInputError("host", f"{host!r} is not an http(s) base URL such as https://api.notion.com")
+    path = parts.path.rstrip("/")
+    if path.endswith("/v1"):
+        path = path[: -len("/v1")]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _clean_secret(value: Any, field_name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise NotionInputError(field_name, "is empty")
+    secret = value.strip()
+    if any(ch in secret for ch in "\r\n\t ") or not secret.isprintable():
+        # Never echo the value: it is a secret.
+        raise NotionInputError(field_name, "contains whitespace or control characters")
+    return secret
+
+
+@dataclass(frozen=True)
+class NotionConnectionSettings:
+    """What the hook needs from a connection. ``repr()`` never shows a secret."""
+
+    conn_id: str
+    auth_type: AuthType
+    base_url: str
+    notion_version: str | None
+    integration_secret: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+
+    @property
+    def bearer_token(self) -> str:
+        """The token sent as ``Authorization: Bearer``."""
+        token = self.integration_secret if self.auth_type == "internal" else self.access_token
+        assert token is not None  # guaranteed by from_fields
+        return token
+
+    @classmethod
+    def from_fields(
+        cls,
+        *,
+        conn_id: str,
+        host: str | None,
+        login: str | None,
+        password: str | None,
+        extras: Mapping[str, Any],
+    ) -> NotionConnectionSettings:
+        """Validate a connection's fields; each problem names the field (never its value when secret)."""
+        auth_type = get_extra(extras, "auth_type") or "internal"
+        if auth_type not in AUTH_TYPES:
+            raise NotionInputError("auth_type", f"{auth_type!r} is not one of {', '.join(AUTH_TYPES)}")
+        version = get_extra(extras, "notion_version")
+        if version is not None:
+            version = resolve_notion_version(version).name
+        base_url = normalize_base_url(host)
+        if auth_type == "internal":
+            return cls(
+                conn_id=conn_id,
+                auth_type="internal",
+                base_url=base_url,
+                notion_version=version,
+                integration_secret=_clean_secret(password, "password (Internal Integration Secret)"),
+            )
+        if not login or not str(login).strip():
+            raise NotionInputError("login (OAuth client id)", "is required when auth_type is oauth")
+        refresh = get_extra(extras, "refresh_token")
+        return cls(
+            conn_id=conn_id,
+            auth_type="oauth",
+            base_url=base_url,
+            notion_version=version,
+            client_id=str(login).strip(),
+            client_secret=_clean_secret(password, "password (OAuth client secret)"),
+            access_token=_clean_secret(get_extra(extras, "access_token"), "extra.access_token"),
+            refresh_token=_clean_secret(refresh, "extra.refresh_token") if refresh else None,
+        )
+
+    @classmethod
+    def from_connection(cls, conn: Any, extras: Mapping[str, Any] | None = None) -> NotionConnectionSettings:
+        """From an Airflow ``Connection`` (sync or async read); ``extras`` may be passed when already parsed."""
+        return cls.from_fields(
+            conn_id=conn.conn_id,
+            host=conn.host,
+            login=conn.login,
+            password=conn.password,
+            extras=extras if extras is not None else conn.extra_dejson,
+        )

@@ -1,0 +1,90 @@
+"""Provider metadata read by Airflow's ProvidersManager (entry point ``apache_airflow_provider``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_notion import __version__
+from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
+
+INTEGRATION = "Notion"
+
+UI_FIELD_BEHAVIOUR: dict[str, Any] = {
+    "hidden-fields": ["schema", "port"],
+    "relabeling": {
+        "password": "Integration secret (internal) / OAuth client secret",
+        "login": "OAuth client id (OAuth only)",
+        "host": "Base URL (optional, e.g. a local emulator)",
+    },
+    "placeholders": {
+        "password": "ntn_...",
+        "host": "https://api.notion.com",
+        "login": "OAuth client id; leave empty for an internal integration",
+    },
+}
+
+CONN_FIELDS: dict[str, Any] = {
+    "auth_type": {
+        "label": "Auth type",
+        "description": "internal: Internal Integration Secret in the password field; oauth: OAuth 2.0.",
+        "schema": {"type": ["string", "null"], "enum": ["internal", "oauth"], "default": "internal"},
+    },
+    "notion_version": {
+        "label": "Notion-Version",
+        "description": "API version sent with every request; operators may override it.",
+        "schema": {
+            "type": ["string", "null"],
+            "enum": list(SUPPORTED_NOTION_VERSIONS),
+            "default": DEFAULT_NOTION_VERSION,
+        },
+    },
+    "access_token": {
+        "label": "OAuth access token",
+        "description": "OAuth only: the access token from the token exchange.",
+        "schema": {"type": ["string", "null"], "format": "password"},
+    },
+    "refresh_token": {
+        "label": "OAuth refresh token",
+        "description": "OAuth only: lets the hook refresh an expired access token.",
+        "schema": {"type": ["string", "null"], "format": "password"},
+    },
+}
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Describe the provider: integrations, hooks, operators, sensors, triggers, links, connection type."""
+    return {
+        "package-name": "airflow-notion-provider",
+        "name": "Notion",
+        "description": "Notion (https://developers.notion.com/) hook, operators, sensor and trigger.",
+        "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": INTEGRATION,
+                "external-doc-url": "https://developers.notion.com/reference/intro",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": [
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.hooks.notion"]}
+        ],
+        "operators": [
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.notion"]}
+        ],
+        "sensors": [
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}
+        ],
+        "triggers": [
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.triggers.notion"]}
+        ],
+        "extra-links": ["airflow_provider_notion.links.notion.NotionLink"],
+        "connection-types": [
+            {
+                "hook-class-name": "airflow_provider_notion.hooks.notion.NotionHook",
+                "connection-type": "notion",
+                "hook-name": "Notion",
+                "conn-fields": CONN_FIELDS,
+                "ui-field-behaviour": UI_FIELD_BEHAVIOUR,
+            }
+        ],
+    }

@@ -1,0 +1,804 @@
+"""NotionHook: the one place where HTTP to Notion happens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
+from typing import Any, Literal
+
+import requests
+import tenacity
+from airflow.providers.common.compat.sdk import BaseHook
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+
+from airflow_provider_notion.auth import StaticTokenProvider, TokenProvider
+from airflow_provider_notion.connection import CONN_TYPE, NotionConnectionSettings
+from airflow_provider_notion.exceptions import (
+    NotionApiError,
+    NotionInputError,
+    NotionMultipleDataSourcesError,
+    NotionQueryIncompleteError,
+    NotionTransportError,
+    NotionWriteOutcomeUnknownError,
+)
+from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.payloads import (
+    MAX_ARRAY_LENGTH,
+    MAX_CHILDREN_PER_REQUEST,
+    check_children,
+    check_filter_depth,
+    json_list,
+    json_object,
+    parent_object,
+    rich_text,
+)
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
+from airflow_provider_notion.request_builder import (
+    api_path,
+    base_headers,
+    check_headers,
+    drop_none,
+    is_read_only,
+)
+from airflow_provider_notion.responses import api_error_from_response
+from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
+from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
+
+ResponseType = Literal["json", "text", "binary"]
+_METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
+DEFAULT_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 10.0
+
+
+def is_incomplete(page: Mapping[str, Any]) -> bool:
+    """Whether Notion stopped this query at its result cap (``request_status.type == "incomplete"``)."""
+    status = page.get("request_status")
+    return isinstance(status, Mapping) and status.get("type") == "incomplete"
+
+
+def list_object(results: list[Any], list_type: str | None = None) -> dict[str, Any]:
+    """Notion's list shape for a complete result set, so later tasks read ``["results"]`` either way."""
+    body: dict[str, Any] = {"object": "list", "results": results, "next_cursor": None, "has_more": False}
+    if list_type:
+        body["type"] = list_type
+    return body
+
+
+def check_page_size(page_size: object, field: str = "page_size") -> int | None:
+    """``page_size`` must be a whole number from 1 to 100 (Notion's maximum)."""
+    if page_size is None:
+        return None
+    if isinstance(page_size, str) and page_size.strip().isdigit():
+        page_size = int(page_size)
+    if (
+        not isinstance(page_size, int)
+        or isinstance(page_size, bool)
+        or not 1 <= page_size <= MAX_ARRAY_LENGTH
+    ):
+        raise NotionInputError(
+            field, f"must be a whole number from 1 to {MAX_ARRAY_LENGTH}, got {page_size!r}"
+        )
+    return page_size
+
+
+class NotionHook(BaseHook):
+    """Talk to the Notion API through an Airflow connection.
+
+    The connection (type ``notion``) holds an Internal Integration Secret in its password, or, with extra
+    ``auth_type: oauth``, the OAuth client id (login), client secret (password) and the ``access_token`` /
+    ``refresh_token`` extras. Extra ``notion_version`` picks the API version; host optionally points at another
+    base URL (the local emulator, a proxy).
+
+    Nothing is read or sent until the first request.
+
+    :param notion_conn_id: the Airflow connection id.
+    :param notion_version: overrides the connection's ``Notion-Version`` (default ``2026-03-11``).
+    :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
+    :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.retry`).
+    :param requests_per_second: client-side pacing per integration token in this process; ``None`` or ``0``
+        turns it off. Across worker processes, share the budget with an Airflow pool.
+    """
+
+    conn_name_attr = "notion_conn_id"
+    default_conn_name = "notion_default"
+    conn_type = CONN_TYPE
+    hook_name = "Notion"
+
+    def __init__(
+        self,
+        notion_conn_id: str = default_conn_name,
+        notion_version: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+    ) -> None:
+        super().__init__()
+        self.notion_conn_id = notion_conn_id
+        self._notion_version_override = notion_version
+        if notion_version is not None:
+            resolve_notion_version(notion_version)  # fail early on a typo, without reading the connection
+        self.timeout = timeout
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.requests_per_second = requests_per_second
+        self._sleep: Callable[[float], None] = time.sleep
+        self._data_sources: dict[str, list[dict[str, Any]]] = {}
+
+    # ------------------------------------------------------------------ connection and session
+
+    @cached_property
+    def settings(self) -> NotionConnectionSettings:
+        """The validated connection, read on first use."""
+        conn = self.get_connection(self.notion_conn_id)
+        return NotionConnectionSettings.from_connection(conn)
+
+    @cached_property
+    def version(self) -> NotionVersion:
+        """The ``Notion-Version`` rules in force: hook argument, else connection extra, else the default."""
+        if self._notion_version_override is not None:
+            return resolve_notion_version(self._notion_version_override)
+        return resolve_notion_version(self.settings.notion_version)
+
+    @cached_property
+    def token_provider(self) -> TokenProvider:
+        """Supplies the bearer token; OAuth connections refresh it on 401."""
+        return StaticTokenProvider(self.settings.bearer_token)
+
+    @cached_property
+    def _bucket(self) -> TokenBucket | None:
+        if not self.requests_per_second:
+            return None
+        return shared_bucket(self.settings.bearer_token, float(self.requests_per_second))
+
+    def get_conn(self) -> requests.Session:
+        """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
+        return self._session
+
+    @cached_property
+    def _session(self) -> requests.Session:
+        self._mask(self.settings.bearer_token)
+        session = requests.Session()
+        # Retries are ours (they know which requests are safe to repeat); urllib3's would not.
+        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=8)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.headers.update(base_headers("", self.version.name))
+        del session.headers["Authorization"]
+        return session
+
+    @staticmethod
+    def _mask(secret: str) -> None:
+        try:
+            from airflow.providers.common.compat.sdk import mask_secret
+
+            mask_secret(secret)
+        except Exception:  # noqa: S110 - masking is best effort outside a task
+            pass
+
+    # ------------------------------------------------------------------ raw requests
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Mapping[str, Any] | None = None,
+        response_type: ResponseType = "json",
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Any:
+        """Send one API request and return the parsed body.
+
+        :param path: a path under the API base (``/users/me``, ``users/me`` or ``/v1/users/me``). URLs and paths
+            that leave ``/v1/`` are refused before anything is sent, so the token never reaches another host.
+        :param response_type: ``json`` (dict/list), ``text`` (str) or ``binary`` (bytes).
+        :param retry_policy: overrides the hook's retry rules for this call.
+        :raises NotionApiError: Notion answered with an error.
+        :raises NotionWriteOutcomeUnknownError: a create/update was sent but its answer was lost.
+        """
+        verb = method.upper() if isinstance(method, str) else method
+        if verb not in _METHODS:
+            raise NotionInputError("method", f"{method!r} is not one of {', '.join(sorted(_METHODS))}")
+        if response_type not in ("json", "text", "binary"):
+            raise NotionInputError("response_type", f"{response_type!r} is not one of json, text, binary")
+        route = api_path(path)
+        extra_headers = check_headers(headers)
+        policy = retry_policy or self.retry_policy
+        read_only = is_read_only(verb, route)
+        url = self.settings.base_url + route
+        read_timeout = self.timeout if timeout is None else timeout
+
+        def attempt() -> Any:
+            return self._send_with_auth(
+                verb, url, route, json, params, data, files, extra_headers, response_type, read_timeout
+            )
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0.0
+            if self._bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
+                self._bucket.pause(wait)
+            self.log.warning(
+                "Notion %s %s failed (%s); retry %d of %d in %.1f s",
+                verb,
+                route,
+                describe_failure(error),
+                state.attempt_number,
+                policy.max_retries,
+                wait,
+            )
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(policy.max_retries + 1),
+            wait=lambda state: policy.wait_before_retry(
+                state.outcome.exception() if state.outcome else None, state.attempt_number
+            ),
+            retry=tenacity.retry_if_exception(lambda error: policy.should_retry(error, read_only)),
+            before_sleep=log_retry,
+            sleep=lambda seconds: self._sleep(seconds),
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except AttemptFailure as failure:
+            raise failure.as_error(verb, route, read_only) from None
+        except NotionApiError as error:
+            if not read_only and error.status in READ_RETRIED_STATUSES:
+                raise NotionWriteOutcomeUnknownError(
+                    verb,
+                    route,
+                    f"HTTP {error.status} {error.code or ''}: {error.message}",
+                    status=error.status,
+                ) from error
+            if (
+                error.status in (429, 529)
+                and error.retry_after
+                and error.retry_after > policy.max_retry_after
+            ):
+                self.log.warning(
+                    "Notion asked to wait %.0f s, longer than max_retry_after (%.0f s); not retrying",
+                    error.retry_after,
+                    policy.max_retry_after,
+                )
+            raise
+
+    def _send_with_auth(
+        self,
+        method: str,
+        url: str,
+        route: str,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        data: Any,
+        files: Any,
+        headers: dict[str, str],
+        response_type: ResponseType,
+        timeout: float,
+    ) -> Any:
+        token = self.token_provider.current_token()
+        try:
+            return self._send_once(
+                method, url, route, token, json, params, data, files, headers, response_type, timeout
+            )
+        except NotionApiError as error:
+            if error.status != 401:
+                raise
+            fresh = self.token_provider.refresh(token)
+            if fresh is None:
+                raise
+            self._mask(fresh)
+            return self._send_once(
+                method, url, route, fresh, json, params, data, files, headers, response_type, timeout
+            )
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        route: str,
+        token: str,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        data: Any,
+        files: Any,
+        headers: dict[str, str],
+        response_type: ResponseType,
+        timeout: float,
+    ) -> Any:
+        if self._bucket is not None:
+            wait = self._bucket.reserve()
+            if wait > 0:
+                self._sleep(wait)
+        request_headers = {**headers, "Authorization": f"Bearer {token}"}
+        started = time.monotonic()
+        try:
+            response = self.get_conn().request(
+                method,
+                url,
+                json=json,
+                params=params,
+                data=data,
+                files=files,
+                headers=request_headers,
+                timeout=(CONNECT_TIMEOUT, timeout),
+                allow_redirects=False,
+            )
+        except requests.exceptions.ConnectTimeout:
+            raise AttemptFailure("not_sent", "could not connect to Notion (connect timeout)") from None
+        except requests.exceptions.ReadTimeout:
+            raise AttemptFailure("ambiguous", f"no answer within {timeout:g} s (read timeout)") from None
+        except requests.exceptions.ConnectionError as err:
+            reason = err.args[0] if err.args else None
+            if isinstance(getattr(reason, "reason", None), NewConnectionError):
+                raise AttemptFailure("not_sent", "could not connect to Notion") from None
+            raise AttemptFailure("ambiguous", "the connection broke before the answer arrived") from None
+        except requests.exceptions.RequestException as err:
+            raise AttemptFailure(
+                "ambiguous", f"the answer could not be read ({type(err).__name__})"
+            ) from None
+        self.log.debug(
+            "Notion %s %s -> %s (%.0f ms)",
+            method,
+            route,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return self._parse_response(response, method, route, response_type)
+
+    @staticmethod
+    def _parse_response(
+        response: requests.Response, method: str, route: str, response_type: ResponseType
+    ) -> Any:
+        status = response.status_code
+        if 300 <= status < 400:
+            raise NotionTransportError(
+                method, route, f"unexpected redirect ({status}); not followed so the token stays with Notion"
+            )
+        if status >= 400:
+            raise api_error_from_response(
+                status, response.content, response.headers.get("Retry-After"), method, route
+            )
+        if response_type == "binary":
+            return response.content
+        if response_type == "text":
+            return response.text
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise AttemptFailure("ambiguous", f"HTTP {status} answer was not valid JSON") from None
+
+    # ------------------------------------------------------------------ pagination
+
+    def iter_pages(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Yield each list object of a paginated endpoint, following ``next_cursor`` until ``has_more`` is false.
+
+        ``start_cursor`` and ``page_size`` go in the query string for GET and in the JSON body for POST.
+        """
+        page_size = check_page_size(page_size)
+        cursor = start_cursor
+        get = method.upper() == "GET"
+        while True:
+            paging = drop_none({"start_cursor": cursor, "page_size": page_size})
+            if get:
+                page = self.request(method, path, params={**(params or {}), **paging})
+            else:
+                page = self.request(method, path, json={**(json or {}), **paging}, params=params)
+            yield page
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return
+
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> Iterator[Any]:
+        """Yield every result across pages.
+
+        :raises NotionQueryIncompleteError: Notion stopped the query at its result cap; never truncates silently.
+        """
+        for page in self.iter_pages(
+            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
+        ):
+            yield from page.get("results", [])
+            if is_incomplete(page):
+                raise NotionQueryIncompleteError(
+                    f"Notion stopped {method.upper()} {path} at its result cap "
+                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); the rows after it were "
+                    "not returned. Narrow the filter or use the operators' fetch_all, which windows queries."
+                )
+
+    def _list(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+        fetch_all: bool = False,
+    ) -> dict[str, Any]:
+        """One page as Notion returns it, or with ``fetch_all`` every page merged into one list object."""
+        if not fetch_all:
+            first = next(
+                self.iter_pages(
+                    method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
+                )
+            )
+            return dict(first)
+        results: list[Any] = []
+        list_type: str | None = None
+        for page in self.iter_pages(method, path, json=json, params=params, page_size=page_size):
+            list_type = list_type or page.get("type")
+            results.extend(page.get("results", []))
+            if is_incomplete(page):
+                raise NotionQueryIncompleteError(
+                    f"Notion stopped {path} at its result cap after {len(results)} rows; refusing to return a "
+                    "silently truncated result."
+                )
+        return list_object(results, list_type)
+
+    # ------------------------------------------------------------------ users
+
+    def get_current_user(self) -> dict[str, Any]:
+        """The integration's bot user (``GET /users/me``)."""
+        return dict(self.request("GET", "/users/me"))
+
+    def get_user(self, user_id: str) -> dict[str, Any]:
+        """A user by id (needs the "read user information" capability)."""
+        return dict(self.request("GET", f"/users/{normalize_notion_id(user_id, 'user_id')}"))
+
+    def list_users(
+        self, *, start_cursor: str | None = None, page_size: int | None = None, fetch_all: bool = False
+    ) -> dict[str, Any]:
+        """The workspace's users as a list object."""
+        return self._list(
+            "GET", "/users", page_size=page_size, start_cursor=start_cursor, fetch_all=fetch_all
+        )
+
+    # ------------------------------------------------------------------ databases and data sources
+
+    def get_database(self, database_id: str) -> dict[str, Any]:
+        """A database (under data-source versions: the container with ``data_sources: [{id, name}]``)."""
+        database = dict(self.request("GET", f"/databases/{normalize_notion_id(database_id, 'database_id')}"))
+        if "data_sources" in database:
+            self._data_sources[database["id"]] = list(database["data_sources"])
+        return database
+
+    def get_data_source(self, data_source_id: str) -> dict[str, Any]:
+        """A data source with its schema (API 2025-09-03 and later)."""
+        self._require_data_sources("data_source_id")
+        return dict(
+            self.request("GET", f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}")
+        )
+
+    def create_database(
+        self,
+        parent: Any,
+        title: Any,
+        properties: Any,
+        *,
+        icon: Any = None,
+        cover: Any = None,
+        is_inline: bool | None = None,
+        description: Any = None,
+    ) -> dict[str, Any]:
+        """Create a database under a page.
+
+        The schema goes where the API version expects it: top-level ``properties`` under 2022-06-28, the new
+        database's ``initial_data_source`` since 2025-09-03.
+        """
+        schema = json_object(properties, "properties", required=True)
+        assert schema is not None
+        body = self.version.create_database_body(
+            parent=parent_object(parent, "parent"), title=rich_text(title, "title"), properties=schema
+        )
+        if description is not None:
+            body["description"] = rich_text(description, "description")
+        body.update(
+            drop_none(
+                {
+                    "icon": json_object(icon, "icon"),
+                    "cover": json_object(cover, "cover"),
+                    "is_inline": is_inline,
+                }
+            )
+        )
+        return dict(self.request("POST", "/databases", json=body))
+
+    def data_source_ids(self, database_id: str) -> list[dict[str, Any]]:
+        """The ``[{id, name}]`` data sources of a database, fetched once per hook."""
+        database_id = normalize_notion_id(database_id, "database_id")
+        if database_id not in self._data_sources:
+            self.get_database(database_id)
+        return self._data_sources.get(database_id, [])
+
+    def resolve_data_source_id(self, database_id: str) -> str:
+        """The single data source of a database; several is an error that lists them."""
+        sources = self.data_source_ids(database_id)
+        if len(sources) != 1:
+            if not sources:
+                raise NotionInputError("database_id", f"database {database_id} has no data source to query")
+            raise NotionMultipleDataSourcesError(normalize_notion_id(database_id, "database_id"), sources)
+        return str(sources[0]["id"])
+
+    def _query_target(self, database_id: str | None, data_source_id: str | None) -> str:
+        if database_id is None and data_source_id is None:
+            raise NotionInputError("database_id", "give database_id or data_source_id")
+        if self.version.has_data_sources:
+            if data_source_id is not None:
+                return self.version.query_path(
+                    data_source_id=normalize_notion_id(data_source_id, "data_source_id")
+                )
+            assert database_id is not None
+            return self.version.query_path(data_source_id=self.resolve_data_source_id(database_id))
+        if data_source_id is not None:
+            raise NotionInputError(
+                "data_source_id",
+                f"needs Notion-Version 2025-09-03 or later (this hook uses {self.version.name})",
+            )
+        assert database_id is not None
+        return self.version.query_path(database_id=normalize_notion_id(database_id, "database_id"))
+
+    def query_body(self, filter: Any = None, sorts: Any = None) -> dict[str, Any]:
+        """A validated query body (filter nesting checked, JSON strings parsed)."""
+        filter_obj = json_object(filter, "filter")
+        check_filter_depth(filter_obj)
+        return drop_none({"filter": filter_obj, "sorts": json_list(sorts, "sorts")})
+
+    @staticmethod
+    def _filter_properties_params(filter_properties: Any) -> dict[str, Any] | None:
+        if filter_properties is None:
+            return None
+        if isinstance(filter_properties, str):
+            items = [part.strip() for part in filter_properties.split(",") if part.strip()]
+        elif isinstance(filter_properties, list | tuple):
+            items = [str(part) for part in filter_properties]
+        else:
+            raise NotionInputError(
+                "filter_properties", "expected a list of property ids or a comma-separated string"
+            )
+        return {"filter_properties": items} if items else None
+
+    def query_database(
+        self,
+        database_id: str | None = None,
+        *,
+        data_source_id: str | None = None,
+        filter: Any = None,
+        sorts: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+        fetch_all: bool = False,
+        filter_properties: Any = None,
+    ) -> dict[str, Any]:
+        """Query a database's rows as a list object.
+
+        Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
+        with several data sources needs ``data_source_id``.
+        """
+        path = self._query_target(database_id, data_source_id)
+        return self._list(
+            "POST",
+            path,
+            json=self.query_body(filter, sorts),
+            params=self._filter_properties_params(filter_properties),
+            page_size=page_size,
+            start_cursor=start_cursor,
+            fetch_all=fetch_all,
+        )
+
+    def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
+        """Query a data source (API 2025-09-03 and later); same options as :meth:`query_database`."""
+        self._require_data_sources("data_source_id")
+        return self.query_database(data_source_id=data_source_id, **kwargs)
+
+    def _require_data_sources(self, field: str) -> None:
+        if not self.version.has_data_sources:
+            raise NotionInputError(
+                field, f"data sources need Notion-Version 2025-09-03 or later, not {self.version.name}"
+            )
+
+    # ------------------------------------------------------------------ pages and blocks
+
+    def get_page(self, page_id: str, *, filter_properties: Any = None) -> dict[str, Any]:
+        """A page's properties (not its content); ``filter_properties`` limits them to the given ids."""
+        return dict(
+            self.request(
+                "GET",
+                f"/pages/{normalize_notion_id(page_id, 'page_id')}",
+                params=self._filter_properties_params(filter_properties),
+            )
+        )
+
+    def create_page(
+        self,
+        parent: Any,
+        properties: Any = None,
+        *,
+        children: Any = None,
+        icon: Any = None,
+        cover: Any = None,
+        parent_type: str = "page_id",
+    ) -> dict[str, Any]:
+        """Create a page (under a page) or a database item (under a database or data source).
+
+        More than 100 child blocks are sent as the first 100 with the page, then appended in order in batches of
+        100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
+        """
+        props = json_object(properties, "properties") or {}
+        if isinstance(props.get("title"), str):
+            props["title"] = {"title": rich_text(props["title"], "properties.title")}
+        blocks = json_list(children, "children") or []
+        check_children(blocks)
+        body: dict[str, Any] = {
+            "parent": parent_object(parent, "parent", default_type=parent_type),
+            "properties": props,
+        }
+        if blocks:
+            body["children"] = blocks[:MAX_CHILDREN_PER_REQUEST]
+        body.update(drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")}))
+        page = dict(self.request("POST", "/pages", json=body))
+        self._append_in_batches(
+            page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST
+        )
+        return page
+
+    def update_page(self, page_id: str, properties: Any = None, **fields: Any) -> dict[str, Any]:
+        """Update a page's properties (and ``icon``, ``cover``, ``in_trash``...)."""
+        body = drop_none({"properties": json_object(properties, "properties"), **fields})
+        if "in_trash" in body:
+            body.update(self.version.trash_body(bool(body.pop("in_trash"))))
+        return dict(self.request("PATCH", f"/pages/{normalize_notion_id(page_id, 'page_id')}", json=body))
+
+    def append_block_children(
+        self, block_id: str, children: list[dict[str, Any]], *, after: str | None = None
+    ) -> dict[str, Any]:
+        """Append up to 100 blocks to a block or page (at the end, or after block ``after``)."""
+        if len(children) > MAX_CHILDREN_PER_REQUEST:
+            raise NotionInputError("children", f"at most {MAX_CHILDREN_PER_REQUEST} blocks per append")
+        body: dict[str, Any] = {"children": children}
+        if after is not None:
+            body.update(self.version.append_after(normalize_notion_id(after, "after")))
+        return dict(
+            self.request("PATCH", f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children", json=body)
+        )
+
+    def _append_in_batches(self, block_id: str, blocks: list[Any], *, already: int) -> None:
+        for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
+            batch = blocks[start : start + MAX_CHILDREN_PER_REQUEST]
+            try:
+                self.append_block_children(block_id, batch)
+            except Exception as err:
+                raise NotionTransportError(
+                    "PATCH",
+                    f"/v1/blocks/{block_id}/children",
+                    f"page {block_id} was created, but appending blocks {already + start + 1}-"
+                    f"{already + start + len(batch)} failed: {err}",
+                ) from err
+
+    def list_block_children(
+        self,
+        block_id: str,
+        *,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+        fetch_all: bool = False,
+    ) -> dict[str, Any]:
+        """A block's (or page's) children as a list object."""
+        return self._list(
+            "GET",
+            f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children",
+            page_size=page_size,
+            start_cursor=start_cursor,
+            fetch_all=fetch_all,
+        )
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        object_type: SearchObject | None = None,
+        sort: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+        fetch_all: bool = False,
+    ) -> dict[str, Any]:
+        """Search titles shared with the integration; ``object_type`` limits to pages or databases.
+
+        Since 2025-09-03 "databases" are returned as data sources (Notion's search filter value
+        ``data_source``).
+        """
+        if object_type not in (None, "page", "database"):
+            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
+        body = drop_none(
+            {
+                "query": query or None,
+                "filter": self.version.search_filter(object_type) if object_type else None,
+                "sort": json_object(sort, "sort"),
+            }
+        )
+        return self._list(
+            "POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor, fetch_all=fetch_all
+        )
+
+    def list_databases(self, **kwargs: Any) -> dict[str, Any]:
+        """Databases shared with the integration (data sources since 2025-09-03)."""
+        return self.search(object_type="database", **kwargs)
+
+    def list_pages(self, **kwargs: Any) -> dict[str, Any]:
+        """Pages shared with the integration."""
+        return self.search(object_type="page", **kwargs)
+
+    # ------------------------------------------------------------------ connection test and UI
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Call ``GET /users/me`` and report the bot and workspace."""
+        try:
+            me = self.get_current_user()
+        except Exception as err:
+            return False, str(err)
+        bot = me.get("bot") or {}
+        workspace = bot.get("workspace_name") or "an unnamed workspace"
+        return True, f"{me.get('name') or 'Notion bot'} in {workspace}"
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Connection form for Airflow before 3.2 (3.2+ reads ``conn-fields`` from the provider info)."""
+        from airflow_provider_notion.get_provider_info import UI_FIELD_BEHAVIOUR
+
+        return dict(UI_FIELD_BEHAVIOUR)
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Extra fields of the connection form for Airflow before 3.2."""
+        from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
+        from flask_babel import lazy_gettext
+        from wtforms import PasswordField, SelectField, StringField
+
+        from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
+
+        return {
+            "auth_type": SelectField(
+                lazy_gettext("Auth type"),
+                choices=[("internal", "Internal Integration Secret"), ("oauth", "OAuth 2.0")],
+                default="internal",
+            ),
+            "notion_version": SelectField(
+                lazy_gettext("Notion-Version"),
+                choices=[(v, v) for v in SUPPORTED_NOTION_VERSIONS],
+                default=DEFAULT_NOTION_VERSION,
+            ),
+            "access_token": PasswordField(
+                lazy_gettext("OAuth access token"), widget=BS3PasswordFieldWidget()
+            ),
+            "refresh_token": PasswordField(
+                lazy_gettext("OAuth refresh token"), widget=BS3PasswordFieldWidget()
+            ),
+            "token_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
+        }

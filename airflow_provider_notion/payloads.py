@@ -1,0 +1,149 @@
+"""Input normalisation shared by the hook, operators and sensor.
+
+Values may arrive as Python objects, as JSON strings (templated fields), or from upstream XComs; each helper
+turns them into what the API expects or raises a :class:`NotionInputError` naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.ids import normalize_notion_id
+
+MAX_TEXT_LENGTH = 2000
+MAX_ARRAY_LENGTH = 100
+MAX_CHILDREN_PER_REQUEST = 100
+MAX_FILTER_NESTING = 2
+
+
+def parse_json_value(value: Any, field: str) -> Any:
+    """Parse ``value`` if it is a JSON string; return other values unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise NotionInputError(
+                field, f"is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
+            ) from None
+    return value
+
+
+def json_object(value: Any, field: str, *, required: bool = False) -> dict[str, Any] | None:
+    """A JSON object (dict), given as a dict or a JSON string."""
+    parsed = parse_json_value(value, field)
+    if parsed is None:
+        if required:
+            raise NotionInputError(field, "is required")
+        return None
+    if not isinstance(parsed, Mapping):
+        raise NotionInputError(field, f"expected a JSON object, got {type(parsed).__name__}")
+    return dict(parsed)
+
+
+def json_list(value: Any, field: str) -> list[Any] | None:
+    """A JSON array (list), given as a list/tuple or a JSON string."""
+    parsed = parse_json_value(value, field)
+    if parsed is None:
+        return None
+    if isinstance(parsed, tuple):
+        parsed = list(parsed)
+    if not isinstance(parsed, list):
+        raise NotionInputError(field, f"expected a JSON array, got {type(parsed).__name__}")
+    return parsed
+
+
+def rich_text(value: Any, field: str) -> list[dict[str, Any]]:
+    """Rich text from a plain string (split into ≤2,000-character items) or a rich-text list."""
+    if isinstance(value, str):
+        if not value:
+            return []
+        return [
+            {"type": "text", "text": {"content": value[i : i + MAX_TEXT_LENGTH]}}
+            for i in range(0, len(value), MAX_TEXT_LENGTH)
+        ]
+    items = json_list(value, field)
+    if items is None:
+        return []
+    if len(items) > MAX_ARRAY_LENGTH:
+        raise NotionInputError(
+            field, f"has {len(items)} rich-text items; Notion accepts at most {MAX_ARRAY_LENGTH}"
+        )
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise NotionInputError(field, f"rich-text items must be objects, got {type(item).__name__}")
+    return [dict(item) for item in items]
+
+
+def parent_object(value: Any, field: str, *, default_type: str = "page_id") -> dict[str, Any]:
+    """A parent: an ID/URL (taken as ``default_type``) or a dict such as ``{"page_id": ...}``."""
+    parsed = (
+        parse_json_value(value, field) if isinstance(value, str) and value.lstrip().startswith("{") else value
+    )
+    if isinstance(parsed, str):
+        return {"type": default_type, default_type: normalize_notion_id(parsed, field)}
+    if not isinstance(parsed, Mapping):
+        raise NotionInputError(
+            field, f"expected a Notion ID, URL or parent object, got {type(parsed).__name__}"
+        )
+    known = ("page_id", "database_id", "data_source_id", "block_id")
+    kinds = [k for k in known if k in parsed]
+    if parsed.get("workspace") is True or parsed.get("type") == "workspace":
+        return {"type": "workspace", "workspace": True}
+    if len(kinds) != 1:
+        raise NotionInputError(field, f"must name exactly one of {', '.join(known)} (or workspace: true)")
+    kind = kinds[0]
+    return {"type": kind, kind: normalize_notion_id(parsed[kind], f"{field}.{kind}")}
+
+
+def check_filter_depth(filter_: Mapping[str, Any] | None, field: str = "filter") -> int:
+    """Return the compound nesting depth of a query filter, refusing more than Notion accepts."""
+    if filter_ is None:
+        return 0
+
+    def depth(node: Any) -> int:
+        if isinstance(node, Mapping):
+            for key in ("and", "or"):
+                if key in node:
+                    children = node[key]
+                    if not isinstance(children, list):
+                        raise NotionInputError(field, f"'{key}' must hold a list of filters")
+                    return 1 + max((depth(child) for child in children), default=0)
+        return 0
+
+    found = depth(filter_)
+    if found > MAX_FILTER_NESTING:
+        raise NotionInputError(
+            field,
+            f"compound filters are nested {found} levels deep; Notion accepts at most {MAX_FILTER_NESTING}",
+        )
+    return found
+
+
+def check_children(children: list[Any], field: str = "children") -> None:
+    """Refuse blocks Notion cannot take; the count is handled by batching, nesting depth is not."""
+    for index, block in enumerate(children):
+        if not isinstance(block, Mapping):
+            raise NotionInputError(
+                f"{field}[{index}]", f"expected a block object, got {type(block).__name__}"
+            )
+        if _nesting(block) > 2:
+            raise NotionInputError(
+                f"{field}[{index}]", "blocks are nested more than two levels deep; append deeper levels later"
+            )
+
+
+def _nesting(block: Mapping[str, Any]) -> int:
+    block_type = block.get("type")
+    body = block.get(block_type) if isinstance(block_type, str) else None
+    nested = body.get("children") if isinstance(body, Mapping) else None
+    if not nested:
+        nested = block.get("children")
+    if not isinstance(nested, list) or not nested:
+        return 1
+    return 1 + max(_nesting(child) for child in nested if isinstance(child, Mapping))
