@@ -1,0 +1,35 @@
+"""Shared test set-up: a throwaway AIRFLOW_HOME, no database, connections from environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+
+import pytest
+
+# Before Airflow is imported anywhere: keep the developer's ~/airflow out of the tests.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-notion-tests-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+CANARY_SECRET = "ntn_CANARY_8f3e2b1a9c7d_do_not_log"
+
+
+@pytest.fixture
+def notion_conn(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, object]]:
+    """Set ``AIRFLOW_CONN_<ID>`` from keyword arguments; returns the connection dict."""
+
+    def make(conn_id: str = "notion_default", **fields: object) -> dict[str, object]:
+        conn: dict[str, object] = {"conn_type": "notion", "password": CANARY_SECRET}
+        conn.update(fields)
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        return conn
+
+    return make
+
+
+@pytest.fixture
+def default_conn(notion_conn: Callable[..., dict[str, object]]) -> Iterator[dict[str, object]]:
+    """``notion_default`` with the canary secret, Notion's base URL and the default Notion-Version."""
+    yield notion_conn()
