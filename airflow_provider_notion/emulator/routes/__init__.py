@@ -1,0 +1,17 @@
+"""One module per resource; add new ones (OAuth, file uploads …) to ``ALL_ROUTES``."""
+
+from __future__ import annotations
+
+from airflow_provider_notion.emulator.routes import blocks, data_sources, databases, pages, search, users
+from airflow_provider_notion.emulator.routes.base import Route, Router
+
+ALL_ROUTES: list[Route] = [
+    *users.ROUTES,
+    *databases.ROUTES,
+    *data_sources.ROUTES,
+    *pages.ROUTES,
+    *blocks.ROUTES,
+    *search.ROUTES,
+]
+
+__all__ = ["ALL_ROUTES", "Route", "Router"]

@@ -1,0 +1,244 @@
+"""``/v1/blocks``: retrieve, update, delete a block; list and append block children."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from airflow_provider_notion.emulator.context import RequestContext
+from airflow_provider_notion.emulator.errors import EmulatorValidationError
+from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.richtext import expand_rich_text
+from airflow_provider_notion.emulator.routes.base import Route
+from airflow_provider_notion.emulator.serialize import block_json, list_json
+from airflow_provider_notion.emulator.util import V2026, utcnow
+
+MAX_CHILDREN = 100
+_COLORED_TYPES = frozenset(
+    {
+        "paragraph",
+        "heading_1",
+        "heading_2",
+        "heading_3",
+        "bulleted_list_item",
+        "numbered_list_item",
+        "to_do",
+        "toggle",
+        "quote",
+        "callout",
+    }
+)
+_RESERVED = frozenset({"object", "type", "id"})
+
+
+def _visible_container(ctx: RequestContext, object_id: str) -> str:
+    state = ctx.state
+    exists = object_id in state.blocks or object_id in state.pages or object_id in state.databases
+    if not exists or not ctx.visible(object_id):
+        raise ctx.not_found("block", object_id)
+    return object_id
+
+
+def _block_type(child: Any, where: str) -> tuple[str, dict[str, Any]]:
+    if not isinstance(child, dict):
+        raise EmulatorValidationError(f"body failed validation: {where} should be an object.")
+    declared = child.get("type")
+    keys = [k for k in child if k not in _RESERVED]
+    kind = declared if isinstance(declared, str) else (keys[0] if len(keys) == 1 else None)
+    if kind is None or not isinstance(child.get(kind), dict):
+        raise EmulatorValidationError(
+            f"body failed validation: {where} should be a block object with one type key, instead was "
+            f"`{json.dumps(child)[:200]}`."
+        )
+    return kind, child[kind]
+
+
+def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    content = {k: v for k, v in raw.items() if k != "children"}
+    if "rich_text" in content:
+        if not isinstance(content["rich_text"], list):
+            raise EmulatorValidationError(f"body failed validation: {kind}.rich_text should be an array.")
+        content["rich_text"] = expand_rich_text(content["rich_text"])
+    if kind in _COLORED_TYPES:
+        content.setdefault("color", "default")
+    if kind == "paragraph":
+        content.setdefault("icon", None)
+    return content
+
+
+def validate_children(children: Any, where: str = "body.children", depth: int = 1) -> None:
+    """At most 100 blocks per array and two levels of nesting per request (Notion's documented limits)."""
+    if not isinstance(children, list):
+        raise EmulatorValidationError(f"body failed validation: {where} should be an array.")
+    if len(children) > MAX_CHILDREN:
+        raise EmulatorValidationError(
+            f"body failed validation: {where}.length should be ≤ `{MAX_CHILDREN}`, instead was `{len(children)}`."
+        )
+    for index, child in enumerate(children):
+        kind, raw = _block_type(child, f"{where}[{index}]")
+        nested = raw.get("children")
+        if nested:
+            if depth >= 2:
+                raise EmulatorValidationError(
+                    f"body failed validation: {where}[{index}].{kind}.children should be not present: "
+                    "at most two levels of nesting per request."
+                )
+            validate_children(nested, f"{where}[{index}].{kind}.children", depth + 1)
+
+
+def append_children(
+    ctx: RequestContext, container_id: str, children: list[Any], index: int | None
+) -> list[str]:
+    """Create blocks (already validated) under ``container_id``; returns the ids of the top-level ones."""
+    state = ctx.state
+    parent_type = "page_id" if container_id in state.pages else "block_id"
+    created: list[str] = []
+    for offset, child in enumerate(children):
+        kind, raw = _block_type(child, "child")
+        block = state.add_block(
+            parent_type=parent_type,
+            parent_id=container_id,
+            block_type=kind,
+            content=_normalize_content(kind, raw),
+            creator_id=ctx.bot.id,
+            index=None if index is None else index + offset,
+        )
+        created.append(block.id)
+        if raw.get("children"):
+            append_children(ctx, block.id, raw["children"], None)
+    return created
+
+
+def _insert_index(ctx: RequestContext, container_id: str) -> int | None:
+    """Where new children go, from ``after`` (before 2026-03-11) or ``position`` (2026-03-11)."""
+    body = ctx.body
+    siblings = ctx.state.children.get(container_id, [])
+    after_id: str | None = None
+    if ctx.version >= V2026:
+        if "after" in body:
+            raise EmulatorValidationError(
+                "body failed validation: body.after should be not present. Use body.position instead."
+            )
+        position = body.get("position")
+        if position is None:
+            return None
+        kind = position.get("type") if isinstance(position, dict) else None
+        if kind == "end":
+            return None
+        if kind == "start":
+            return 0
+        if kind == "after_block" and isinstance(position.get("after_block"), dict):
+            after_id = position["after_block"].get("id")
+        else:
+            raise EmulatorValidationError(
+                "body failed validation: body.position.type should be one of `start`, `end`, `after_block`."
+            )
+    else:
+        if "position" in body:
+            raise EmulatorValidationError(
+                "body failed validation: body.position should be not present. Use body.after before 2026-03-11."
+            )
+        after_id = body.get("after")
+        if after_id is None:
+            return None
+    from airflow_provider_notion.emulator.util import normalize_id
+
+    normalized = normalize_id(after_id) if isinstance(after_id, str) else None
+    if normalized is None or normalized not in siblings:
+        raise EmulatorValidationError(f"Could not find block to insert after: {after_id}.")
+    return siblings.index(normalized) + 1
+
+
+def retrieve(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("read_content")
+    with ctx.state.lock:
+        block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        return block_json(ctx.state, block_id, ctx.version)
+
+
+def update(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("update_content")
+    with ctx.state.lock:
+        block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        trash = ctx.trash_flag()
+        block = ctx.state.blocks.get(block_id)
+        if block is not None:
+            if block.type in ctx.body:
+                raw = ctx.body[block.type]
+                if not isinstance(raw, dict):
+                    raise EmulatorValidationError(
+                        f"body failed validation: body.{block.type} should be an object."
+                    )
+                block.content = {**block.content, **_normalize_content(block.type, raw)}
+            if trash is not None:
+                block.in_trash = trash
+            block.last_edited = utcnow()
+            block.last_edited_by = ctx.bot.id
+        else:
+            _set_trash(ctx, block_id, trash)
+        return block_json(ctx.state, block_id, ctx.version)
+
+
+def delete(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("update_content")
+    with ctx.state.lock:
+        block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        if (block := ctx.state.blocks.get(block_id)) is not None:
+            block.in_trash = True
+            block.last_edited = utcnow()
+        else:
+            _set_trash(ctx, block_id, True)
+        return block_json(ctx.state, block_id, ctx.version)
+
+
+def _set_trash(ctx: RequestContext, object_id: str, trash: bool | None) -> None:
+    if trash is None:
+        return
+    state = ctx.state
+    if (page := state.pages.get(object_id)) is not None:
+        state.set_page_trashed(page, trash, ctx.bot.id)
+    elif (db := state.databases.get(object_id)) is not None:
+        db.in_trash = trash
+        db.last_edited = utcnow()
+
+
+def list_children(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("read_content")
+    size = page_size_from(_first(ctx.query, "page_size"), where="query")
+    with ctx.state.lock:
+        block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        listing = f"children:{block_id}"
+        offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
+        ids = ctx.state.live_children(block_id)
+        window, cursor = paginate(ids, offset, size, listing)
+        return list_json([block_json(ctx.state, i, ctx.version) for i in window], "block", cursor)
+
+
+def append(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("insert_content")
+    children = ctx.body.get("children")
+    validate_children(children)
+    assert isinstance(children, list)
+    with ctx.state.lock:
+        block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        if block_id in ctx.state.databases:
+            raise EmulatorValidationError("Cannot append children to a database block.")
+        index = _insert_index(ctx, block_id)
+        created = append_children(ctx, block_id, children, index)
+        if (page := ctx.state.pages.get(block_id)) is not None:
+            ctx.state.touch_page(page, ctx.bot.id)
+        return list_json([block_json(ctx.state, i, ctx.version) for i in created], "block", None)
+
+
+ROUTES = [
+    Route("GET", "/v1/blocks/{block_id}/children", list_children),
+    Route("PATCH", "/v1/blocks/{block_id}/children", append),
+    Route("GET", "/v1/blocks/{block_id}", retrieve),
+    Route("PATCH", "/v1/blocks/{block_id}", update),
+    Route("DELETE", "/v1/blocks/{block_id}", delete),
+]
+
+
+def _first(query: dict[str, list[str]], key: str) -> str | None:
+    values = query.get(key)
+    return values[0] if values else None

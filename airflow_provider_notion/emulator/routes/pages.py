@@ -1,0 +1,147 @@
+"""``/v1/pages``: create (with optional children), retrieve, update, retrieve one property item."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from airflow_provider_notion.emulator.context import RequestContext
+from airflow_provider_notion.emulator.errors import EmulatorValidationError
+from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.routes.base import Route
+from airflow_provider_notion.emulator.routes.blocks import append_children, validate_children
+from airflow_provider_notion.emulator.routes.common import (
+    filter_properties,
+    only_data_source,
+    optional_object,
+    parse_parent,
+    visible_data_source,
+    visible_database,
+    visible_page,
+)
+from airflow_provider_notion.emulator.serialize import list_json, page_json
+
+# GET /v1/pages/{id} cuts these list values at 25 items (use the property-item endpoint for the rest).
+_TRUNCATED_TYPES = ("title", "rich_text", "relation", "people")
+_TRUNCATE_AT = 25
+
+
+def create(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("insert_content")
+    kind, parent_id = parse_parent(ctx, ("page_id", "database_id", "data_source_id", "workspace"))
+    properties_input = ctx.body.get("properties", {})
+    if not isinstance(properties_input, dict):
+        raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+    children = ctx.body.get("children")
+    if children is not None:
+        validate_children(children)
+    with ctx.state.lock:
+        if kind == "workspace":
+            raise EmulatorValidationError(
+                "Internal integrations cannot create workspace-level pages; use a page, database or data "
+                "source parent."
+            )
+        if kind == "page_id":
+            visible_page(ctx, parent_id)
+            stored_type, stored_id = "page_id", parent_id
+        elif kind == "database_id":
+            ds = only_data_source(ctx, visible_database(ctx, parent_id))
+            stored_type, stored_id = "data_source_id", ds.id
+        else:
+            ds = visible_data_source(ctx, parent_id)
+            stored_type, stored_id = "data_source_id", ds.id
+        page = ctx.state.create_page(
+            parent_type=stored_type,
+            parent_id=stored_id,
+            properties_input=properties_input,
+            creator_id=ctx.bot.id,
+            icon=optional_object(ctx, "icon"),
+            cover=optional_object(ctx, "cover"),
+        )
+        ctx.state.share(ctx.bot.id, page.id)
+        if children:
+            append_children(ctx, page.id, children, None)
+        return page_json(ctx.state, page, ctx.version)
+
+
+def retrieve(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("read_content")
+    with ctx.state.lock:
+        page = visible_page(ctx, ctx.path_id("page_id"))
+        obj = page_json(ctx.state, page, ctx.version, only_properties=filter_properties(ctx))
+    obj["properties"] = {name: _truncated(value) for name, value in obj["properties"].items()}
+    return obj
+
+
+def _truncated(value: dict[str, Any]) -> dict[str, Any]:
+    kind = value.get("type")
+    items = value.get(kind) if isinstance(kind, str) else None
+    if kind in _TRUNCATED_TYPES and isinstance(items, list) and len(items) > _TRUNCATE_AT:
+        cut = {**value, kind: items[:_TRUNCATE_AT]}
+        if kind == "relation":
+            cut["has_more"] = True
+        return cut
+    return value
+
+
+def update(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("update_content")
+    with ctx.state.lock:
+        page = visible_page(ctx, ctx.path_id("page_id"))
+        trash = ctx.trash_flag()
+        properties_input = ctx.body.get("properties")
+        if properties_input is not None:
+            if not isinstance(properties_input, dict):
+                raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+            ctx.state.update_page_properties(page, properties_input, ctx.bot.id)
+        for key in ("icon", "cover"):
+            if key in ctx.body:
+                setattr(page, key, optional_object(ctx, key))
+        if "is_locked" in ctx.body and not ctx.v1:
+            page.is_locked = bool(ctx.body["is_locked"])
+        if trash is not None:
+            ctx.state.set_page_trashed(page, trash, ctx.bot.id)
+        else:
+            ctx.state.touch_page(page, ctx.bot.id)
+        return page_json(ctx.state, page, ctx.version)
+
+
+def property_item(ctx: RequestContext) -> dict[str, Any]:
+    ctx.require("read_content")
+    wanted = unquote(ctx.params["property_id"])
+    with ctx.state.lock:
+        page = visible_page(ctx, ctx.path_id("page_id"))
+        value = next(
+            (v for name, v in page.properties.items() if v.get("id") == wanted or name == wanted),
+            None,
+        )
+        if value is None:
+            raise ctx.not_found("property", wanted)
+        value = dict(value)
+    kind = value["type"]
+    if kind not in _TRUNCATED_TYPES:
+        return {"object": "property_item", "id": value["id"], "type": kind, kind: value[kind]}
+    size = page_size_from(_first(ctx.query, "page_size"), where="query")
+    listing = f"property:{page.id}:{value['id']}"
+    offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
+    items = [{"object": "property_item", "type": kind, "id": value["id"], kind: item} for item in value[kind]]
+    window, cursor = paginate(items, offset, size, listing)
+    response = list_json(window, "property_item", cursor)
+    next_url = None
+    if cursor is not None:
+        next_url = f"/v1/pages/{page.id}/properties/{value['id']}?start_cursor={cursor}"
+    response["property_item"] = {"id": value["id"], "next_url": next_url, "type": kind, kind: {}}
+    return response
+
+
+ROUTES = [
+    Route("POST", "/v1/pages", create),
+    Route("GET", "/v1/pages/{page_id}/properties/{property_id}", property_item),
+    Route("GET", "/v1/pages/{page_id}", retrieve),
+    Route("PATCH", "/v1/pages/{page_id}", update),
+]
+
+
+def _first(query: dict[str, list[str]], key: str) -> str | None:
+    values = query.get(key)
+    return values[0] if values else None

@@ -1,0 +1,67 @@
+"""Row queries (``/databases/{id}/query`` in 2022-06-28, ``/data_sources/{id}/query`` later), with the
+10,000-row cap and a small cache of ordered results so paging through a big query does not re-sort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_notion.emulator.context import RequestContext
+from airflow_provider_notion.emulator.errors import EmulatorValidationError
+from airflow_provider_notion.emulator.pagination import (
+    decode_cursor,
+    encode_cursor,
+    fingerprint,
+    page_size_from,
+)
+from airflow_provider_notion.emulator.records import DataSourceRecord
+from airflow_provider_notion.emulator.routes.common import filter_properties
+from airflow_provider_notion.emulator.serialize import list_json, page_json
+from airflow_provider_notion.emulator.state import _QUERY_CACHE_SIZE
+from airflow_provider_notion.emulator.util import utcnow
+
+
+def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict[str, Any]:
+    # Imported here so the package stays importable while the query module is developed separately.
+    from airflow_provider_notion.emulator import query as query_model
+
+    ctx.require("read_content")
+    body = ctx.body
+    filt = body.get("filter")
+    sorts = body.get("sorts")
+    if filt is not None and not isinstance(filt, dict):
+        raise EmulatorValidationError(
+            f"body failed validation: body.filter should be an object, instead was `{filt}`."
+        )
+    if sorts is not None and not isinstance(sorts, list):
+        raise EmulatorValidationError(
+            f"body failed validation: body.sorts should be an array, instead was `{sorts}`."
+        )
+    size = page_size_from(body.get("page_size"), where="body")
+    listing = fingerprint("query", ds.id, filt, sorts)
+    offset = decode_cursor(body.get("start_cursor"), listing)
+    only = filter_properties(ctx)
+    state = ctx.state
+    with state.lock:
+        now = utcnow()
+        # Relative date filters (past_week …) depend on the clock, hence the minute in the key.
+        key = (ds.id, ds.revision, listing, now.strftime("%Y%m%d%H%M"))
+        ids = state.query_cache.get(key)
+        if ids is None:
+            query_model.validate_filter(filt, ds.schema)
+            rows = [page.row for page in ds.rows.values() if not page.in_trash]
+            ids = [row["id"] for row in query_model.filter_and_sort(rows, filt, sorts, ds.schema, now=now)]
+            state.query_cache[key] = ids
+            while len(state.query_cache) > _QUERY_CACHE_SIZE:
+                state.query_cache.popitem(last=False)
+        else:
+            state.query_cache.move_to_end(key)
+        cap = ctx.config.query_cap
+        end = min(offset + size, len(ids), cap)
+        window = ids[offset:end]
+        results = [page_json(state, ds.rows[pid], ctx.version, only_properties=only) for pid in window]
+    capped = len(ids) > cap and end >= cap
+    cursor = None if capped or end >= len(ids) else encode_cursor(end, listing)
+    response = list_json(results, list_type, cursor)
+    if capped:
+        response["request_status"] = {"type": "incomplete", "incomplete_reason": "query_result_limit_reached"}
+    return response
