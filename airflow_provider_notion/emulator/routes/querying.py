@@ -48,6 +48,7 @@ def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict
         ids = state.query_cache.get(key)
         if ids is None:
             query_model.validate_filter(filt, ds.schema)
+            query_model.validate_sorts(sorts, ds.schema)
             rows = [page.row for page in ds.rows.values() if not page.in_trash]
             ids = [row["id"] for row in query_model.filter_and_sort(rows, filt, sorts, ds.schema, now=now)]
             state.query_cache[key] = ids
