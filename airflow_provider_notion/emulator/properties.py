@@ -32,6 +32,20 @@ from airflow_provider_notion.emulator.richtext import (
     length_error,
 )
 
+__all__ = [
+    "build_property_values",
+    "build_schema",
+    "empty_value",
+    "expand_rich_text",
+    "fill_computed_values",
+    "format_timestamp",
+    "is_iso_date",
+    "new_property_id",
+    "page_title_values",
+    "resolve_property",
+    "update_schema",
+]
+
 API_VERSION_2022 = "2022-06-28"
 
 MAX_SELECT_OPTIONS = 100
