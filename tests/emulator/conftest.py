@@ -66,7 +66,11 @@ def make_database(api: Api, parent: str, name: str = "Tasks", **schema: Any) -> 
     props = {"Name": {"title": {}}, "Count": {"number": {}}, "Tag": {"select": {"options": [{"name": "a"}]}}}
     props.update(schema)
     if api.version == V1:
-        return api.ok("POST", "/v1/databases", {"parent": {"page_id": parent}, "title": title(name), "properties": props})
+        return api.ok(
+            "POST",
+            "/v1/databases",
+            {"parent": {"page_id": parent}, "title": title(name), "properties": props},
+        )
     return api.ok(
         "POST",
         "/v1/databases",

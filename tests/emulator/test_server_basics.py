@@ -14,12 +14,14 @@ DEMO_TOKEN = "ntn_demo_airflow_notion_provider_0000000000000000"
 def test_users_me_shapes_per_version(api: Api) -> None:
     v1 = api.ok("GET", "/v1/users/me", version=V1)
     v3 = api.ok("GET", "/v1/users/me", version=V3)
-    assert v1["type"] == "bot" and v1["object"] == "user"
+    assert v1["type"] == "bot"
+    assert v1["object"] == "user"
     assert "workspace_id" not in v1["bot"]
     assert v3["bot"]["workspace_id"] == "5d3c1a4e-8f2b-4b6a-9c1d-0a1b2c3d4e5f"
     assert v3["bot"]["workspace_limits"] == {"max_file_upload_size_in_bytes": 5242880}
     assert v3["bot"]["owner"] == {"type": "workspace", "workspace": True}
-    assert len(v3["request_id"]) == 36 and v1["request_id"] != v3["request_id"]
+    assert len(v3["request_id"]) == 36
+    assert v1["request_id"] != v3["request_id"]
 
 
 def test_demo_token_and_connection_values(emu: NotionEmulator) -> None:
@@ -32,7 +34,8 @@ def test_demo_token_and_connection_values(emu: NotionEmulator) -> None:
         "password": DEMO_TOKEN,
         "extra": {"notion_version": "2026-03-11"},
     }
-    assert DEMO_TOKEN in emu.airflow_conn_uri and "http%3A%2F%2F127.0.0.1" in emu.airflow_conn_uri
+    assert DEMO_TOKEN in emu.airflow_conn_uri
+    assert "http%3A%2F%2F127.0.0.1" in emu.airflow_conn_uri
     assert DEMO_TOKEN not in repr(emu)
 
 
@@ -41,7 +44,8 @@ def test_bad_token_is_401(api: Api) -> None:
     response = bad.call("GET", "/v1/users/me")
     assert response.status_code == 401
     body = response.json()
-    assert body["object"] == "error" and body["code"] == "unauthorized"
+    assert body["object"] == "error"
+    assert body["code"] == "unauthorized"
     assert body["message"] == "API token is invalid."
     missing = requests.get(api.emulator.base_url + "/v1/users/me", headers={"Notion-Version": V3}, timeout=5)
     assert missing.status_code == 401
@@ -51,7 +55,8 @@ def test_missing_and_unknown_version(api: Api) -> None:
     response = requests.get(
         api.emulator.base_url + "/v1/users/me", headers={"Authorization": f"Bearer {api.token}"}, timeout=5
     )
-    assert response.status_code == 400 and response.json()["code"] == "missing_version"
+    assert response.status_code == 400
+    assert response.json()["code"] == "missing_version"
     unknown = api.call("GET", "/v1/users/me", version="2099-01-01")
     assert unknown.status_code == 400
     assert unknown.json()["code"] == "validation_error"
@@ -61,9 +66,11 @@ def test_missing_and_unknown_version(api: Api) -> None:
 def test_unknown_path_and_bad_json(api: Api) -> None:
     response = api.call("GET", "/v1/invalid")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_request_url" and response.json()["message"] == "Invalid request URL."
+    assert response.json()["code"] == "invalid_request_url"
+    assert response.json()["message"] == "Invalid request URL."
     bad = api.call("POST", "/v1/search", data=b"{not json", headers={"Content-Type": "application/json"})
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_json"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_json"
 
 
 def test_data_source_endpoints_do_not_exist_in_2022(api: Api) -> None:
@@ -73,9 +80,12 @@ def test_data_source_endpoints_do_not_exist_in_2022(api: Api) -> None:
 
 def test_users_list_paginated_with_emails(api: Api) -> None:
     first = api.ok("GET", "/v1/users", params={"page_size": 2})
-    assert first["type"] == "user" and first["user"] == {} and first["has_more"] is True
+    assert first["type"] == "user"
+    assert first["user"] == {}
+    assert first["has_more"] is True
     second = api.ok("GET", "/v1/users", params={"page_size": 2, "start_cursor": first["next_cursor"]})
-    assert second["has_more"] is False and second["next_cursor"] is None
+    assert second["has_more"] is False
+    assert second["next_cursor"] is None
     users = first["results"] + second["results"]
     assert [u["type"] for u in users] == ["person", "person", "person", "bot"]
     assert users[0]["person"]["email"] == "ada@example.com"
@@ -86,7 +96,9 @@ def test_users_list_paginated_with_emails(api: Api) -> None:
 def test_bad_page_size_and_cursor(api: Api) -> None:
     assert api.call("GET", "/v1/users", params={"page_size": 101}).json()["code"] == "validation_error"
     assert api.call("GET", "/v1/users", params={"page_size": "x"}).status_code == 400
-    assert api.call("GET", "/v1/users", params={"start_cursor": "garbage"}).json()["code"] == "validation_error"
+    assert (
+        api.call("GET", "/v1/users", params={"start_cursor": "garbage"}).json()["code"] == "validation_error"
+    )
     assert api.call("POST", "/v1/search", {"page_size": 0}).json()["code"] == "validation_error"
 
 
@@ -95,7 +107,8 @@ def test_missing_capability_is_403(emu: NotionEmulator) -> None:
     reader = Api(emu, token="ntn_reader")
     assert reader.call("GET", "/v1/users/me").status_code == 200
     forbidden = reader.call("GET", "/v1/users")
-    assert forbidden.status_code == 403 and forbidden.json()["code"] == "restricted_resource"
+    assert forbidden.status_code == 403
+    assert forbidden.json()["code"] == "restricted_resource"
     create = reader.call("POST", "/v1/pages", {"parent": {"page_id": emu.root_page_id}, "properties": {}})
     assert create.status_code == 403
     assert reader.call("GET", f"/v1/pages/{emu.root_page_id}").status_code == 200
@@ -120,7 +133,8 @@ def test_ids_without_dashes_and_invalid_ids(api: Api) -> None:
     compact = api.emulator.root_page_id.replace("-", "")
     assert api.ok("GET", f"/v1/pages/{compact}")["id"] == api.emulator.root_page_id
     bad = api.call("GET", "/v1/pages/not-a-uuid")
-    assert bad.status_code == 400 and bad.json()["code"] == "validation_error"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "validation_error"
 
 
 def test_request_log_never_holds_the_token(api: Api) -> None:
@@ -129,6 +143,11 @@ def test_request_log_never_holds_the_token(api: Api) -> None:
     log = api.emulator.request_log
     assert len(log) == 1
     record = log[0]
-    assert (record.method, record.path, record.status, record.notion_version) == ("GET", "/v1/users/me", 200, V2)
+    assert (record.method, record.path, record.status, record.notion_version) == (
+        "GET",
+        "/v1/users/me",
+        200,
+        V2,
+    )
     assert record.response_bytes > 0
     assert api.token not in repr(record.to_dict())
