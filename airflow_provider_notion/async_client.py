@@ -1,0 +1,240 @@
+"""Async requests to Notion for triggers, with the sync hook's rules.
+
+The request is built by :mod:`~airflow_provider_notion.request_builder` (path checks, headers,
+``Notion-Version``), failures are classified by :mod:`~airflow_provider_notion.retry` and
+:mod:`~airflow_provider_notion.responses`, and requests are paced by the process-wide token bucket of
+:mod:`~airflow_provider_notion.ratelimit`, the one the sync hooks of this process use too.
+
+A triggerer process runs many triggers on one event loop, so they share one ``httpx.AsyncClient`` per
+(event loop, base URL): one connection pool instead of a thousand. A client is bound to the loop that created
+its connections, hence the per-loop key; it is dropped with its loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.exceptions import (
+    NotionApiError,
+    NotionInputError,
+    NotionQueryIncompleteError,
+    NotionTransportError,
+    NotionWriteOutcomeUnknownError,
+)
+from airflow_provider_notion.hooks.notion import is_incomplete, list_object
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
+from airflow_provider_notion.request_builder import api_path, base_headers, drop_none, is_read_only
+from airflow_provider_notion.responses import api_error_from_response
+from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 10.0
+#: Enough parallel connections for a triggerer full of sensors; pacing keeps the real concurrency low.
+POOL_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def new_client() -> httpx.AsyncClient:
+    """A fresh client; redirects are not followed, so the token never goes to another host."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(DEFAULT_TIMEOUT, connect=CONNECT_TIMEOUT),
+        limits=POOL_LIMITS,
+        follow_redirects=False,
+    )
+
+
+def shared_client(base_url: str) -> httpx.AsyncClient:
+    """The client shared by every trigger of the running event loop that talks to ``base_url``.
+
+    Only the event loop's thread touches the mapping for that loop, so no lock is needed.
+    """
+    loop = asyncio.get_running_loop()
+    per_loop = _clients.setdefault(loop, {})
+    client = per_loop.get(base_url)
+    if client is None or client.is_closed:
+        client = per_loop[base_url] = new_client()
+    return client
+
+
+@dataclass
+class AsyncNotionClient:
+    """Send requests for one connection: ``await client.request("POST", "/data_sources/…/query", json=…)``.
+
+    :param settings: the connection, e.g. from :meth:`NotionConnectionSettings.from_connection`.
+    :param notion_version: the ``Notion-Version`` name (already resolved by the caller).
+    :param requests_per_second: pacing per token in this process; ``None``/``0`` turns it off.
+    :param http: the ``httpx.AsyncClient``; defaults to the one shared on this event loop.
+    """
+
+    settings: NotionConnectionSettings
+    notion_version: str
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
+    requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND
+    timeout: float = DEFAULT_TIMEOUT
+    http: httpx.AsyncClient | None = None
+    sleep: Sleep = asyncio.sleep
+
+    def __repr__(self) -> str:
+        return f"AsyncNotionClient(conn_id={self.settings.conn_id!r}, version={self.notion_version!r})"
+
+    @property
+    def _bucket(self) -> TokenBucket | None:
+        if not self.requests_per_second:
+            return None
+        return shared_bucket(self.settings.bearer_token, float(self.requests_per_second))
+
+    async def request(
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Send one request, retrying as the hook does, and return the parsed JSON body.
+
+        :raises NotionApiError: Notion answered with an error (after the retries it allows).
+        :raises NotionTransportError: the request could not be completed.
+        """
+        verb = method.upper()
+        route = api_path(path)
+        read_only = is_read_only(verb, route)
+        policy = self.retry_policy
+        bucket = self._bucket
+        retry = 0
+        while True:
+            try:
+                return await self._send_once(verb, route, json, params, bucket)
+            except (NotionApiError, AttemptFailure) as error:
+                if retry >= policy.max_retries or not policy.should_retry(error, read_only):
+                    raise self._final_error(error, verb, route, read_only) from None
+                retry += 1
+                wait = policy.wait_before_retry(error, retry)
+                if bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
+                    # Every trigger on this token backs off, not only the one that was refused.
+                    bucket.pause(wait)
+                log.warning(
+                    "Notion %s %s failed (%s); retry %d of %d in %.1f s",
+                    verb,
+                    route,
+                    describe_failure(error),
+                    retry,
+                    policy.max_retries,
+                    wait,
+                )
+                await self.sleep(wait)
+
+    @staticmethod
+    def _final_error(
+        error: NotionApiError | AttemptFailure, method: str, route: str, read_only: bool
+    ) -> Exception:
+        if isinstance(error, AttemptFailure):
+            return error.as_error(method, route, read_only)
+        if not read_only and error.status in READ_RETRIED_STATUSES:
+            return NotionWriteOutcomeUnknownError(
+                method, route, f"HTTP {error.status} {error.code or ''}: {error.message}", status=error.status
+            )
+        return error
+
+    async def _send_once(
+        self,
+        method: str,
+        route: str,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        bucket: TokenBucket | None,
+    ) -> Any:
+        if bucket is not None:
+            wait = bucket.reserve()
+            if wait > 0:
+                await self.sleep(wait)
+        http = self.http or shared_client(self.settings.base_url)
+        headers = base_headers(self.settings.bearer_token, self.notion_version)
+        started = time.monotonic()
+        try:
+            response = await http.request(
+                method,
+                self.settings.base_url + route,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT),
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            raise AttemptFailure("not_sent", "could not connect to Notion") from None
+        except httpx.PoolTimeout:
+            raise AttemptFailure("not_sent", "no free connection in the client pool (pool timeout)") from None
+        except httpx.TimeoutException:
+            raise AttemptFailure("ambiguous", f"no answer within {self.timeout:g} s (read timeout)") from None
+        except httpx.TransportError as err:
+            raise AttemptFailure(
+                "ambiguous", f"the connection broke before the answer arrived ({type(err).__name__})"
+            ) from None
+        log.debug(
+            "Notion %s %s -> %s (%.0f ms)",
+            method,
+            route,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return self._parse(response, method, route)
+
+    @staticmethod
+    def _parse(response: httpx.Response, method: str, route: str) -> Any:
+        status = response.status_code
+        if 300 <= status < 400:
+            raise NotionTransportError(
+                method, route, f"unexpected redirect ({status}); not followed so the token stays with Notion"
+            )
+        if status >= 400:
+            raise api_error_from_response(
+                status, response.content, response.headers.get("Retry-After"), method, route
+            )
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise AttemptFailure("ambiguous", f"HTTP {status} answer was not valid JSON") from None
+
+    async def query(
+        self, path: str, body: Mapping[str, Any] | None = None, *, fetch_all: bool = False
+    ) -> dict[str, Any]:
+        """POST a query: the first page as Notion returns it, or every page merged into one list object.
+
+        :raises NotionQueryIncompleteError: with ``fetch_all``, Notion stopped at its result cap.
+        """
+        route = api_path(path)
+        if not (route.partition("?")[0].endswith("/query") and is_read_only("POST", route)):
+            raise NotionInputError("query_path", f"{path!r} is not a database or data source query path")
+        payload = dict(body or {})
+        first = await self.request("POST", route, json=payload)
+        if not isinstance(first, dict):
+            raise NotionTransportError("POST", route, "the answer was not a JSON object")
+        if not fetch_all:
+            return first
+        results = list(first.get("results", []))
+        page = first
+        while True:
+            if is_incomplete(page):
+                raise NotionQueryIncompleteError(
+                    f"Notion stopped {route} at its result cap after {len(results)} rows; refusing to return "
+                    "a silently truncated result. Narrow the filter."
+                )
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                break
+            page = await self.request("POST", route, json={**payload, **drop_none({"start_cursor": cursor})})
+            results.extend(page.get("results", []))
+        return list_object(results, first.get("type"))

@@ -1,0 +1,259 @@
+"""NotionQuerySensor: wait until a database or data source query returns enough rows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import (
+    AirflowSensorTimeout,
+    AirflowSkipException,
+    BaseSensorOperator,
+    PokeReturnValue,
+    conf,
+)
+
+from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.hooks.notion import NotionHook
+from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.payloads import json_list, json_object
+from airflow_provider_notion.query_window import QueryWindow
+from airflow_provider_notion.request_builder import drop_none
+from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching_page
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+
+def _whole_number(value: Any, field: str, minimum: int) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise NotionInputError(field, f"must be a whole number >= {minimum}, got {value!r}")
+    return value
+
+
+def _flag(value: Any, field: str) -> bool:
+    """A boolean, also from a rendered template (``"True"``, ``"false"``)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise NotionInputError(field, f"expected true or false, got {value!r}")
+
+
+class NotionQuerySensor(BaseSensorOperator):
+    """Wait until a Notion database (or data source) query returns at least ``min_results`` rows.
+
+    Each poke runs the query; the XCom is Notion's list object of the matching rows (every page with
+    ``fetch_all``, else the first page). Works in ``poke``, ``reschedule`` and deferrable mode; deferred, it
+    pokes once on the worker (no deferral when that already matches), then polls from the triggerer.
+
+    **Time windows.** ``edited_after``/``edited_before`` and ``created_after``/``created_before`` (datetimes or
+    ISO 8601 strings, usually ``"{{ data_interval_start }}"`` and ``"{{ data_interval_end }}"``) are AND-ed with
+    ``filter``. Notion keeps ``last_edited_time`` and ``created_time`` only to the minute, so a row is placed by
+    its minute ``m`` and a run sees exactly the rows with::
+
+        floor_minute(edited_after) <= m < floor_minute(edited_before)
+
+    (an unset bound is open; the same for ``created_*``). Consecutive data intervals therefore see every row
+    exactly once: ``[a, b)`` and ``[b, c)`` become ``[floor(a), floor(b))`` and ``[floor(b), floor(c))``. With
+    minute-aligned intervals (any cron schedule) that is precisely "edited within the data interval"; when an
+    interval ends inside a minute, that minute's rows go to the next run, since they may have been edited after
+    this run looked. Without ``edited_before`` the window is open-ended and a later run may see the same row.
+    A row edited again later moves to the interval of its new edit. ``"None"`` (a rendered missing value) or
+    ``""`` leaves a bound unset.
+
+    **Filter nesting.** Notion accepts two levels of ``and``/``or``. The window is appended to a top-level
+    ``and``; any other filter is wrapped in a new ``and``, so it may be at most one level deep.
+
+    :param database_id: database ID or URL; under 2025-09-03+ it must have exactly one data source.
+    :param data_source_id: data source ID or URL (2025-09-03+); wins over ``database_id``.
+    :param filter: Notion filter object (dict or JSON string).
+    :param sorts: Notion sorts list (dict list or JSON string).
+    :param min_results: rows needed to succeed (default 1).
+    :param edited_after: inclusive lower bound on ``last_edited_time`` (see above).
+    :param edited_before: exclusive upper bound on ``last_edited_time``.
+    :param created_after: inclusive lower bound on ``created_time``.
+    :param created_before: exclusive upper bound on ``created_time``.
+    :param fetch_all: read every page (all matching rows count and go to XCom), else only the first page.
+    :param notion_conn_id: the Notion connection.
+    :param notion_version: overrides the connection's ``Notion-Version``.
+    :param deferrable: wait on the triggerer instead of holding a worker slot.
+    """
+
+    template_fields: Sequence[str] = (
+        "database_id",
+        "data_source_id",
+        "filter",
+        "sorts",
+        "min_results",
+        "edited_after",
+        "edited_before",
+        "created_after",
+        "created_before",
+        "fetch_all",
+        "notion_conn_id",
+        "notion_version",
+    )
+    template_fields_renderers = {"filter": "json", "sorts": "json"}
+    ui_color = "#f7f6f3"
+
+    def __init__(
+        self,
+        *,
+        database_id: str | None = None,
+        data_source_id: str | None = None,
+        filter: Any = None,
+        sorts: Any = None,
+        min_results: int | str = 1,
+        edited_after: Any = None,
+        edited_before: Any = None,
+        created_after: Any = None,
+        created_before: Any = None,
+        fetch_all: bool | str = False,
+        notion_conn_id: str = NotionHook.default_conn_name,
+        notion_version: str | None = None,
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if database_id is None and data_source_id is None:
+            raise NotionInputError("database_id", "give database_id or data_source_id")
+        self.database_id = database_id
+        self.data_source_id = data_source_id
+        self.filter = filter
+        self.sorts = sorts
+        self.min_results = min_results
+        self.edited_after = edited_after
+        self.edited_before = edited_before
+        self.created_after = created_after
+        self.created_before = created_before
+        self.fetch_all = fetch_all
+        self.notion_conn_id = notion_conn_id
+        self.notion_version = notion_version
+        self.deferrable = deferrable
+
+    @cached_property
+    def hook(self) -> NotionHook:
+        return NotionHook(self.notion_conn_id, self.notion_version)
+
+    # ------------------------------------------------------------------ the query, from rendered fields
+
+    def _window(self) -> QueryWindow:
+        return QueryWindow.build(
+            edited_after=self.edited_after,
+            edited_before=self.edited_before,
+            created_after=self.created_after,
+            created_before=self.created_before,
+        )
+
+    def query_body(self) -> dict[str, Any]:
+        """The query body: the user's filter AND the time window, and the sorts."""
+        window = self._window()
+        combined = window.combine(json_object(self.filter, "filter"))
+        return drop_none({"filter": combined, "sorts": json_list(self.sorts, "sorts")})
+
+    def _ids(self) -> dict[str, str | None]:
+        return {
+            "database_id": normalize_notion_id(self.database_id, "database_id")
+            if self.database_id and not self.data_source_id
+            else None,
+            "data_source_id": normalize_notion_id(self.data_source_id, "data_source_id")
+            if self.data_source_id
+            else None,
+        }
+
+    def query_path(self) -> str:
+        """Where the query goes (a database resolves to its data source under 2025-09-03+)."""
+        ids = self._ids()
+        version = self.hook.version
+        if version.has_data_sources:
+            source = ids["data_source_id"] or self.hook.resolve_data_source_id(str(ids["database_id"]))
+            return version.query_path(data_source_id=source)
+        if ids["data_source_id"]:
+            raise NotionInputError(
+                "data_source_id",
+                f"needs Notion-Version 2025-09-03 or later (this sensor uses {version.name})",
+            )
+        return version.query_path(database_id=ids["database_id"])
+
+    # ------------------------------------------------------------------ poke / reschedule
+
+    def poke(self, context: Context) -> PokeReturnValue:
+        min_results = _whole_number(self.min_results, "min_results", 0)
+        fetch_all = _flag(self.fetch_all, "fetch_all")
+        window = self._window()
+        body = self.query_body()
+        ids = self._ids()
+        page = self.hook.query_database(
+            ids["database_id"],
+            data_source_id=ids["data_source_id"],
+            filter=body.get("filter"),
+            sorts=body.get("sorts"),
+            fetch_all=fetch_all,
+        )
+        matched = matching_page(page, window)
+        count = len(matched.get("results", []))
+        self.log.info("Notion query matched %d row(s); waiting for %d", count, min_results)
+        if count >= min_results:
+            return PokeReturnValue(is_done=True, xcom_value=matched)
+        return PokeReturnValue(is_done=False)
+
+    # ------------------------------------------------------------------ deferrable
+
+    def execute(self, context: Context) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        try:
+            first = self.poke(context)
+        except AirflowSkipException:
+            raise
+        except Exception as err:
+            if self.never_fail:
+                raise AirflowSkipException("Skipping due to never_fail is set to True.") from err
+            raise
+        if first.is_done:
+            return first.xcom_value
+        self.defer(
+            trigger=self.build_trigger(),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=self.timeout),
+        )
+
+    def build_trigger(self) -> NotionQueryTrigger:
+        """The trigger that continues this wait on the triggerer (the deadline is the sensor timeout)."""
+        return NotionQueryTrigger(
+            conn_id=self.notion_conn_id,
+            query_path=self.query_path(),
+            body=self.query_body(),
+            notion_version=self.hook.version.name,
+            window=self._window().to_json(),
+            min_results=_whole_number(self.min_results, "min_results", 0),
+            poke_interval=float(self.poke_interval),
+            end_time=time.time() + float(self.timeout),
+            fetch_all=_flag(self.fetch_all, "fetch_all"),
+            requests_per_second=self.hook.requests_per_second,
+        )
+
+    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> Any:
+        """Turn the trigger's event into the task's outcome: the rows, a sensor timeout or a failure."""
+        if not isinstance(event, Mapping):
+            raise NotionError(f"NotionQuerySensor resumed without a trigger event (got {event!r})")
+        status = event.get("status")
+        message = event.get("message") or "no message"
+        if status == "success":
+            results = event.get("results")
+            if not isinstance(results, Mapping) or not isinstance(results.get("results"), list):
+                raise NotionError("NotionQuerySensor's trigger reported success without a list of results")
+            self.log.info("Notion query matched %d row(s)", len(results["results"]))
+            return dict(results)
+        if status == "timeout":
+            # Mapped by the sensor machinery like any sensor timeout (soft_fail/never_fail skip).
+            raise AirflowSensorTimeout(f"Sensor has timed out: {message}")
+        if status == "error":
+            raise NotionError(f"NotionQuerySensor failed: {message}")
+        raise NotionError(f"NotionQuerySensor got an unknown trigger event status {status!r}")

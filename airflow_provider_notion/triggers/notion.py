@@ -1,0 +1,164 @@
+"""NotionQueryTrigger: poll a Notion query on the triggerer until it matches, fails or runs out of time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_notion.async_client import AsyncNotionClient
+from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.query_window import QueryWindow
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.request_builder import api_path, is_read_only
+from airflow_provider_notion.versions import resolve_notion_version
+
+
+def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
+    """The list object with only the rows inside ``window`` (Notion's rows are minute-rounded)."""
+    if not window:
+        return page
+    return {**page, "results": window.keep(page.get("results", []))}
+
+
+def _event(payload: dict[str, Any]) -> TriggerEvent:
+    return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
+
+
+class NotionQueryTrigger(BaseTrigger):
+    """Run a database/data source query every ``poke_interval`` seconds until ``min_results`` rows match.
+
+    Yields exactly one event, then stops:
+
+    - ``{"status": "success", "results": <list object>}`` when enough rows match;
+    - ``{"status": "error", "message": ...}`` when Notion refuses the query (after the retries the hook would
+      make: 429/529 after ``Retry-After``, transient 5xx and lost answers, since a query only reads);
+    - ``{"status": "timeout", "message": ..., "last_count": n}`` once ``end_time`` has passed.
+
+    The kwargs carry the connection id, never its secret; the connection is read in :meth:`run`. Requests are
+    paced per token by the bucket the whole process shares, so a triggerer full of sensors on one integration
+    stays under its rate limit.
+
+    :param conn_id: the Notion connection id.
+    :param query_path: ``/data_sources/{id}/query`` or ``/databases/{id}/query`` (as resolved by the sensor).
+    :param body: the query body (``filter``, ``sorts``), JSON-serialisable.
+    :param notion_version: the ``Notion-Version`` to send; ``None`` means the connection's.
+    :param window: :meth:`QueryWindow.to_json` of the edited/created window, re-applied to returned rows.
+    :param min_results: how many matching rows end the wait.
+    :param poke_interval: seconds between polls.
+    :param end_time: absolute deadline (Unix time, seconds).
+    :param fetch_all: follow every page (the event carries all rows) instead of reading the first page.
+    :param requests_per_second: per-token pacing in this process; ``0`` turns it off.
+    """
+
+    def __init__(
+        self,
+        conn_id: str,
+        query_path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        end_time: float,
+        notion_version: str | None = None,
+        window: dict[str, Any] | None = None,
+        min_results: int = 1,
+        poke_interval: float = 60.0,
+        fetch_all: bool = False,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's base is untyped
+        route = api_path(query_path, "query_path")
+        if not (route.endswith("/query") and is_read_only("POST", route)):
+            raise NotionInputError(
+                "query_path", f"{query_path!r} is not a query path; this trigger only reads"
+            )
+        if notion_version is not None:
+            resolve_notion_version(notion_version)
+        self.conn_id = conn_id
+        self.query_path = route
+        self.body = dict(body or {})
+        self.end_time = float(end_time)
+        self.notion_version = notion_version
+        self.window = dict(window or {})
+        self.min_results = int(min_results)
+        self.poke_interval = float(poke_interval)
+        self.fetch_all = bool(fetch_all)
+        self.requests_per_second = requests_per_second
+        self._window = QueryWindow.from_json(self.window)
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "conn_id": self.conn_id,
+                "query_path": self.query_path,
+                "body": self.body,
+                "end_time": self.end_time,
+                "notion_version": self.notion_version,
+                "window": self.window,
+                "min_results": self.min_results,
+                "poke_interval": self.poke_interval,
+                "fetch_all": self.fetch_all,
+                "requests_per_second": self.requests_per_second,
+            },
+        )
+
+    async def client(self) -> AsyncNotionClient:
+        """Read the connection without blocking the event loop and build the request client."""
+        from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+
+        conn = await get_async_connection(self.conn_id)
+        extras = await get_async_extra_dejson(conn)
+        settings = NotionConnectionSettings.from_connection(conn, extras)
+        version = resolve_notion_version(self.notion_version or settings.notion_version)
+        return AsyncNotionClient(
+            settings=settings, notion_version=version.name, requests_per_second=self.requests_per_second
+        )
+
+    async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
+        """One query; the list object restricted to the window."""
+        page = await client.query(self.query_path, self.body, fetch_all=self.fetch_all)
+        return matching_page(page, self._window)
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep between polls (a seam for tests and the benchmark)."""
+        await asyncio.sleep(seconds)
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        try:
+            client = await self.client()
+            count = 0
+            while True:
+                # The sensor poked just before deferring, so the first poll waits one interval.
+                remaining = self.end_time - time.time()
+                if remaining <= 0:
+                    yield _event(self._timeout_event(count))
+                    return
+                await self.wait(min(self.poke_interval, remaining))
+                page = await self.poll(client)
+                count = len(page.get("results", []))
+                if count >= self.min_results:
+                    self.log.info("Notion query %s matched %d row(s)", self.query_path, count)
+                    yield _event({"status": "success", "results": page})
+                    return
+                self.log.debug(
+                    "Notion query %s matched %d of %d row(s)", self.query_path, count, self.min_results
+                )
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            # Notion's errors (and ours) say what went wrong without any secret; the sensor fails with it.
+            yield _event({"status": "error", "message": f"{type(err).__name__}: {err}"})
+
+    def _timeout_event(self, count: int) -> dict[str, Any]:
+        return {
+            "status": "timeout",
+            "message": (
+                f"Notion query {self.query_path} matched {count} of {self.min_results} required row(s) before "
+                "the sensor's timeout"
+            ),
+            "last_count": count,
+        }
