@@ -802,3 +802,305 @@ class NotionHook(BaseHook):
             ),
             "token_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
         }
+
+    # ================================================================== operator helpers (issue 3)
+    # Added for the operators. Self-contained: they only build on the public methods above, so the core
+    # request/paging code stays as it is. Page iterators let an operator stream a ``fetch_all`` to a file
+    # or stop at an XCom budget without holding every row; the upsert helpers keep scheduled ETL idempotent.
+
+    def iter_complete_pages(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Like :meth:`iter_pages`, but a page cut at Notion's result cap raises instead of ending quietly.
+
+        :raises NotionQueryIncompleteError: Notion answered ``request_status.type == "incomplete"``.
+        """
+        seen = 0
+        for page in self.iter_pages(
+            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
+        ):
+            if is_incomplete(page):
+                raise NotionQueryIncompleteError(
+                    f"Notion stopped {method.upper()} {path} at its result cap after {seen} rows "
+                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); refusing to return a "
+                    "silently truncated result. Narrow the filter."
+                )
+            seen += len(page.get("results", []))
+            yield dict(page)
+
+    def iter_user_pages(
+        self, *, start_cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of ``GET /users`` (see :meth:`list_users`)."""
+        return self.iter_complete_pages("GET", "/users", page_size=page_size, start_cursor=start_cursor)
+
+    def iter_search_pages(
+        self,
+        query: str | None = None,
+        *,
+        object_type: SearchObject | None = None,
+        sort: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of a search (see :meth:`search`; databases are data sources since 2025-09-03)."""
+        if object_type not in (None, "page", "database"):
+            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
+        body = drop_none(
+            {
+                "query": query or None,
+                "filter": self.version.search_filter(object_type) if object_type else None,
+                "sort": json_object(sort, "sort"),
+            }
+        )
+        return self.iter_complete_pages(
+            "POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor
+        )
+
+    def iter_query_pages(
+        self,
+        database_id: str | None = None,
+        *,
+        data_source_id: str | None = None,
+        filter: Any = None,
+        sorts: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+        filter_properties: Any = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of a database (or data source) query (see :meth:`query_database`).
+
+        The body is validated before the data source is resolved, so a bad filter sends nothing.
+        """
+        body = self.query_body(filter, sorts)
+        params = self._filter_properties_params(filter_properties)
+        check_page_size(page_size)
+        path = self._query_target(database_id, data_source_id)
+        return self.iter_complete_pages(
+            "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
+        )
+
+    def get_database_with_data_sources(self, database_id: str) -> dict[str, Any]:
+        """A database whose ``data_sources`` entries are the full data source objects (with their schema).
+
+        Before data-source versions the database already carries its schema in ``properties``; it is returned
+        as :meth:`get_database` returns it.
+        """
+        database = self.get_database(database_id)
+        if self.version.has_data_sources:
+            database["data_sources"] = [
+                self.get_data_source(str(source["id"])) for source in database.get("data_sources", [])
+            ]
+        return database
+
+    @staticmethod
+    def normalize_property_values(properties: Any, field: str = "properties") -> dict[str, Any]:
+        """Page property values ready to send, checked against Notion's size limits before any request.
+
+        A plain string given for a ``title`` or ``rich_text`` value is turned into rich text split into
+        2,000-character pieces; more than 100 multi-select options, relations, people or rich-text items fail.
+        """
+        props = json_object(properties, field) or {}
+        clean: dict[str, Any] = {}
+        for name, value in props.items():
+            if not isinstance(value, Mapping):
+                clean[name] = value
+                continue
+            value = dict(value)
+            for key in ("title", "rich_text"):
+                if key in value and not isinstance(value[key], list):
+                    value[key] = rich_text(value[key], f"{field}.{name}.{key}")
+            for key in ("title", "rich_text", "multi_select", "relation", "people", "files"):
+                items = value.get(key)
+                if isinstance(items, list) and len(items) > MAX_ARRAY_LENGTH:
+                    raise NotionInputError(
+                        f"{field}.{name}",
+                        f"has {len(items)} {key} items; Notion accepts at most {MAX_ARRAY_LENGTH}",
+                    )
+            clean[name] = value
+        return clean
+
+    def database_item_parent(
+        self, *, database_id: Any = None, data_source_id: Any = None, parent: Any = None
+    ) -> dict[str, Any]:
+        """The ``parent`` of a new database item from exactly one of the three ways to name the database."""
+        given = [name for name, v in (("database_id", database_id), ("data_source_id", data_source_id),
+                                      ("parent", parent)) if v not in (None, "")]  # fmt: skip
+        if len(given) != 1:
+            raise NotionInputError("database_id", "give exactly one of database_id, data_source_id or parent")
+        if parent not in (None, ""):
+            result = parent_object(parent, "parent", default_type="database_id")
+            if result["type"] not in ("database_id", "data_source_id"):
+                raise NotionInputError(
+                    "parent", "a database item's parent is a database_id or data_source_id"
+                )
+        elif data_source_id not in (None, ""):
+            result = parent_object(data_source_id, "data_source_id", default_type="data_source_id")
+        else:
+            result = parent_object(database_id, "database_id", default_type="database_id")
+        if result["type"] == "data_source_id":
+            self._require_data_sources("data_source_id")
+        return result
+
+    def database_item_schema(self, parent: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(properties schema, query-able parent)`` of a database item parent from :meth:`database_item_parent`.
+
+        Under data-source versions a ``database_id`` is resolved to its single data source, which is returned
+        as the parent so new items go straight to it (Notion's recommendation).
+        """
+        if parent["type"] == "data_source_id":
+            return dict(self.get_data_source(parent["data_source_id"]).get("properties", {})), dict(parent)
+        if self.version.has_data_sources:
+            source_id = self.resolve_data_source_id(parent["database_id"])
+            schema = self.get_data_source(source_id).get("properties", {})
+            return dict(schema), {"type": "data_source_id", "data_source_id": source_id}
+        return dict(self.get_database(parent["database_id"]).get("properties", {})), dict(parent)
+
+    def create_database_item(
+        self,
+        parent: Mapping[str, Any],
+        properties: Any,
+        *,
+        children: Any = None,
+        icon: Any = None,
+        cover: Any = None,
+    ) -> dict[str, Any]:
+        """Create a row (page) in a database or data source; ``parent`` from :meth:`database_item_parent`."""
+        return self.create_page(
+            dict(parent),
+            self.normalize_property_values(properties),
+            children=children,
+            icon=icon,
+            cover=cover,
+        )
+
+    def find_database_items(
+        self, parent: Mapping[str, Any], property_name: str, value: Any, *, schema: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Every row whose ``property_name`` equals ``value`` (the filter type follows the property's schema)."""
+        if property_name not in schema:
+            raise NotionInputError(
+                "unique_property",
+                f"{property_name!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
+            )
+        prop_type = str(schema[property_name].get("type"))
+        condition = _equals_filter(prop_type, value)
+        query_filter = {"property": property_name, prop_type: condition}
+        if parent["type"] == "data_source_id":
+            pages = self.iter_query_pages(data_source_id=parent["data_source_id"], filter=query_filter)
+        else:
+            pages = self.iter_query_pages(parent["database_id"], filter=query_filter)
+        return [dict(row) for page in pages for row in page.get("results", [])]
+
+    def upsert_database_item(
+        self,
+        parent: Mapping[str, Any],
+        properties: Any,
+        unique_property: str,
+        *,
+        children: Any = None,
+        icon: Any = None,
+        cover: Any = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """Update the row whose ``unique_property`` has the given value, or create it; returns ``(page, created)``.
+
+        The value is read from ``properties[unique_property]`` (a Notion property value, or a plain string,
+        number or boolean, which is wrapped according to the schema). ``children`` are only added when the row
+        is created, so a re-run does not append the same blocks twice. Several matching rows are an error.
+        """
+        props = self.normalize_property_values(properties)
+        if unique_property not in props:
+            raise NotionInputError(
+                "unique_property",
+                f"{unique_property!r} has no value in properties, so there is nothing to match",
+            )
+        schema, target = self.database_item_schema(parent)
+        prop_schema = schema.get(unique_property)
+        prop_type = str(prop_schema.get("type")) if isinstance(prop_schema, Mapping) else ""
+        value, wrapped = _unique_value(prop_type, props[unique_property])
+        props[unique_property] = wrapped
+        matches = self.find_database_items(target, unique_property, value, schema=schema)
+        if len(matches) > 1:
+            from airflow_provider_notion.exceptions import NotionError
+
+            ids = ", ".join(str(m.get("id")) for m in matches[:10])
+            raise NotionError(
+                f"{len(matches)} rows have {unique_property} = {value!r} ({ids}); an upsert needs at most one. "
+                "Remove the duplicates or choose a unique_property whose values are unique."
+            )
+        if not matches:
+            return self.create_database_item(target, props, children=children, icon=icon, cover=cover), True
+        if children:
+            self.log.info("Row %s exists; children are only added when a row is created", matches[0]["id"])
+        fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
+        return self.update_page(str(matches[0]["id"]), props, **fields), False
+
+
+_TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
+_NAMED_TYPES = frozenset({"select", "status"})
+UPSERT_PROPERTY_TYPES = (*sorted(_TEXT_TYPES), "number", "select", "status", "checkbox", "date")
+
+
+def _equals_filter(prop_type: str, value: Any) -> dict[str, Any]:
+    """The ``equals`` condition of a query filter on a property of ``prop_type``."""
+    if prop_type not in UPSERT_PROPERTY_TYPES:
+        raise NotionInputError(
+            "unique_property",
+            f"a {prop_type or 'missing'} property cannot identify a row; use one of {', '.join(UPSERT_PROPERTY_TYPES)}",
+        )
+    return {"equals": value}
+
+
+def _unique_value(prop_type: str, given: Any) -> tuple[Any, Any]:
+    """``(value to match, property value to send)`` from a property value object or a plain value."""
+    if prop_type not in UPSERT_PROPERTY_TYPES:
+        _equals_filter(prop_type, None)
+    if not isinstance(given, Mapping):
+        is_number = isinstance(given, int | float) and not isinstance(given, bool)
+        if (
+            given is None
+            or isinstance(given, bool) != (prop_type == "checkbox")
+            or is_number != (prop_type == "number")
+        ):
+            raise NotionInputError("unique_property", f"{given!r} is not a value of a {prop_type} property")
+        return given, _wrap_plain(prop_type, given)
+    body = given.get(prop_type, given.get("type") and given.get(str(given.get("type"))))
+    if prop_type in ("title", "rich_text"):
+        items = body if isinstance(body, list) else []
+        text = "".join(
+            str(item.get("plain_text") or (item.get("text") or {}).get("content") or "")
+            for item in items
+            if isinstance(item, Mapping)
+        )
+        return text, dict(given)
+    if prop_type in _NAMED_TYPES:
+        name = body.get("name") if isinstance(body, Mapping) else None
+        if not name:
+            raise NotionInputError("unique_property", f"the {prop_type} value needs a name to match on")
+        return name, dict(given)
+    if prop_type == "date":
+        start = body.get("start") if isinstance(body, Mapping) else None
+        if not start:
+            raise NotionInputError("unique_property", "the date value needs a start to match on")
+        return start, dict(given)
+    if body is None:
+        raise NotionInputError("unique_property", f"the value has no {prop_type!r} key to match on")
+    return body, dict(given)
+
+
+def _wrap_plain(prop_type: str, value: Any) -> Any:
+    """A plain value as the property value Notion expects."""
+    if prop_type in ("title", "rich_text"):
+        return {prop_type: rich_text(str(value), f"properties.{prop_type}")}
+    if prop_type in _NAMED_TYPES:
+        return {prop_type: {"name": str(value)}}
+    if prop_type == "date":
+        return {"date": {"start": str(value)}}
+    return {prop_type: value}

@@ -1,0 +1,75 @@
+"""Write operator results to a file instead of XCom: JSON Lines for lists, raw bytes for a response body.
+
+``output_path`` is a local path or anything Airflow's ``ObjectStoragePath`` understands (``s3://…``,
+``file://…``); rows are written as they arrive, so a large ``fetch_all`` never sits in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from airflow_provider_notion.exceptions import NotionInputError
+
+
+def resolve_output_path(value: Any, field: str = "output_path") -> Any:
+    """A ``pathlib.Path`` for local paths, an ``ObjectStoragePath`` for URLs; objects with ``open`` pass through."""
+    if hasattr(value, "open") and not isinstance(value, str):
+        return value
+    if not isinstance(value, str | os.PathLike) or not str(value).strip():
+        raise NotionInputError(field, f"expected a local path or an object storage URL, got {value!r}")
+    text = os.fspath(value).strip()
+    if "://" in text:
+        from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+        return ObjectStoragePath(text)
+    return Path(text)
+
+
+@contextmanager
+def _open(path: Any, mode: str) -> Iterator[IO[Any]]:
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open(mode) if mode == "wb" else path.open(mode, encoding="utf-8")
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+def _discard(path: Any) -> None:
+    """Remove a partly written file so a failed task leaves nothing that looks complete."""
+    with contextlib.suppress(Exception):  # best effort; the original error is what matters
+        path.unlink()
+
+
+def write_json_lines(path: Any, pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Write each page's ``results`` as one JSON object per line; return ``{"path", "count"}``."""
+    count = 0
+    try:
+        with _open(path, "w") as handle:
+            for page in pages:
+                for row in page.get("results", []):
+                    handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+                    handle.write("\n")
+                    count += 1
+    except BaseException:
+        _discard(path)
+        raise
+    return {"path": str(path), "count": count}
+
+
+def write_bytes(path: Any, data: bytes) -> dict[str, Any]:
+    """Write a response body; return ``{"path", "bytes"}``."""
+    try:
+        with _open(path, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        _discard(path)
+        raise
+    return {"path": str(path), "bytes": len(data)}
