@@ -25,20 +25,28 @@ def get_extra(extras: Mapping[str, Any], name: str) -> Any:
     return None if value == "" else value
 
 
-def normalize_base_url(host: str | None) -> str:
-    """The API origin from the connection host: ``None`` means Notion; a trailing ``/`` or ``/v1`` is dropped."""
+def normalize_base_url(host: str | None, port: int | None = None) -> str:
+    """The API origin from the connection host: ``None`` means Notion; a trailing ``/`` or ``/v1`` is dropped.
+
+    A host without a scheme gets ``https://``; a port given separately (URI form) is added when the host has none.
+    """
     if not host or not host.strip():
         return DEFAULT_BASE_URL
     text = host.strip()
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    try:
+        has_port = parts.port is not None
+    except ValueError:
+        has_port = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise NotionInputError("host", f"{host!r} is not an http(s) base URL such as https://api.notion.com")
+    netloc = parts.netloc if has_port or not port else f"{parts.netloc}:{int(port)}"
     path = parts.path.rstrip("/")
     if path.endswith("/v1"):
         path = path[: -len("/v1")]
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    return f"{parts.scheme}://{netloc}{path}"
 
 
 def _clean_secret(value: Any, field_name: str) -> str:
@@ -78,6 +86,7 @@ class NotionConnectionSettings:
         *,
         conn_id: str,
         host: str | None,
+        port: int | None = None,
         login: str | None,
         password: str | None,
         extras: Mapping[str, Any],
@@ -89,7 +98,7 @@ class NotionConnectionSettings:
         version = get_extra(extras, "notion_version")
         if version is not None:
             version = resolve_notion_version(version).name
-        base_url = normalize_base_url(host)
+        base_url = normalize_base_url(host, port)
         if auth_type == "internal":
             return cls(
                 conn_id=conn_id,
@@ -118,6 +127,7 @@ class NotionConnectionSettings:
         return cls.from_fields(
             conn_id=conn.conn_id,
             host=conn.host,
+            port=conn.port,
             login=conn.login,
             password=conn.password,
             extras=extras if extras is not None else conn.extra_dejson,

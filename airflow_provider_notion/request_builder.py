@@ -46,7 +46,11 @@ def api_path(path: object, field: str = "path") -> str:
         raise NotionInputError(field, f"{path!r} leaves the API's /v1/ prefix")
     if "\r" in query or "\n" in query or "#" in query:
         raise NotionInputError(field, "the query string contains CR, LF or '#'")
-    return normalised + (sep + query if sep else "")
+    # Checked in decoded form, sent as given: property ids such as ``%3AUPp`` must keep their encoding.
+    sent = route.strip().lstrip("/")
+    if sent == "v1" or sent.startswith("v1/"):
+        sent = sent[3:]
+    return API_PREFIX + sent + (sep + query if sep else "")
 
 
 def check_headers(headers: Mapping[str, Any] | None, field: str = "headers") -> dict[str, str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from airflow_provider_notion.exceptions import NotionInputError
-
 DEFAULT_NOTION_VERSION = "2026-03-11"
 
 SearchObject = Literal["page", "database"]
@@ -82,6 +80,9 @@ SUPPORTED_NOTION_VERSIONS: tuple[str, ...] = tuple(_VERSIONS)
 
 def resolve_notion_version(value: object, *, field: str = "notion_version") -> NotionVersion:
     """Return the rules of a supported version; ``None`` or ``""`` means the default."""
+    # Imported here: get_provider_info reads this module while Airflow is still importing its exceptions.
+    from airflow_provider_notion.exceptions import NotionInputError
+
     if value is None or value == "":
         return _VERSIONS[DEFAULT_NOTION_VERSION]
     if not isinstance(value, str) or value.strip() not in _VERSIONS:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import requests
 import tenacity
-from airflow.providers.common.compat.sdk import BaseHook
+from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseHook
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
@@ -131,7 +131,14 @@ class NotionHook(BaseHook):
     @cached_property
     def settings(self) -> NotionConnectionSettings:
         """The validated connection, read on first use."""
-        conn = self.get_connection(self.notion_conn_id)
+        try:
+            conn = self.get_connection(self.notion_conn_id)
+        except AirflowNotFoundException:
+            raise NotionInputError(
+                "notion_conn_id",
+                f"connection {self.notion_conn_id!r} is not defined; add it in the Airflow UI or set "
+                f"AIRFLOW_CONN_{self.notion_conn_id.upper()}",
+            ) from None
         return NotionConnectionSettings.from_connection(conn)
 
     @cached_property
