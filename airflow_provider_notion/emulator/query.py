@@ -41,6 +41,7 @@ Schema = Mapping[str, Mapping[str, Any]]
 # (notion-api.md §6 / §9: "at most two levels deep").
 MAX_COMPOUND_NESTING = 2
 TIMESTAMP_KEYS = ("created_time", "last_edited_time")
+_PLAIN_DATE_LENGTH = len("2026-07-04")
 
 # Which filter keys a property type accepts, and which condition family each filter key uses.
 _FILTER_KEYS: dict[str, tuple[str, ...]] = {
@@ -180,8 +181,17 @@ def filter_and_sort(
         return rows
     rows.sort(key=_created_then_id_key)
     for sort_key in reversed(sort_keys):
-        # list.sort is stable, also with reverse=True: applying the last sort first makes earlier sorts win.
-        rows.sort(key=sort_key.key, reverse=sort_key.descending)
+        # Stable sorts applied last-to-first make earlier sorts win. Empty values go last in both
+        # directions, keeping their current relative order: a partition instead of (is_empty, value)
+        # tuple keys, which would allocate per row (and trigger GC pauses on 10,000 rows).
+        value = sort_key.value
+        present: list[dict[str, Any]] = []
+        empty: list[dict[str, Any]] = []
+        for row in rows:
+            (empty if value(row) is None else present).append(row)
+        present.sort(key=value, reverse=sort_key.descending)  # reverse=True keeps ties stable too
+        present.extend(empty)
+        rows = present
     return rows
 
 
@@ -234,9 +244,24 @@ def _compile_compound(
         _compile_node(child, f"{child_path}[{index}]", depth + 1, schema, now)
         for index, child in enumerate(children)
     )
+    # Plain loops: noticeably faster than all()/any() over a generator on 10,000 rows.
     if kind == "and":
-        return lambda page: all(predicate(page) for predicate in predicates)
-    return lambda page: any(predicate(page) for predicate in predicates)
+
+        def every(page: Page) -> bool:
+            for predicate in predicates:  # noqa: SIM110 - faster than all(); see above
+                if not predicate(page):
+                    return False
+            return True
+
+        return every
+
+    def some(page: Page) -> bool:
+        for predicate in predicates:  # noqa: SIM110 - faster than any(); see above
+            if predicate(page):
+                return True
+        return False
+
+    return some
 
 
 def _compile_timestamp_filter(node: Mapping[str, Any], path: str, now: datetime) -> Predicate:
@@ -424,12 +449,27 @@ def _date_condition(
     if minute_granular and target.instant is not None:
         target = _Moment(target.day, target.instant.replace(second=0, microsecond=0))
     accept = _DATE_COMPARISONS[op]
+    if target.instant is None:
 
-    def predicate(page: Page) -> bool:
-        moment = _parse_moment(value(page))
-        return moment is not None and accept(_compare_moments(moment, target))
+        def by_day(page: Page) -> bool:
+            moment = _parse_moment(value(page))
+            return moment is not None and accept(_compare_moments(moment, target))
 
-    return predicate
+        return by_day
+    # Fast path for the common case (timestamps): one cached parse of the stored text into POSIX seconds.
+    target_seconds = target.instant.timestamp()
+
+    def by_instant(page: Page) -> bool:
+        text = value(page)
+        if not isinstance(text, str):
+            return False
+        if len(text) == _PLAIN_DATE_LENGTH:  # a plain-date value compares by calendar day
+            moment = _parse_moment_text(text)
+            return moment is not None and accept(_compare_moments(moment, target))
+        seconds = _instant_seconds_text(text)
+        return seconds is not None and accept((seconds > target_seconds) - (seconds < target_seconds))
+
+    return by_instant
 
 
 _CONDITION_BUILDERS: dict[
@@ -537,7 +577,7 @@ def _parse_moment(text: Any) -> _Moment | None:
 @functools.lru_cache(maxsize=65536)
 def _parse_moment_text(text: str) -> _Moment | None:
     try:
-        if len(text) == 10:
+        if len(text) == _PLAIN_DATE_LENGTH:
             return _Moment(date.fromisoformat(text), None)
         instant = datetime.fromisoformat(text)
     except ValueError:
@@ -583,7 +623,7 @@ def _add_months(day: date, months: int) -> date:
 
 @dataclass(frozen=True, slots=True)
 class _SortKey:
-    key: Callable[[Page], tuple[Any, ...]]
+    value: Callable[[Page], Any]  # None for an empty value
     descending: bool
 
 
@@ -619,24 +659,25 @@ def _compile_sorts(sorts: list[dict[str, Any]] | None, schema: Schema) -> list[_
             if name is None:
                 raise EmulatorValidationError(f"Could not find sort property with name or id: {key}")
             value = _sort_value(name, schema[name])
-        compiled.append(_SortKey(_empty_last(value, descending), descending))
+        compiled.append(_SortKey(value, descending))
     return compiled
 
 
-def _empty_last(value: Callable[[Page], Any], descending: bool) -> Callable[[Page], tuple[Any, ...]]:
-    """Sort key putting pages whose value is None after the others, in both directions."""
-    if descending:  # sorted with reverse=True: the larger first element comes first
-        return lambda page: (0,) if (current := value(page)) is None else (1, current)
-    return lambda page: (1,) if (current := value(page)) is None else (0, current)
-
-
 def _instant_seconds(text: Any) -> float | None:
-    moment = _parse_moment(text)
-    if moment is None:
+    """POSIX seconds of a date value (a plain date counts as midnight UTC), for sorting."""
+    return _instant_seconds_text(text) if isinstance(text, str) else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _instant_seconds_text(text: str) -> float | None:
+    try:
+        if len(text) == _PLAIN_DATE_LENGTH:
+            return float(calendar.timegm(date.fromisoformat(text).timetuple()))
+        instant = datetime.fromisoformat(text)
+    except ValueError:
         return None
-    if moment.instant is None:
-        return datetime(moment.day.year, moment.day.month, moment.day.day, tzinfo=UTC).timestamp()
-    return moment.instant.timestamp()
+    # Notion treats date-times without an offset as UTC.
+    return (instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant).timestamp()
 
 
 def _timestamp_sort_value(timestamp: str) -> Callable[[Page], Any]:
