@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from airflow_provider_notion.emulator.routes import blocks, data_sources, databases, pages, search, users
+from airflow_provider_notion.emulator.routes import (
+    blocks,
+    data_sources,
+    databases,
+    oauth,
+    pages,
+    search,
+    users,
+)
 from airflow_provider_notion.emulator.routes.base import Route, Router
 
 ALL_ROUTES: list[Route] = [
@@ -12,6 +20,7 @@ ALL_ROUTES: list[Route] = [
     *pages.ROUTES,
     *blocks.ROUTES,
     *search.ROUTES,
+    *oauth.ROUTES,
 ]
 
 __all__ = ["ALL_ROUTES", "Route", "Router"]

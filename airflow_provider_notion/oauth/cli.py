@@ -1,0 +1,126 @@
+"""Command line for getting OAuth tokens into Airflow.
+
+::
+
+    python -m airflow_provider_notion.oauth authorize-url --client-id ID --redirect-uri URI [--state S]
+    python -m airflow_provider_notion.oauth exchange --client-id ID --redirect-uri URI [--code C]
+        [--client-secret S] [--conn-id notion_default] [--base-url URL] [--notion-version V] [--token-store X]
+
+Secrets (client secret, authorization code) are best left off the command line, where shell history and process
+listings keep them: they are read from ``NOTION_CLIENT_SECRET`` / ``NOTION_OAUTH_CODE``, else prompted for
+without echo. They are printed only inside the connection that ``exchange`` outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from airflow_provider_notion.exceptions import NotionError
+from airflow_provider_notion.oauth.bootstrap import (
+    connection_from_tokens,
+    connection_uri,
+    connections_add_command,
+    exchange_code,
+)
+from airflow_provider_notion.oauth.client import build_authorize_url
+
+ENV_CLIENT_ID = "NOTION_CLIENT_ID"
+ENV_CLIENT_SECRET = "NOTION_CLIENT_SECRET"  # noqa: S105 - the variable's name, not a secret
+ENV_CODE = "NOTION_OAUTH_CODE"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m airflow_provider_notion.oauth",
+        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see docs/oauth.md).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    authorize = commands.add_parser("authorize-url", help="print the URL the workspace owner opens")
+    authorize.add_argument("--client-id", help=f"OAuth client id (default: ${ENV_CLIENT_ID})")
+    authorize.add_argument("--redirect-uri", help="a redirect URI registered for the integration")
+    authorize.add_argument("--state", help="opaque value Notion returns to the redirect URI")
+    authorize.add_argument("--base-url", help="API base URL (default https://api.notion.com)")
+
+    exchange = commands.add_parser("exchange", help="trade the code for tokens and print the connection")
+    exchange.add_argument("--client-id", help=f"OAuth client id (default: ${ENV_CLIENT_ID})")
+    exchange.add_argument(
+        "--client-secret", help=f"OAuth client secret (default: ${ENV_CLIENT_SECRET}, else a prompt)"
+    )
+    exchange.add_argument("--code", help=f"the code from the redirect (default: ${ENV_CODE}, else a prompt)")
+    exchange.add_argument("--redirect-uri", help="the redirect URI the authorize URL used (omit if it did)")
+    exchange.add_argument(
+        "--conn-id", default="notion_default", help="Airflow connection id (notion_default)"
+    )
+    exchange.add_argument("--base-url", help="API base URL (default https://api.notion.com)")
+    exchange.add_argument("--notion-version", help="Notion-Version to store in the connection")
+    exchange.add_argument("--token-store", help="connection extra token_store (default: an Airflow Variable)")
+    return parser
+
+
+def _value(given: str | None, env_name: str, prompt: str | None, ask: Callable[[str], str]) -> str:
+    """An argument, else an environment variable, else (for secrets) a prompt without echo."""
+    if given:
+        return given
+    from_env = os.environ.get(env_name, "").strip()
+    if from_env:
+        return from_env
+    if prompt is None:
+        raise NotionError(f"Missing value: pass it as an option or set ${env_name}")
+    answer = ask(prompt).strip()
+    if not answer:
+        raise NotionError(f"Missing value: nothing was entered for {prompt.rstrip(': ')}")
+    return answer
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    ask_secret: Callable[[str], str] = getpass.getpass,
+) -> int:
+    """Run the command; returns the exit code (0 success, 1 Notion or input error, 2 usage error)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        client_id = _value(args.client_id, ENV_CLIENT_ID, None, ask_secret)
+        if args.command == "authorize-url":
+            print(
+                build_authorize_url(client_id, args.redirect_uri, state=args.state, base_url=args.base_url),
+                file=out,
+            )
+            return 0
+        client_secret = _value(args.client_secret, ENV_CLIENT_SECRET, "OAuth client secret: ", ask_secret)
+        code = _value(args.code, ENV_CODE, "Authorization code (from the redirect URL): ", ask_secret)
+        tokens = exchange_code(client_id, client_secret, code, args.redirect_uri, base_url=args.base_url)
+        conn = connection_from_tokens(
+            tokens,
+            client_id,
+            client_secret,
+            base_url=args.base_url,
+            notion_version=args.notion_version,
+            token_store=args.token_store,
+        )
+    except NotionError as error:
+        print(f"error: {error}", file=err)
+        return 1
+    workspace = tokens.workspace_name or tokens.workspace_id or "the workspace"
+    print(f"Authorised {workspace} (bot {tokens.bot_id or 'unknown'}).", file=err)
+    print(
+        "The output below contains the client secret and tokens: keep it out of tickets and logs.", file=err
+    )
+    print("# Connection as JSON (AIRFLOW_CONN_<ID> or a secrets backend):", file=out)
+    print(json.dumps(conn, indent=2), file=out)
+    print("# Connection as a URI:", file=out)
+    print(connection_uri(conn), file=out)
+    print("# Add it to Airflow:", file=out)
+    print(connections_add_command(args.conn_id, conn), file=out)
+    return 0
