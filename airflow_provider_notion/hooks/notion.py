@@ -151,6 +151,12 @@ class NotionHook(BaseHook):
     @cached_property
     def token_provider(self) -> TokenProvider:
         """Supplies the bearer token; OAuth connections refresh it on 401."""
+        # OAuth (issue 6): refresh on 401 with rotation, the rotated pair kept in a token store.
+        if self.settings.auth_type == "oauth":
+            from airflow_provider_notion.oauth.provider import oauth_token_provider
+
+            extras = self.get_connection(self.notion_conn_id).extra_dejson
+            return oauth_token_provider(self.settings, extras, timeout=self.timeout)
         return StaticTokenProvider(self.settings.bearer_token)
 
     @cached_property
@@ -1048,6 +1054,32 @@ class NotionHook(BaseHook):
             self.log.info("Row %s exists; children are only added when a row is created", matches[0]["id"])
         fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
         return self.update_page(str(matches[0]["id"]), props, **fields), False
+
+    # ------------------------------------------------------------------ OAuth tokens (issue 6)
+
+    def introspect_token(self, token: str | None = None) -> dict[str, Any]:
+        """``POST /v1/oauth/introspect`` with the client id and secret: ``{"active": bool, "scope"?, "iat"?}``.
+
+        :param token: the token to inspect; default: the access token this hook sends.
+        """
+        return dict(self._oauth_client().introspect(token or self.token_provider.current_token()))
+
+    def revoke_token(self, token: str | None = None) -> dict[str, Any]:
+        """``POST /v1/oauth/revoke``; afterwards the workspace owner must authorise the integration again.
+
+        :param token: the token to revoke; default: the access token this hook sends.
+        """
+        return dict(self._oauth_client().revoke(token or self.token_provider.current_token()))
+
+    def _oauth_client(self) -> Any:
+        from airflow_provider_notion.oauth.client import NotionOAuthClient
+
+        settings = self.settings
+        if settings.auth_type != "oauth" or not settings.client_id or not settings.client_secret:
+            raise NotionInputError("auth_type", "token introspection and revocation need an OAuth connection")
+        return NotionOAuthClient(
+            settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
+        )
 
 
 _TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
