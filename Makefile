@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml requirements-dev.txt
 	@touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check airflow_provider_notion tests example_dags benchmarks
-	$(BIN)/ruff format --check airflow_provider_notion tests example_dags benchmarks
+	$(BIN)/ruff check airflow_provider_notion tests example_dags benchmarks scripts
+	$(BIN)/ruff format --check airflow_provider_notion tests example_dags benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -26,7 +26,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 demo: $(STAMP)
-	$(BIN)/python -m airflow_provider_notion.demo
+	$(BIN)/python scripts/demo.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
