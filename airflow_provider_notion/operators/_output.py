@@ -58,6 +58,8 @@ def write_json_lines(path: Any, pages: Iterable[dict[str, Any]]) -> dict[str, An
                     handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
                     handle.write("\n")
                     count += 1
+                # Each page is on disk before the next is fetched: memory stays at one page.
+                handle.flush()
     except BaseException:
         _discard(path)
         raise

@@ -119,11 +119,21 @@ class NotionBaseOperator(BaseOperator):
         """The hook, created on first use in ``execute`` (after templates are rendered)."""
         return NotionHook(notion_conn_id=self.notion_conn_id, notion_version=self.notion_version or None)
 
-    def push_url(self, context: Any, obj: Any) -> None:
-        """Push the object's ``url`` for the "Notion" extra link."""
-        url = obj.get("url") if isinstance(obj, dict) else None
-        if url:
-            context["ti"].xcom_push(key=NOTION_URL_XCOM_KEY, value=url)
+    def push_object_xcoms(self, context: Any, obj: Any) -> None:
+        """Push the object's ``id`` (so ``task.output["id"]`` works downstream) and ``url`` (the extra link).
+
+        Under data-source versions a database's single data source id is pushed as ``data_source_id`` too.
+        """
+        if not isinstance(obj, dict):
+            return
+        ti = context["ti"]
+        if obj.get("id"):
+            ti.xcom_push(key="id", value=obj["id"])
+        if obj.get("url"):
+            ti.xcom_push(key=NOTION_URL_XCOM_KEY, value=obj["url"])
+        sources = obj.get("data_sources") if obj.get("object") == "database" else None
+        if isinstance(sources, list) and len(sources) == 1 and isinstance(sources[0], dict):
+            ti.xcom_push(key="data_source_id", value=sources[0].get("id"))
 
 
 class _NotionLinkedOperator(NotionBaseOperator):
@@ -143,6 +153,7 @@ class NotionGetCurrentUserOperator(NotionBaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         user = self.hook.get_current_user()
+        self.push_object_xcoms(context, user)
         workspace = (user.get("bot") or {}).get("workspace_name")
         self.log.info("Notion bot %s (%s) in workspace %s", user.get("name"), user.get("id"), workspace)
         return user
@@ -162,6 +173,7 @@ class NotionGetUserOperator(NotionBaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         user = self.hook.get_user(normalize_notion_id(self.user_id, "user_id"))
+        self.push_object_xcoms(context, user)
         self.log.info("Notion user %s (%s, %s)", user.get("id"), user.get("name"), user.get("type"))
         return user
 
@@ -189,7 +201,7 @@ class NotionGetPageOperator(_NotionLinkedOperator):
         if isinstance(filter_properties, str) and filter_properties.lstrip().startswith("["):
             filter_properties = json_list(filter_properties, "filter_properties")
         page = self.hook.get_page(page_id, filter_properties=filter_properties or None)
-        self.push_url(context, page)
+        self.push_object_xcoms(context, page)
         self.log.info("Notion page %s (%d properties)", page.get("id"), len(page.get("properties") or {}))
         return page
 
@@ -223,7 +235,7 @@ class NotionGetDatabaseOperator(_NotionLinkedOperator):
             database = self.hook.get_database_with_data_sources(database_id)
         else:
             database = self.hook.get_database(database_id)
-        self.push_url(context, database)
+        self.push_object_xcoms(context, database)
         self.log.info(
             "Notion database %s (%d data sources)",
             database.get("id"),
@@ -309,7 +321,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
             if self.description is None
             else _rich_text_input(self.description, "description"),
         )
-        self.push_url(context, database)
+        self.push_object_xcoms(context, database)
         self.log.info("Created Notion database %s (%s)", database.get("id"), database.get("url"))
         return database
 
@@ -367,7 +379,7 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         page = self.hook.create_page(
             self.parent, properties, children=children, icon=self.icon, cover=self.cover
         )
-        self.push_url(context, page)
+        self.push_object_xcoms(context, page)
         self.log.info(
             "Created Notion page %s with %d child blocks (%s)",
             page.get("id"),
@@ -471,7 +483,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
                 parent, properties, unique, children=children, icon=self.icon, cover=self.cover
             )
             action = "Created" if created else "Updated"
-        self.push_url(context, page)
+        self.push_object_xcoms(context, page)
         self.log.info("%s Notion database item %s (%s)", action, page.get("id"), page.get("url"))
         return page
 
