@@ -121,9 +121,9 @@ class AsyncNotionClient:
                     raise self._final_error(error, verb, route, read_only) from None
                 retry += 1
                 wait = policy.wait_before_retry(error, retry)
-                if bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
-                    # Every trigger on this token backs off, not only the one that was refused.
-                    bucket.pause(wait)
+                pause_bucket = (
+                    bucket is not None and isinstance(error, NotionApiError) and error.status == 429
+                )
                 log.warning(
                     "Notion %s %s failed (%s); retry %d of %d in %.1f s",
                     verb,
@@ -133,7 +133,13 @@ class AsyncNotionClient:
                     policy.max_retries,
                     wait,
                 )
-                await self.sleep(wait)
+                if pause_bucket:
+                    # Every trigger on this token backs off, not only the one that was refused; the retry's
+                    # own reserve() in _send_once waits the pause out, so it is not slept twice.
+                    assert bucket is not None
+                    bucket.pause(wait)
+                else:
+                    await self.sleep(wait)
 
     @staticmethod
     def _final_error(

@@ -115,7 +115,10 @@ class NotionQueryTrigger(BaseTrigger):
         settings = NotionConnectionSettings.from_connection(conn, extras)
         version = resolve_notion_version(self.notion_version or settings.notion_version)
         return AsyncNotionClient(
-            settings=settings, notion_version=version.name, requests_per_second=self.requests_per_second
+            settings=settings,
+            notion_version=version.name,
+            requests_per_second=self.requests_per_second,
+            sleep=self.wait,
         )
 
     async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
@@ -124,7 +127,7 @@ class NotionQueryTrigger(BaseTrigger):
         return matching_page(page, self._window)
 
     async def wait(self, seconds: float) -> None:
-        """Sleep between polls (a seam for tests and the benchmark)."""
+        """Every wait of this trigger: between polls, for pacing and before retries (a seam for tests)."""
         await asyncio.sleep(seconds)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
