@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 @dataclass
 class EmulatorConfig:
     query_cap: int = 10_000
+    # Reported as bot.workspace_limits.max_file_upload_size_in_bytes and enforced on file uploads.
+    max_file_upload_bytes: int = 5_242_880
 
 
 @dataclass
@@ -31,6 +33,8 @@ class RequestContext:
     integration: Integration | None = None
     params: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    # The undecoded body, for endpoints that do not take JSON (file upload send: multipart/form-data).
+    raw_body: bytes = b""
 
     @property
     def v1(self) -> bool:

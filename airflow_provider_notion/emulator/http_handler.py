@@ -147,13 +147,14 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
                 method=self.command,
                 path=path,
                 query=query,
-                body=_parse_body(self.command, raw_body),
+                body=_parse_body(self.command, raw_body, self.headers.get("Content-Type", "")),
                 version=version or "",
                 state=emulator.state,
                 config=emulator.config,
                 integration=integration,
                 params=params,
                 headers={k.lower(): v for k, v in self.headers.items()},
+                raw_body=raw_body,
             )
             payload = route.handler(ctx)
             payload["request_id"] = request_id
@@ -262,8 +263,9 @@ def _check_version(version: str | None) -> None:
         )
 
 
-def _parse_body(method: str, raw: bytes) -> dict[str, Any]:
-    if method in ("GET", "DELETE") or not raw.strip():
+def _parse_body(method: str, raw: bytes, content_type: str) -> dict[str, Any]:
+    # multipart/form-data bodies (file upload send) are parsed by their route from ``ctx.raw_body``.
+    if method in ("GET", "DELETE") or not raw.strip() or content_type.lower().startswith("multipart/"):
         return {}
     try:
         parsed = json.loads(raw)

@@ -276,11 +276,17 @@ def person_json(user: dict[str, Any], *, with_email: bool) -> dict[str, Any]:
     }
 
 
-def bot_json(state: EmulatorState, integration: Integration, version: str) -> dict[str, Any]:
+def bot_json(
+    state: EmulatorState,
+    integration: Integration,
+    version: str,
+    *,
+    max_file_upload_bytes: int = MAX_FILE_UPLOAD_BYTES,
+) -> dict[str, Any]:
     bot: dict[str, Any] = {"owner": integration.owner, "workspace_name": state.workspace_name}
     if not is_v1(version):
         bot["workspace_id"] = state.workspace_id
-        bot["workspace_limits"] = {"max_file_upload_size_in_bytes": MAX_FILE_UPLOAD_BYTES}
+        bot["workspace_limits"] = {"max_file_upload_size_in_bytes": max_file_upload_bytes}
     return {
         "object": "user",
         "id": integration.id,

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from airflow_provider_notion.emulator.context import EmulatorConfig
 from airflow_provider_notion.emulator.faults import FaultInjector
+from airflow_provider_notion.emulator.file_uploads import FileUploadRecord
 from airflow_provider_notion.emulator.http_handler import EmulatorHTTPServer
 from airflow_provider_notion.emulator.ratelimit import RateLimit, RateLimiter
 from airflow_provider_notion.emulator.records import Integration
@@ -36,11 +37,12 @@ class NotionEmulator:
         query_cap: int = 10_000,
         rate_limit: RateLimit | None = None,
         max_logged_requests: int = 10_000,
+        max_file_upload_bytes: int = 5_242_880,
     ) -> None:
         self._seed = load_seed(seed)
         self._host = host
         self._port = port
-        self.config = EmulatorConfig(query_cap=query_cap)
+        self.config = EmulatorConfig(query_cap=query_cap, max_file_upload_bytes=max_file_upload_bytes)
         self.router = Router(list(ALL_ROUTES))
         self.faults = FaultInjector()
         self.rate_limiter = RateLimiter(rate_limit)
@@ -141,6 +143,10 @@ class NotionEmulator:
 
     def set_query_cap(self, cap: int) -> None:
         self.config.query_cap = cap
+
+    def set_max_file_upload_bytes(self, limit: int) -> None:
+        """The workspace's per-file limit (``bot.workspace_limits.max_file_upload_size_in_bytes``)."""
+        self.config.max_file_upload_bytes = limit
 
     # ------------------------------------------------------------------ request log
     def record(self, record: RequestRecord) -> None:
@@ -263,6 +269,32 @@ class NotionEmulator:
                 ).id
                 for props in rows
             ]
+
+    def add_file_upload(
+        self,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        mode: str = "single_part",
+        number_of_parts: int | None = None,
+        status: str = "pending",
+        data: bytes | None = None,
+        integration_id: str | None = None,
+    ) -> FileUploadRecord:
+        """Create a file upload owned by an integration (default: the default one) without HTTP; with ``data``
+        it is already ``uploaded``. ``status`` may be any of pending, uploaded, expired, failed."""
+        record = self.state.file_uploads.create(
+            integration_id or self.default_integration().id,
+            mode=mode,
+            filename=filename,
+            content_type=content_type,
+            number_of_parts=number_of_parts,
+            status="uploaded" if data is not None else status,
+        )
+        if data is not None:
+            record.parts = {1: data}
+            record.content_length = len(data)
+        return record
 
     @property
     def root_page_id(self) -> str:

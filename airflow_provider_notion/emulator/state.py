@@ -14,6 +14,7 @@ from typing import Any
 
 from airflow_provider_notion.emulator import properties as props_model
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
+from airflow_provider_notion.emulator.file_uploads import FileUploadStore
 from airflow_provider_notion.emulator.records import (
     AccessToken,
     BlockRecord,
@@ -64,6 +65,7 @@ class EmulatorState:
         self.blocks: dict[str, BlockRecord] = {}
         # Container id (page or block) -> ordered ids of child blocks, child pages and child databases.
         self.children: dict[str, list[str]] = {}
+        self.file_uploads = FileUploadStore()
         self._seq = 0
         self.query_cache: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
 

@@ -6,6 +6,7 @@ from airflow_provider_notion.emulator.routes import (
     blocks,
     data_sources,
     databases,
+    file_uploads,
     oauth,
     pages,
     search,
@@ -21,6 +22,7 @@ ALL_ROUTES: list[Route] = [
     *blocks.ROUTES,
     *search.ROUTES,
     *oauth.ROUTES,
+    *file_uploads.ROUTES,
 ]
 
 __all__ = ["ALL_ROUTES", "Route", "Router"]

@@ -19,7 +19,7 @@ def _require_user_capability(ctx: RequestContext) -> bool:
 
 
 def me(ctx: RequestContext) -> dict[str, Any]:
-    return bot_json(ctx.state, ctx.bot, ctx.version)
+    return bot_json(ctx.state, ctx.bot, ctx.version, max_file_upload_bytes=ctx.config.max_file_upload_bytes)
 
 
 def retrieve(ctx: RequestContext) -> dict[str, Any]:
@@ -29,7 +29,9 @@ def retrieve(ctx: RequestContext) -> dict[str, Any]:
         if user_id in ctx.state.people:
             return person_json(ctx.state.people[user_id], with_email=with_email)
         if (integration := ctx.state.integrations.get(user_id)) is not None:
-            return bot_json(ctx.state, integration, ctx.version)
+            return bot_json(
+                ctx.state, integration, ctx.version, max_file_upload_bytes=ctx.config.max_file_upload_bytes
+            )
     raise ctx.not_found("user", user_id)
 
 
@@ -39,7 +41,9 @@ def list_users(ctx: RequestContext) -> dict[str, Any]:
     offset = decode_cursor(_first(ctx.query, "start_cursor"), "users")
     with ctx.state.lock:
         users = [person_json(u, with_email=with_email) for u in ctx.state.people.values()]
-        users.append(bot_json(ctx.state, ctx.bot, ctx.version))
+        users.append(
+            bot_json(ctx.state, ctx.bot, ctx.version, max_file_upload_bytes=ctx.config.max_file_upload_bytes)
+        )
     window, cursor = paginate(users, offset, size, "users")
     return list_json(window, "user", cursor)
 
