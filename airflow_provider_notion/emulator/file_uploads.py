@@ -137,11 +137,11 @@ class FileUploadStore:
         max_file_bytes: int,
     ) -> None:
         with self._lock:
-            self._require_pending(record, "send")
             if record.mode == "external_url":
                 raise EmulatorValidationError(
                     "Cannot send file contents to a file upload with mode `external_url`."
                 )
+            self._require_pending(record, "send")
             if record.mode == "single_part":
                 if part_number is not None:
                     raise EmulatorValidationError(
