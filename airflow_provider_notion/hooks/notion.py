@@ -1036,7 +1036,12 @@ class NotionHook(BaseHook):
             )
         schema, target = self.database_item_schema(parent)
         prop_schema = schema.get(unique_property)
-        prop_type = str(prop_schema.get("type")) if isinstance(prop_schema, Mapping) else ""
+        if not isinstance(prop_schema, Mapping):
+            raise NotionInputError(
+                "unique_property",
+                f"{unique_property!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
+            )
+        prop_type = str(prop_schema.get("type"))
         value, wrapped = _unique_value(prop_type, props[unique_property])
         props[unique_property] = wrapped
         matches = self.find_database_items(target, unique_property, value, schema=schema)
