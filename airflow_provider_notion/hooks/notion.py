@@ -24,6 +24,7 @@ from airflow_provider_notion.exceptions import (
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.payloads import (
     MAX_ARRAY_LENGTH,
     MAX_CHILDREN_PER_REQUEST,
@@ -611,8 +612,14 @@ class NotionHook(BaseHook):
         """Query a database's rows as a list object.
 
         Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
-        with several data sources needs ``data_source_id``.
+        with several data sources needs ``data_source_id``. ``fetch_all`` returns every row, continuing past
+        Notion's 10,000-row cap (see :meth:`iter_query`).
         """
+        if fetch_all:
+            query = self._complete_query(
+                database_id, data_source_id, filter, sorts, page_size, filter_properties
+            )
+            return list_object(list(query), query.list_type)
         path = self._query_target(database_id, data_source_id)
         return self._list(
             "POST",
@@ -622,6 +629,48 @@ class NotionHook(BaseHook):
             page_size=page_size,
             start_cursor=start_cursor,
             fetch_all=fetch_all,
+        )
+
+    def iter_query(
+        self,
+        database_id: str | None = None,
+        *,
+        data_source_id: str | None = None,
+        filter: Any = None,
+        sorts: Any = None,
+        page_size: int | None = None,
+        filter_properties: Any = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
+
+        Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
+        exists for the whole fetch is returned exactly once (details: :mod:`airflow_provider_notion.large_query`).
+        Arguments are checked before anything is sent.
+
+        :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
+        """
+        query = self._complete_query(database_id, data_source_id, filter, sorts, page_size, filter_properties)
+        return iter(query)
+
+    def _complete_query(
+        self,
+        database_id: str | None,
+        data_source_id: str | None,
+        filter: Any,
+        sorts: Any,
+        page_size: int | None,
+        filter_properties: Any,
+    ) -> CompleteQuery:
+        body = self.query_body(filter, sorts)
+        params = self._filter_properties_params(filter_properties)
+        size = check_page_size(page_size)
+        path = self._query_target(database_id, data_source_id)
+        return CompleteQuery(
+            lambda page_body: self.request("POST", path, json=page_body, params=params),
+            filter=body.get("filter"),
+            sorts=body.get("sorts"),
+            page_size=size,
+            target=f"POST {path}",
         )
 
     def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
