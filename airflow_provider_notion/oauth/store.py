@@ -209,7 +209,12 @@ def load_token_store(spec: Any) -> TokenStore:
         target = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as err:
         raise NotionInputError("extra.token_store", f"cannot import {name!r}: {err}") from None
-    store = target()
+    try:
+        store = target()
+    except Exception as err:
+        raise NotionInputError(
+            "extra.token_store", f"{name!r} could not be built with no arguments ({type(err).__name__})"
+        ) from None
     if not isinstance(store, TokenStore):
         raise NotionInputError(
             "extra.token_store", f"{name!r} has no load(conn_id) and save(conn_id, tokens)"
