@@ -1,0 +1,164 @@
+"""``python -m airflow_provider_notion.oauth``: authorize-url and exchange."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from airflow_provider_notion.emulator import NotionEmulator
+from airflow_provider_notion.emulator.routes.oauth import mint_authorization_code
+from airflow_provider_notion.oauth.cli import main
+from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
+
+
+def run(args: list[str], **kwargs: object) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(args, stdout=out, stderr=err, **kwargs)  # type: ignore[arg-type]
+    return code, out.getvalue(), err.getvalue()
+
+
+def exchange_args(emu: NotionEmulator, *extra: str) -> list[str]:
+    return [
+        "exchange",
+        "--client-id",
+        CLIENT_ID,
+        "--redirect-uri",
+        REDIRECT_URI,
+        "--base-url",
+        emu.base_url,
+        *extra,
+    ]
+
+
+def sections(output: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for block in output.split("# ")[1:]:
+        title, _, body = block.partition("\n")
+        found[title] = body.strip()
+    return found
+
+
+def test_authorize_url_as_a_module(tmp_path: object) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "airflow_provider_notion.oauth",
+            "authorize-url",
+            "--client-id",
+            CLIENT_ID,
+            "--redirect-uri",
+            REDIRECT_URI,
+            "--state",
+            "abc",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.startswith(
+        "https://api.notion.com/v1/oauth/authorize?client_id=oauth-client-id-7d1e&"
+    )
+    assert "owner=user" in result.stdout
+    assert "response_type=code" in result.stdout
+    assert "state=abc" in result.stdout
+
+
+def test_exchange_prints_json_uri_and_the_connections_add_command(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    code = mint_authorization_code(emu, CLIENT_ID, REDIRECT_URI)
+    status, out, err = run(
+        exchange_args(emu, "--code", code, "--conn-id", "notion_team", "--notion-version", "2025-09-03")
+    )
+    assert status == 0, err
+    parts = sections(out)
+    conn = json.loads(parts["Connection as JSON (AIRFLOW_CONN_<ID> or a secrets backend):"])
+    assert conn["conn_type"] == "notion"
+    assert (conn["login"], conn["password"], conn["host"]) == (CLIENT_ID, CLIENT_SECRET, emu.base_url)
+    extra = conn["extra"]
+    assert extra["auth_type"] == "oauth"
+    assert extra["access_token"].startswith("ntn_")
+    assert extra["refresh_token"].startswith("nrt_")
+    assert extra["notion_version"] == "2025-09-03"
+    assert extra["workspace_name"] == "Emulated workspace"
+    # The URI parses back to the same connection.
+    from airflow.models.connection import Connection
+
+    parsed = Connection(conn_id="x", uri=parts["Connection as a URI:"])
+    assert (parsed.conn_type, parsed.host, parsed.login, parsed.password) == (
+        "notion",
+        emu.base_url,
+        CLIENT_ID,
+        CLIENT_SECRET,
+    )
+    assert parsed.extra_dejson == extra
+    # The command is one shell line whose --conn-json is the same connection.
+    words = shlex.split(parts["Add it to Airflow:"])
+    assert words[:4] == ["airflow", "connections", "add", "notion_team"]
+    assert json.loads(words[words.index("--conn-json") + 1]) == conn
+    # Nothing secret on stderr.
+    assert "Emulated workspace" in err
+    assert CLIENT_SECRET not in err
+    assert extra["access_token"] not in err
+
+
+def test_exchange_prompts_for_secret_and_code_without_echo(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOTION_CLIENT_SECRET", raising=False)
+    monkeypatch.delenv("NOTION_OAUTH_CODE", raising=False)
+    code = mint_authorization_code(emu, CLIENT_ID, REDIRECT_URI)
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return CLIENT_SECRET if "secret" in prompt else code
+
+    status, out, err = run(exchange_args(emu), ask_secret=ask)
+    assert status == 0, err
+    assert prompts == ["OAuth client secret: ", "Authorization code (from the redirect URL): "]
+    assert "host" in out  # a non-default base URL is kept in the connection
+
+
+def test_default_base_url_is_not_written_into_the_connection() -> None:
+    from airflow_provider_notion.oauth.bootstrap import connection_from_tokens
+    from airflow_provider_notion.oauth.client import OAuthTokens
+
+    conn = connection_from_tokens(OAuthTokens(access_token="ntn_a", refresh_token="nrt_r"), "id", "s")
+    assert "host" not in conn
+    assert conn["extra"] == {"auth_type": "oauth", "access_token": "ntn_a", "refresh_token": "nrt_r"}
+
+
+def test_exchange_error_exits_1_without_echoing_secrets(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", "secret_WRONG_cli_value_77")
+    monkeypatch.setenv("NOTION_OAUTH_CODE", "code_value_that_is_secret_88")
+    status, out, err = run(exchange_args(emu))
+    assert status == 1
+    assert out == ""
+    assert "invalid_client" in err
+    assert "secret_WRONG_cli_value_77" not in err
+    assert "code_value_that_is_secret_88" not in err
+
+
+def test_missing_client_id_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOTION_CLIENT_ID", raising=False)
+    status, _, err = run(["authorize-url"])
+    assert status == 1
+    assert "NOTION_CLIENT_ID" in err
+
+
+def test_client_id_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_ID", "env-client")
+    status, out, _ = run(["authorize-url", "--redirect-uri", REDIRECT_URI])
+    assert status == 0
+    assert "client_id=env-client" in out
