@@ -48,6 +48,14 @@ CONN_FIELDS: dict[str, Any] = {
         "description": "OAuth only: lets the hook refresh an expired access token.",
         "schema": {"type": ["string", "null"], "format": "password"},
     },
+    "token_store": {
+        "label": "OAuth token store",
+        "description": (
+            "OAuth only: where rotated tokens are kept. Empty or 'variable': the Airflow Variable "
+            "notion_oauth_token__<conn_id>; or a dotted path to a TokenStore class (see docs/oauth.md)."
+        ),
+        "schema": {"type": ["string", "null"]},
+    },
 }
 
 
