@@ -4,7 +4,7 @@ Format (every key optional; ids are UUIDs, dashes optional)::
 
     {
       "workspace": {"id": "…", "name": "Airflow demo workspace"},
-      "people": [{"id": "…", "name": "Ada Lovelace", "email": "ada@example.com"}],
+      "people": [{"id": "…", "name": "Ada Lovelace", "email": "ada@example.com", "avatar_url": null}],
       "integrations": [{
           "id": "…",                 # also the bot user's id
           "name": "Airflow",
@@ -89,7 +89,9 @@ def build_state(seed: dict[str, Any]) -> tuple[EmulatorState, str | None]:
         state.workspace_id = normalize_id(workspace["id"]) or state.workspace_id
     state.workspace_name = workspace.get("name", state.workspace_name)
     for person in seed.get("people", []):
-        state.add_person(person["name"], person.get("email"), user_id=person.get("id"))
+        state.add_person(
+            person["name"], person.get("email"), user_id=person.get("id"), avatar_url=person.get("avatar_url")
+        )
     default_token: str | None = None
     shares: list[tuple[str, list[str]]] = []
     for spec in seed.get("integrations", []):
@@ -112,7 +114,8 @@ def build_state(seed: dict[str, Any]) -> tuple[EmulatorState, str | None]:
         state.create_page(
             parent_type=kind,
             parent_id=parent_id,
-            properties_input={"title": [{"type": "text", "text": {"content": title}}]},
+            # An untitled page has an empty title array in Notion, not one empty text item.
+            properties_input={"title": ([{"type": "text", "text": {"content": title}}] if title else [])},
             creator_id=creator,
             page_id=page.get("id"),
             icon=page.get("icon"),

@@ -71,11 +71,16 @@ class EmulatorState:
 
     # ------------------------------------------------------------------ users and integrations
     def add_person(
-        self, name: str, email: str | None = None, *, user_id: str | None = None
+        self,
+        name: str,
+        email: str | None = None,
+        *,
+        user_id: str | None = None,
+        avatar_url: str | None = None,
     ) -> dict[str, Any]:
         with self.lock:
             uid = _require_id(user_id) if user_id else new_id()
-            user = {"id": uid, "name": name, "avatar_url": None, "email": email}
+            user = {"id": uid, "name": name, "avatar_url": avatar_url, "email": email}
             self.people[uid] = user
             return user
 

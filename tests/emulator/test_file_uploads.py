@@ -25,11 +25,15 @@ def create(api: Api, **body: Any) -> dict[str, Any]:
 def send(
     api: Api, upload_id: str, data: bytes, *, part: int | None = None, name: str = "a.txt"
 ) -> requests.Response:
-    form = {"part_number": (None, str(part))} if part is not None else {}
+    files: dict[str, tuple[str | None, bytes | str] | tuple[str | None, bytes | str, str]] = {
+        "file": (name, data, "text/plain")
+    }
+    if part is not None:
+        files["part_number"] = (None, str(part))
     # requests sets the multipart Content-Type with its boundary itself.
     return api.session.post(
         f"{api.emulator.base_url}/v1/file_uploads/{upload_id}/send",
-        files={"file": (name, data, "text/plain"), **form},
+        files=files,
         headers={"Authorization": f"Bearer {api.token}", "Notion-Version": api.version},
         timeout=10,
     )

@@ -27,7 +27,7 @@ def retrieve(ctx: RequestContext) -> dict[str, Any]:
     user_id = ctx.path_id("user_id")
     with ctx.state.lock:
         if user_id in ctx.state.people:
-            return person_json(ctx.state.people[user_id], with_email=with_email)
+            return person_json(ctx.state.people[user_id], with_email=with_email, version=ctx.version)
         if (integration := ctx.state.integrations.get(user_id)) is not None:
             return bot_json(
                 ctx.state, integration, ctx.version, max_file_upload_bytes=ctx.config.max_file_upload_bytes
@@ -40,7 +40,9 @@ def list_users(ctx: RequestContext) -> dict[str, Any]:
     size = page_size_from(_first(ctx.query, "page_size"), where="query")
     offset = decode_cursor(_first(ctx.query, "start_cursor"), "users")
     with ctx.state.lock:
-        users = [person_json(u, with_email=with_email) for u in ctx.state.people.values()]
+        users = [
+            person_json(u, with_email=with_email, version=ctx.version) for u in ctx.state.people.values()
+        ]
         users.append(
             bot_json(ctx.state, ctx.bot, ctx.version, max_file_upload_bytes=ctx.config.max_file_upload_bytes)
         )
