@@ -1,0 +1,90 @@
+"""The example DAGs parse with no connection, no Variable and no network, and are wired as documented."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests_mock as rm
+
+EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
+DAG_IDS = {"example_notion_etl", "example_notion_pages", "example_notion_raw_request", "example_notion_users"}
+
+
+@pytest.fixture(scope="module")
+def dagbag() -> Any:
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(EXAMPLE_DAGS))
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_or_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIRFLOW_CONN_NOTION_DEFAULT", raising=False)
+    monkeypatch.delenv("NOTION_PARENT_PAGE_ID", raising=False)
+
+
+def test_dagbag_has_no_import_errors(dagbag: Any) -> None:
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == DAG_IDS
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_DAGS.glob("*.py")), ids=lambda p: p.name)
+def test_each_file_imports_as_a_plain_module_without_network(path: Path, requests_mock: rm.Mocker) -> None:
+    spec = importlib.util.spec_from_file_location(f"_example_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.dag.dag_id == path.stem
+    assert requests_mock.call_count == 0
+
+
+def test_etl_wiring(dagbag: Any) -> None:
+    dag = dagbag.dags["example_notion_etl"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert set(tasks) == {
+        "extract",
+        "build_rows",
+        "create_database",
+        "describe_database",
+        "load_items",
+        "wait_for_items",
+        "query_items",
+        "report",
+    }
+    assert tasks["create_database"].downstream_task_ids >= {"load_items", "query_items", "wait_for_items"}
+    assert tasks["build_rows"].downstream_task_ids == {"load_items"}
+    assert tasks["load_items"].downstream_task_ids == {"wait_for_items"}
+    assert tasks["wait_for_items"].downstream_task_ids == {"query_items"}
+    assert tasks["query_items"].downstream_task_ids == {"report"}
+    # The parent page is a template resolved at run time, not a value read at parse time.
+    assert "notion_parent_page_id" in tasks["create_database"].parent
+    assert dag.schedule == "@daily" and dag.max_active_runs == 1
+
+
+def test_parent_page_renders_from_the_environment_at_run_time(
+    dagbag: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    task = dagbag.dags["example_notion_etl"].get_task("create_database")
+    var = SimpleNamespace(value=SimpleNamespace(get=lambda key, default=None: default))  # no Variable set
+    monkeypatch.setenv("NOTION_PARENT_PAGE_ID", "393abc1eedcd81e895dcec52a3110c68")
+    context = {"var": var, "ds": "2026-01-02", "dag": task.dag, "run_id": "manual__1"}
+    task.render_template_fields(context)
+    assert task.parent == "393abc1eedcd81e895dcec52a3110c68"
+    assert task.title == "Sensor readings 2026-01-02"
+
+
+def test_other_dags_show_the_xcom_wiring(dagbag: Any) -> None:
+    users = dagbag.dags["example_notion_users"]
+    assert users.get_task("get_me").downstream_task_ids == {"get_user", "summarise"}
+    pages = dagbag.dags["example_notion_pages"]
+    assert pages.get_task("create_page").downstream_task_ids == {"get_page"}
+    assert len(pages.get_task("create_page").children) == 150  # more than one request's worth
+    raw = dagbag.dags["example_notion_raw_request"]
+    assert json.loads(json.dumps(raw.get_task("search").data))["page_size"] == 5
+    assert raw.get_task("summarise").upstream_task_ids == {"whoami", "search", "users_page"}
