@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from airflow_provider_notion.connection import NotionConnectionSettings, get_extra
+from airflow_provider_notion.exceptions import NotionError
 from airflow_provider_notion.oauth.client import NotionOAuthClient, mask_secret
 from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS, NotionOAuthError
 from airflow_provider_notion.oauth.store import StoredTokens, TokenStore, load_token_store, token_fingerprint
@@ -183,7 +184,7 @@ class OAuthTokenProvider:
                 "Could not read the Notion token store %r for connection %s (%s); using the tokens in hand",
                 self.store,
                 self.conn_id,
-                type(err).__name__,
+                _describe(err),
             )
             return None
         if stored is None:
@@ -234,8 +235,15 @@ class OAuthTokenProvider:
                 "run will need re-authorisation (docs/oauth.md).",
                 self.conn_id,
                 self.store,
-                type(err).__name__,
+                _describe(err),
             )
+
+
+def _describe(error: Exception) -> str:
+    """A store failure for the log: our own messages are safe to show; others could quote the token pair."""
+    if isinstance(error, NotionError):
+        return str(error)
+    return type(error).__name__
 
 
 def oauth_token_provider(

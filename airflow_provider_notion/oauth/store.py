@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionError, NotionInputError
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +147,15 @@ class VariableTokenStore:
         from airflow.providers.common.compat.sdk import Variable
 
         key = self.key(conn_id)
-        Variable.set(
-            key, tokens.to_json(), description=f"Rotated Notion OAuth tokens of connection {conn_id}"
-        )
+        description = f"Rotated Notion OAuth tokens of connection {conn_id}"
+        try:
+            Variable.set(key, tokens.to_json(), description=description)
+        except ImportError:
+            # Airflow 3 writes Variables through the running task's supervisor; there is none outside a task.
+            raise NotionError(
+                f"cannot write Variable {key} outside a running Airflow task; use a token_store that can "
+                "(see docs/oauth.md)"
+            ) from None
 
 
 def _forget_cached_variable(key: str) -> None:

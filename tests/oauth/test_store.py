@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.oauth.store import (
     InMemoryTokenStore,
     StoredTokens,
@@ -129,3 +129,31 @@ def test_load_token_store_explains_a_bad_value(spec: object, problem: str) -> No
     with pytest.raises(NotionInputError, match=problem) as caught:
         load_token_store(spec)
     assert caught.value.field == "extra.token_store"
+
+
+def test_variable_store_outside_a_task_says_why_it_cannot_save(caplog: pytest.LogCaptureFixture) -> None:
+    """No fake: the real ``Variable.set`` has no supervisor to talk to outside a task."""
+    with pytest.raises(NotionError, match="outside a running Airflow task"):
+        VariableTokenStore().save("outside", PAIR)
+
+
+def test_provider_logs_the_stores_own_explanation(caplog: pytest.LogCaptureFixture) -> None:
+    from airflow_provider_notion.oauth.client import OAuthTokens
+    from airflow_provider_notion.oauth.provider import OAuthTokenProvider
+
+    class Client:
+        base_url = "http://127.0.0.1:9"
+
+        def refresh(self, token: str) -> OAuthTokens:
+            return OAuthTokens(access_token="ntn_new_access_3a", refresh_token="nrt_new_refresh_3b")
+
+    provider = OAuthTokenProvider(
+        conn_id="outside",
+        client=Client(),  # type: ignore[arg-type]
+        access_token="ntn_old_access_3c",
+        refresh_token="nrt_old_refresh_3d",
+        store=VariableTokenStore(),
+    )
+    assert provider.refresh(provider.current_token()) == "ntn_new_access_3a"
+    assert "cannot write Variable notion_oauth_token__outside outside a running Airflow task" in caplog.text
+    assert "nrt_new_refresh_3b" not in caplog.text
