@@ -20,11 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-cap", type=int, default=10_000)
     parser.add_argument("--rate-limit", type=float, default=None, help="requests/second per integration")
     parser.add_argument("--burst", type=int, default=10)
+    parser.add_argument(
+        "--max-file-upload-bytes", type=int, default=5_242_880, help="the workspace's per-file upload limit"
+    )
     args = parser.parse_args(argv)
     limit = RateLimit(rate=args.rate_limit, burst=args.burst) if args.rate_limit else None
     seed = None if args.seed == "none" else args.seed
     emulator = NotionEmulator(
-        seed, host=args.host, port=args.port, query_cap=args.query_cap, rate_limit=limit
+        seed,
+        host=args.host,
+        port=args.port,
+        query_cap=args.query_cap,
+        rate_limit=limit,
+        max_file_upload_bytes=args.max_file_upload_bytes,
     )
     emulator.start()
     print(f"Notion emulator listening on {emulator.base_url}")

@@ -359,7 +359,8 @@ def test_replay_matches_recording(cassette: Path, emulators: dict[str, NotionEmu
         replayer.seed_listed(interaction)
         response = replayer.send(interaction)
         differences = compare(interaction, response)
-        if not differences and response.status_code == 200:
+        if response.status_code == interaction.status == 200:
+            # Learn ids even from a mismatching answer, so one shape bug does not fail the rest of the cassette.
             replayer.learn(interaction.response, response.json())
         endpoint = endpoint_of(emulator, interaction.method, interaction.uri)
         RESULTS.append(Outcome(cassette.name, index, endpoint, differences))

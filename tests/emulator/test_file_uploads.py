@@ -277,3 +277,11 @@ def test_direct_seeding_api(api: Api, emu: NotionEmulator) -> None:
         ("old.pdf", "expired", None),
         ("done.txt", "uploaded", len(CONTENT)),
     }
+
+
+def test_limit_can_be_set_when_constructing_the_emulator() -> None:
+    with NotionEmulator(max_file_upload_bytes=1234) as emulator:
+        api = Api(emulator, version=V2)
+        limits = api.ok("GET", "/v1/users/me")["bot"]["workspace_limits"]
+        assert limits == {"max_file_upload_size_in_bytes": 1234}
+        assert "1234 bytes" in error_of(send(api, create(api)["id"], b"x" * 1235))
