@@ -63,6 +63,21 @@ def seed_rows(
     return ids
 
 
+REPORTS = pytest.StashKey[list[list[str]]]()
+"""Tables the resilience tests print after the run (the fault matrix), beyond pytest's output capture."""
+
+
+def add_report(config: pytest.Config, lines: list[str]) -> None:
+    config.stash.setdefault(REPORTS, []).append(lines)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for lines in config.stash.get(REPORTS, []):
+        terminalreporter.write_line("")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="module")
 def module_emulator() -> Iterator[NotionEmulator]:
     with NotionEmulator(seed="demo") as emulator:
