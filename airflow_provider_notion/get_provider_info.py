@@ -48,7 +48,7 @@ CONN_FIELDS: dict[str, Any] = {
         "description": "OAuth only: lets the hook refresh an expired access token.",
         "schema": {"type": ["string", "null"], "format": "password"},
     },
-    "token_store": {
+    "oauth_store": {
         "label": "OAuth token store",
         "description": (
             "OAuth only: where rotated tokens are kept. Empty or 'variable': the Airflow Variable "

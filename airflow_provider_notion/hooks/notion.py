@@ -862,7 +862,7 @@ class NotionHook(BaseHook):
             "refresh_token": PasswordField(
                 lazy_gettext("OAuth refresh token"), widget=BS3PasswordFieldWidget()
             ),
-            "token_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
+            "oauth_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
         }
 
     # ================================================================== operator helpers (issue 3)

@@ -43,7 +43,7 @@ def connection_from_tokens(
     if notion_version:
         extra["notion_version"] = resolve_notion_version(notion_version).name
     if token_store:
-        extra["token_store"] = token_store
+        extra["oauth_store"] = token_store
     for key in ("bot_id", "workspace_id", "workspace_name"):
         value = getattr(tokens, key)
         if value:

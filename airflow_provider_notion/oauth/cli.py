@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     exchange.add_argument("--base-url", help="API base URL (default https://api.notion.com)")
     exchange.add_argument("--notion-version", help="Notion-Version to store in the connection")
-    exchange.add_argument("--token-store", help="connection extra token_store (default: an Airflow Variable)")
+    exchange.add_argument("--token-store", help="connection extra oauth_store (default: an Airflow Variable)")
     return parser
 
 

@@ -252,7 +252,7 @@ def oauth_token_provider(
     *,
     timeout: float | None = None,
 ) -> OAuthTokenProvider:
-    """The provider for an ``auth_type: oauth`` connection; the extra ``token_store`` picks the store."""
+    """The provider for an ``auth_type: oauth`` connection; the extra ``oauth_store`` picks the store."""
     # NotionConnectionSettings.from_fields guarantees these for auth_type oauth.
     assert settings.access_token is not None
     assert settings.client_id is not None
@@ -267,6 +267,6 @@ def oauth_token_provider(
         client=client,
         access_token=settings.access_token,
         refresh_token=settings.refresh_token,
-        store=load_token_store(get_extra(extras, "token_store")),
+        store=load_token_store(get_extra(extras, "oauth_store")),
         bot_id=bot_id if isinstance(bot_id, str) else None,
     )

@@ -4,7 +4,7 @@ Notion hands out a new refresh token on every refresh and the old one stops work
 write connections. So the latest pair lives in a *token store*: by default an Airflow Variable
 ``notion_oauth_token__<conn_id>`` (the key contains ``token``, so Airflow masks the value). A team that keeps
 credentials in a secrets manager implements :class:`TokenStore` and names the class in the connection extra
-``token_store`` (see docs/oauth.md).
+``oauth_store`` (see docs/oauth.md).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class VariableTokenStore:
         except ImportError:
             # Airflow 3 writes Variables through the running task's supervisor; there is none outside a task.
             raise NotionError(
-                f"cannot write Variable {key} outside a running Airflow task; use a token_store that can "
+                f"cannot write Variable {key} outside a running Airflow task; use an oauth_store that can "
                 "(see docs/oauth.md)"
             ) from None
 
@@ -191,7 +191,7 @@ _BUILTIN_STORES: dict[str, type] = {"variable": VariableTokenStore, "memory": In
 
 
 def load_token_store(spec: Any) -> TokenStore:
-    """The store named by the connection extra ``token_store``.
+    """The store named by the connection extra ``oauth_store``.
 
     ``None``/empty or ``variable``: :class:`VariableTokenStore`; ``memory``: :class:`InMemoryTokenStore`;
     otherwise a dotted path ``package.module.ClassName`` of a class implementing :class:`TokenStore`, built with
@@ -200,7 +200,7 @@ def load_token_store(spec: Any) -> TokenStore:
     if spec is None or (isinstance(spec, str) and not spec.strip()):
         return VariableTokenStore()
     if not isinstance(spec, str):
-        raise NotionInputError("extra.token_store", "must be 'variable', 'memory' or a dotted class path")
+        raise NotionInputError("extra.oauth_store", "must be 'variable', 'memory' or a dotted class path")
     name = spec.strip()
     if name.lower() in _BUILTIN_STORES:
         store: Any = _BUILTIN_STORES[name.lower()]()
@@ -208,21 +208,21 @@ def load_token_store(spec: Any) -> TokenStore:
     module_name, _, class_name = name.rpartition(".")
     if not module_name or not class_name:
         raise NotionInputError(
-            "extra.token_store",
+            "extra.oauth_store",
             f"{name!r} is not 'variable', 'memory' or a dotted path like pkg.module.Class",
         )
     try:
         target = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as err:
-        raise NotionInputError("extra.token_store", f"cannot import {name!r}: {err}") from None
+        raise NotionInputError("extra.oauth_store", f"cannot import {name!r}: {err}") from None
     try:
         store = target()
     except Exception as err:
         raise NotionInputError(
-            "extra.token_store", f"{name!r} could not be built with no arguments ({type(err).__name__})"
+            "extra.oauth_store", f"{name!r} could not be built with no arguments ({type(err).__name__})"
         ) from None
     if not isinstance(store, TokenStore):
         raise NotionInputError(
-            "extra.token_store", f"{name!r} has no load(conn_id) and save(conn_id, tokens)"
+            "extra.oauth_store", f"{name!r} has no load(conn_id) and save(conn_id, tokens)"
         )
     return store  # type: ignore[no-any-return]

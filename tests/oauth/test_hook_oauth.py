@@ -229,10 +229,10 @@ def test_stored_pair_of_an_earlier_grant_loses_to_the_connection(
     assert (stored.generation, stored.access_token) == (1, _provider(hook).current_token())
 
 
-def test_token_store_extra_picks_the_store(
+def test_oauth_store_extra_picks_the_store(
     emu: NotionEmulator, granted: OAuthTokens, oauth_conn: Callable[..., Any], variables: dict[str, str]
 ) -> None:
-    oauth_conn(granted, token_store="memory")
+    oauth_conn(granted, oauth_store="memory")
     hook = NotionHook("notion_oauth")
     hook.get_current_user()
     expire_access_token(emu)

@@ -1,4 +1,4 @@
-"""Token stores: the stored JSON, the default Variable store, choosing a store by the ``token_store`` extra."""
+"""Token stores: the stored JSON, the default Variable store, choosing a store by the ``oauth_store`` extra."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def test_load_token_store_by_name_or_dotted_path(monkeypatch: pytest.MonkeyPatch
 def test_load_token_store_explains_a_bad_value(spec: object, problem: str) -> None:
     with pytest.raises(NotionInputError, match=problem) as caught:
         load_token_store(spec)
-    assert caught.value.field == "extra.token_store"
+    assert caught.value.field == "extra.oauth_store"
 
 
 def test_variable_store_outside_a_task_says_why_it_cannot_save(caplog: pytest.LogCaptureFixture) -> None:
