@@ -25,6 +25,10 @@ def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     return {**page, "results": window.keep(page.get("results", []))}
 
 
+class _PastDeadline(Exception):
+    """A pacing or retry wait would end after the deadline: the poll could not finish in time."""
+
+
 def _event(payload: dict[str, Any]) -> TriggerEvent:
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
 
@@ -118,7 +122,7 @@ class NotionQueryTrigger(BaseTrigger):
             settings=settings,
             notion_version=version.name,
             requests_per_second=self.requests_per_second,
-            sleep=self.wait,
+            sleep=self._wait_within_deadline,
         )
 
     async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
@@ -130,10 +134,20 @@ class NotionQueryTrigger(BaseTrigger):
         """Every wait of this trigger: between polls, for pacing and before retries (a seam for tests)."""
         await asyncio.sleep(seconds)
 
+    async def _wait_within_deadline(self, seconds: float) -> None:
+        """A wait inside a poll (pacing, retry): refused when it would outlast the deadline.
+
+        With more waiting sensors than the integration's budget, a poll may queue in the shared bucket for long;
+        waiting past the sensor's timeout would only delay the timeout.
+        """
+        if time.time() + seconds > self.end_time:
+            raise _PastDeadline
+        await self.wait(seconds)
+
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        count = 0
         try:
             client = await self.client()
-            count = 0
             while True:
                 # The sensor poked just before deferring, so the first poll waits one interval.
                 remaining = self.end_time - time.time()
@@ -150,6 +164,8 @@ class NotionQueryTrigger(BaseTrigger):
                 self.log.debug(
                     "Notion query %s matched %d of %d row(s)", self.query_path, count, self.min_results
                 )
+        except _PastDeadline:
+            yield _event(self._timeout_event(count))
         except asyncio.CancelledError:
             raise
         except Exception as err:

@@ -320,6 +320,21 @@ async def test_deadline_yields_one_timeout_event(
     assert len(notion.requests) == 3
 
 
+async def test_pacing_queue_longer_than_the_deadline_times_out_without_a_request(
+    transport: Callable[[Handler], None], waits: list[float]
+) -> None:
+    # Other sensors on this token have queued ~1,000 s of requests; this one's deadline is in a minute.
+    bucket = shared_bucket(CANARY_SECRET, 0.01)
+    for _ in range(bucket.burst):
+        bucket.reserve()
+    notion = Recorder(httpx.Response(200, json=rows("a")))
+    transport(notion)
+    events = await events_of(make_trigger(end_time=time.time() + 60, requests_per_second=0.01))
+    assert events[0]["status"] == "timeout"
+    assert notion.requests == []
+    assert waits == [30]  # the interval only; the pacing wait was refused, not slept
+
+
 async def test_deadline_already_passed_yields_timeout_without_a_request(
     transport: Callable[[Handler], None], waits: list[float]
 ) -> None:
