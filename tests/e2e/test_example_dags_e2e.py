@@ -1,0 +1,183 @@
+"""Every example DAG runs end to end with ``airflow dags test`` against the local Notion emulator.
+
+Airflow runs in a subprocess (its own AIRFLOW_HOME and SQLite database, migrated once); the emulator runs in this
+process, so the assertions read the workspace state it ended with, not only the exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_provider_notion.emulator import NotionEmulator
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+_dates = count(1)
+
+
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("airflow-home")
+    migrate = subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        env=_env(home, {}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert migrate.returncode == 0, migrate.stdout[-2000:] + migrate.stderr[-2000:]
+    return home
+
+
+def _env(home: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW_VAR_"))}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            **extra,
+        }
+    )
+    return env
+
+
+def run_dag(
+    home: Path, emu: NotionEmulator, dag_id: str, version: str, extra_env: dict[str, str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``airflow dags test`` one DAG; returns its output and each task's return value."""
+    conn = {**emu.airflow_conn_dict, "extra": {"notion_version": version}}
+    logical_date = f"2026-02-{next(_dates):02d}T00:00:00+00:00"
+    env = _env(
+        home,
+        {
+            "AIRFLOW_CONN_NOTION_DEFAULT": json.dumps(conn),
+            "NOTION_PARENT_PAGE_ID": emu.root_page_id,
+            **(extra_env or {}),
+        },
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "airflow", "dags", "test", dag_id, logical_date],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-5000:]
+    assert emu.token not in output
+    return output, _xcoms(home, dag_id)
+
+
+def _xcoms(home: Path, dag_id: str) -> dict[str, Any]:
+    with contextlib.closing(sqlite3.connect(home / "airflow.db")) as db:
+        (run_id,) = db.execute(
+            "SELECT run_id FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (dag_id,)
+        ).fetchone()
+        states = dict(
+            db.execute(
+                "SELECT task_id, state FROM task_instance WHERE dag_id = ? AND run_id = ?", (dag_id, run_id)
+            )
+        )
+        assert set(states.values()) == {"success"}, states
+        rows = db.execute(
+            "SELECT task_id, map_index, value FROM xcom WHERE dag_id = ? AND run_id = ? AND key = 'return_value'",
+            (dag_id, run_id),
+        ).fetchall()
+    values: dict[str, Any] = {}
+    for task_id, map_index, value in rows:
+        decoded = json.loads(value) if isinstance(value, str | bytes) else value
+        if map_index >= 0:
+            values.setdefault(task_id, {})[map_index] = decoded
+        else:
+            values[task_id] = decoded
+    return values
+
+
+def _title(row: dict[str, Any], prop: str = "Name") -> str:
+    return "".join(part["plain_text"] for part in row["properties"][prop]["title"])
+
+
+@pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
+def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str) -> None:
+    with NotionEmulator(seed="demo") as emu:
+        _, results = run_dag(airflow_home, emu, "example_notion_etl", version)
+        state = emu.state
+        databases = [db for db in state.databases.values() if db.parent_id == emu.root_page_id]
+        assert len(databases) == 1
+        rows = state.pages_in(databases[0].id)
+        assert sorted(_title(r) for r in rows) == [f"sensor-{i}" for i in range(1, 6)]
+        readings = {_title(r): r["properties"]["Reading"]["number"] for r in rows}
+        assert readings == {f"sensor-{i}": round(10.5 * i, 1) for i in range(1, 6)}
+        assert results["wait_for_items"]["object"] == "list"
+        assert len(results["wait_for_items"]["results"]) == 5
+        assert len(results["load_items"]) == 5  # one mapped upsert per row
+        healthy = sorted(
+            (r for r in rows if r["properties"]["Healthy"]["checkbox"]), key=lambda r: -readings[_title(r)]
+        )
+        assert results["report"] == {
+            "healthy": 4,
+            "total_reading": sum(readings[_title(r)] for r in healthy),
+            "names": [_title(r) for r in healthy],
+        }
+        creates = [r for r in emu.request_log if r.method == "POST" and r.path == "/v1/pages"]
+        assert len(creates) == 5  # the upsert created each row exactly once
+
+
+def test_pages_dag_creates_a_page_with_all_its_blocks_and_exports(airflow_home: Path, tmp_path: Path) -> None:
+    version = "2026-03-11"
+    with NotionEmulator(seed="demo") as emu:
+        emu.add_database(parent_id=emu.root_page_id, title="Existing", properties={"Name": {"title": {}}})
+        _, results = run_dag(
+            airflow_home,
+            emu,
+            "example_notion_pages",
+            version,
+            {"AIRFLOW_VAR_NOTION_EXPORT_DIR": str(tmp_path)},
+        )
+        pages = [
+            p
+            for p in emu.state.find_pages(parent_id=emu.root_page_id)
+            if p["id"] == results["create_page"]["id"]
+        ]
+        assert len(pages) == 1
+        blocks = emu.state.block_children_of(pages[0]["id"])
+        assert [b["paragraph"]["rich_text"][0]["plain_text"] for b in blocks] == [
+            f"Line {n}" for n in range(1, 151)
+        ]
+        assert results["get_page"]["id"] == pages[0]["id"]
+        assert results["count_databases"] == 1
+        exported = list(tmp_path.rglob("databases.jsonl"))
+        assert len(exported) == 1 and len(exported[0].read_text().splitlines()) == 1
+
+
+def test_users_dag_reads_the_bot_and_every_user(airflow_home: Path) -> None:
+    version = "2025-09-03"
+    with NotionEmulator(seed="demo") as emu:
+        _, results = run_dag(airflow_home, emu, "example_notion_users", version)
+        assert results["summarise"] == {
+            "bot": emu.default_integration().id,
+            "same_user": True,
+            "people": len(emu.state.people),
+            "bots": len(emu.state.integrations),
+        }
+
+
+def test_raw_request_dag_reaches_three_endpoints(airflow_home: Path) -> None:
+    version = "2026-03-11"
+    with NotionEmulator(seed="demo") as emu:
+        _, results = run_dag(airflow_home, emu, "example_notion_raw_request", version)
+        assert results["summarise"]["bot"] == emu.default_integration().id
+        assert results["summarise"]["users"] == len(emu.state.people) + len(emu.state.integrations)
+        paths = {(r.method, r.path) for r in emu.request_log}
+        assert {("GET", "/v1/users/me"), ("POST", "/v1/search"), ("GET", "/v1/users")} <= paths
