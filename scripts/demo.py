@@ -77,19 +77,27 @@ def task_results(airflow_home: Path) -> dict[str, Any]:
     """Each task's return value from the run's XComs."""
     with contextlib.closing(sqlite3.connect(airflow_home / "airflow.db")) as db:
         rows = db.execute(
-            "SELECT task_id, value FROM xcom WHERE dag_id = ? AND key = 'return_value' ORDER BY map_index",
+            "SELECT task_id, map_index, value FROM xcom WHERE dag_id = ? AND key = 'return_value' "
+            "ORDER BY map_index",
             (DAG_ID,),
         ).fetchall()
     results: dict[str, Any] = {}
-    for task_id, value in rows:
+    for task_id, map_index, value in rows:
         try:
-            results[task_id] = json.loads(value) if isinstance(value, str | bytes) else value
+            decoded = json.loads(value) if isinstance(value, str | bytes) else value
         except ValueError:
-            results[task_id] = value
+            decoded = value
+        if map_index >= 0:  # a mapped task: one value per mapped instance
+            results.setdefault(task_id, []).append(decoded)
+        else:
+            results[task_id] = decoded
     return results
 
 
 def describe(value: Any) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "object" in v for v in value):
+        kinds = sorted({v["object"] for v in value})
+        return f"{len(value)} mapped results ({', '.join(kinds)})"
     if isinstance(value, dict) and value.get("object") == "list":
         return f"a list of {len(value.get('results', []))} results"
     if isinstance(value, dict) and value.get("object") in ("page", "database", "data_source", "user"):
