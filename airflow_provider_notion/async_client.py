@@ -59,6 +59,20 @@ def new_client() -> httpx.AsyncClient:
     )
 
 
+_pacing_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[TokenBucket, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def pacing_lock(bucket: TokenBucket) -> asyncio.Lock:
+    """The queue (FIFO) in which this loop's requests for one token wait for their slot."""
+    per_loop = _pacing_locks.setdefault(asyncio.get_running_loop(), {})
+    lock = per_loop.get(bucket)
+    if lock is None:
+        lock = per_loop[bucket] = asyncio.Lock()
+    return lock
+
+
 def shared_client(base_url: str) -> httpx.AsyncClient:
     """The client shared by every trigger of the running event loop that talks to ``base_url``.
 
@@ -135,7 +149,7 @@ class AsyncNotionClient:
                 )
                 if pause_bucket:
                     # Every trigger on this token backs off, not only the one that was refused; the retry's
-                    # own reserve() in _send_once waits the pause out, so it is not slept twice.
+                    # own turn in _paced waits the pause out, so it is not slept twice.
                     assert bucket is not None
                     bucket.pause(wait)
                 else:
@@ -153,6 +167,19 @@ class AsyncNotionClient:
             )
         return error
 
+    async def _paced(self, bucket: TokenBucket) -> None:
+        """Wait for this request's turn in the token's budget.
+
+        Requests of one token on this loop take their slot one at a time, when the previous one has left:
+        a slot reserved ahead would be spent even if the event loop wakes its owner late, and a busy loop
+        would then release a whole queue of "due" requests at once, a burst Notion answers with 429. Waiting
+        in the queue reserves nothing, so a trigger cancelled there (its deadline) wastes no budget.
+        """
+        async with pacing_lock(bucket):
+            wait = bucket.reserve()
+            if wait > 0:
+                await self.sleep(wait)
+
     async def _send_once(
         self,
         method: str,
@@ -162,9 +189,7 @@ class AsyncNotionClient:
         bucket: TokenBucket | None,
     ) -> Any:
         if bucket is not None:
-            wait = bucket.reserve()
-            if wait > 0:
-                await self.sleep(wait)
+            await self._paced(bucket)
         http = self.http or shared_client(self.settings.base_url)
         headers = base_headers(self.settings.bearer_token, self.notion_version)
         started = time.monotonic()

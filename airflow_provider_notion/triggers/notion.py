@@ -25,6 +25,10 @@ def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     return {**page, "results": window.keep(page.get("results", []))}
 
 
+#: How long the poll that starts at the deadline may take before the trigger reports the timeout.
+DEADLINE_GRACE_SECONDS = 5.0
+
+
 class _PastDeadline(Exception):
     """A pacing or retry wait would end after the deadline: the poll could not finish in time."""
 
@@ -155,7 +159,16 @@ class NotionQueryTrigger(BaseTrigger):
                     yield _event(self._timeout_event(count))
                     return
                 await self.wait(min(self.poke_interval, remaining))
-                page = await self.poll(client)
+                # Queueing for the token's budget, retries and HTTP all end at the deadline (plus a grace for
+                # the last poll, which starts at the deadline).
+                try:
+                    async with asyncio.timeout(
+                        max(0.0, self.end_time - time.time()) + DEADLINE_GRACE_SECONDS
+                    ):
+                        page = await self.poll(client)
+                except TimeoutError:
+                    yield _event(self._timeout_event(count))
+                    return
                 count = len(page.get("results", []))
                 if count >= self.min_results:
                     self.log.info("Notion query %s matched %d row(s)", self.query_path, count)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from airflow_provider_notion import async_client
-from airflow_provider_notion.async_client import AsyncNotionClient, shared_client
+from airflow_provider_notion.async_client import AsyncNotionClient, pacing_lock, shared_client
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.ratelimit import shared_bucket
@@ -333,6 +333,51 @@ async def test_pacing_queue_longer_than_the_deadline_times_out_without_a_request
     assert events[0]["status"] == "timeout"
     assert notion.requests == []
     assert waits == [30]  # the interval only; the pacing wait was refused, not slept
+
+
+async def test_waiting_in_the_pacing_queue_ends_at_the_deadline(
+    transport: Callable[[Handler], None], waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow_provider_notion.triggers import notion as trigger_module
+
+    monkeypatch.setattr(trigger_module, "DEADLINE_GRACE_SECONDS", 0.1)
+    notion = Recorder(httpx.Response(200, json=rows("a")))
+    transport(notion)
+    # Another trigger on this token holds the queue (it waits for its slot) for longer than our deadline.
+    queue = pacing_lock(shared_bucket(CANARY_SECRET, 50.0))
+    await queue.acquire()
+    try:
+        started = time.monotonic()
+        events = await events_of(make_trigger(end_time=time.time() + 0.2, requests_per_second=50.0))
+    finally:
+        queue.release()
+    assert events[0]["status"] == "timeout"
+    assert 0.2 <= time.monotonic() - started < 1.0
+    assert notion.requests == []
+
+
+async def test_requests_of_one_token_take_their_slot_one_at_a_time(
+    transport: Callable[[Handler], None],
+) -> None:
+    token = "ntn_pacing_serial_token_only_here"
+    settings = NotionConnectionSettings.from_fields(
+        conn_id="x", host=None, login=None, password=token, extras={}
+    )
+    transport(Recorder(httpx.Response(200, json=rows("a"))))
+    bucket = shared_bucket(token, 100.0)
+    for _ in range(bucket.burst):
+        bucket.reserve()
+    slept: list[float] = []
+
+    async def slow_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await asyncio.sleep(seconds)
+
+    client = AsyncNotionClient(settings, "2026-03-11", requests_per_second=100.0, sleep=slow_sleep)
+    await asyncio.gather(*(client.query(QUERY_PATH) for _ in range(5)))
+    # Reserved one after the other, each waits about one slot (10 ms), not 10, 20, 30... ms ahead of time.
+    assert len(slept) == 5
+    assert all(s < 0.015 for s in slept)
 
 
 async def test_deadline_already_passed_yields_timeout_without_a_request(
