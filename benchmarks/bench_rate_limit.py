@@ -22,7 +22,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import benchmarks  # noqa: F401 - sets AIRFLOW_HOME before Airflow is imported
 from benchmarks._emulator import EmulatorProcess
