@@ -9,12 +9,15 @@ matches, so every trigger keeps polling until its deadline and ends with a ``tim
 Reported:
 - peak traced Python memory (tracemalloc) while all triggers wait, in total and per trigger;
 - lateness of polls: ``wake`` = when a poll started minus when its interval ended (event-loop load), ``done``
-  = when its answer arrived minus the same moment (adds pacing and HTTP); p50/p90/p99/max;
+  = when its answer arrived minus the same moment (adds queueing for the token's budget and HTTP);
+  p50/p90/p99/max; polls still queued at a trigger's deadline are counted apart;
 - event-loop lag (a 100 ms heartbeat's overshoot);
 - HTTP statuses seen: 429s (absorbed by retries if no trigger ended with an error), errors, events by status.
 
-Two scenarios run by default: "fits" (the triggers' demand is below the client pacing rate) and "overcommitted"
-(demand above it: polls are delayed by the pacing, but Notion's limit is still not hit).
+Scenarios: "fits" (the triggers' demand is below the client pacing rate, starts spread over one interval),
+"overcommitted" (demand above the pacing: polls queue, Notion's limit is still kept), "fits-restart" (all
+triggers start at once, as after a triggerer restart) and "notion-default" (Notion's documented 3 requests/s
+with the hook's default pacing of 3/s).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import asyncio
 import collections
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -54,6 +58,7 @@ class Scenario:
     server_rate: float  # the emulator's limit per integration (requests/s)
     server_burst: int
     client_rate: float  # pacing per token in this process (requests/s)
+    stagger: bool = True  # spread the triggers' start over one interval (else all start together)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Measurements:
     done_lateness: list[float] = field(default_factory=list)
     loop_lag: list[float] = field(default_factory=list)
     statuses: collections.Counter[int] = field(default_factory=collections.Counter)
+    abandoned: int = 0
 
 
 class MeasuredTrigger(NotionQueryTrigger):
@@ -85,11 +91,15 @@ class MeasuredTrigger(NotionQueryTrigger):
             self.measurements.wake_lateness.append(started - self._due)
         self._polling = True
         try:
-            return await super().poll(client)
+            page = await super().poll(client)
+        except BaseException:
+            self.measurements.abandoned += 1  # the deadline came first (or Notion refused)
+            raise
         finally:
             self._polling = False
-            if self._due is not None:
-                self.measurements.done_lateness.append(time.monotonic() - self._due)
+        if self._due is not None:
+            self.measurements.done_lateness.append(time.monotonic() - self._due)
+        return page
 
 
 def start_emulator(rate: float, burst: int) -> tuple[subprocess.Popen[str], str]:
@@ -208,7 +218,8 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
             for _ in range(scenario.triggers)
         ]
 
-        async def first_event(trigger: NotionQueryTrigger) -> dict[str, Any]:
+        async def first_event(trigger: NotionQueryTrigger, delay: float) -> dict[str, Any]:
+            await asyncio.sleep(delay)  # sensors defer at different moments in a running deployment
             async for event in trigger.run():
                 payload: dict[str, Any] = event.payload
                 return payload
@@ -217,7 +228,9 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
         stop = asyncio.Event()
         beat = asyncio.create_task(heartbeat(measurements, stop))
         started = time.monotonic()
-        events = await asyncio.gather(*(first_event(t) for t in triggers))
+        spread = scenario.poke_interval if scenario.stagger else 0.0
+        rng = random.Random(42)
+        events = await asyncio.gather(*(first_event(t, rng.uniform(0, spread)) for t in triggers))
         elapsed = time.monotonic() - started
         stop.set()
         await beat
@@ -231,6 +244,7 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
         "scenario": scenario.name,
         "triggers": scenario.triggers,
         "poke_interval_s": scenario.poke_interval,
+        "staggered_start": scenario.stagger,
         "demand_rps": round(demand, 1),
         "client_pacing_rps": scenario.client_rate,
         "emulator_limit_rps": scenario.server_rate,
@@ -242,7 +256,8 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
         "error_messages": sorted({e.get("message", "")[:120] for e in events if e["status"] == "error"})[:3],
         "peak_memory_mib": round((peak - baseline) / 2**20, 2),
         "peak_memory_per_trigger_kib": round((peak - baseline) / scenario.triggers / 1024, 1),
-        "polls": len(measurements.done_lateness),
+        "polls_answered": len(measurements.done_lateness),
+        "polls_cut_by_deadline": measurements.abandoned,
         "wake_lateness_s": percentiles(measurements.wake_lateness),
         "done_lateness_s": percentiles(measurements.done_lateness),
         "loop_lag_s": percentiles(measurements.loop_lag),
@@ -265,6 +280,15 @@ def main(argv: list[str] | None = None) -> int:
         # More demand than the pacing allows: polls queue in the shared bucket, Notion's limit is still kept.
         Scenario(
             "overcommitted", **common, server_rate=args.server_rate, server_burst=10, client_rate=demand / 2
+        ),
+        # All triggers start at once (a triggerer restart): the first polls queue behind each other.
+        Scenario(
+            "fits-restart",
+            **common,
+            server_rate=args.server_rate,
+            server_burst=10,
+            client_rate=80.0,
+            stagger=False,
         ),
         # Notion's documented average (3 requests/s, bursts of 10) and the hook's default pacing of 3/s.
         Scenario("notion-default", **common, server_rate=3.0, server_burst=10, client_rate=3.0),

@@ -25,7 +25,7 @@ def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     return {**page, "results": window.keep(page.get("results", []))}
 
 
-#: How long the poll that starts at the deadline may take before the trigger reports the timeout.
+#: How long a poll may run past the deadline (the last one starts there) before the trigger reports the timeout.
 DEADLINE_GRACE_SECONDS = 5.0
 
 
@@ -139,12 +139,12 @@ class NotionQueryTrigger(BaseTrigger):
         await asyncio.sleep(seconds)
 
     async def _wait_within_deadline(self, seconds: float) -> None:
-        """A wait inside a poll (pacing, retry): refused when it would outlast the deadline.
+        """A wait inside a poll (pacing, retry): refused when it would outlast the deadline (and grace).
 
         With more waiting sensors than the integration's budget, a poll may queue in the shared bucket for long;
         waiting past the sensor's timeout would only delay the timeout.
         """
-        if time.time() + seconds > self.end_time:
+        if time.time() + seconds > self.end_time + DEADLINE_GRACE_SECONDS:
             raise _PastDeadline
         await self.wait(seconds)
 
