@@ -368,3 +368,29 @@ def test_triggerer_side_deferral_timeout_maps_to_sensor_timeout() -> None:
         make_sensor(deferrable=True).resume_execution(TRIGGER_FAIL_REPR, fail, context())
     with pytest.raises(AirflowSkipException):
         make_sensor(deferrable=True, soft_fail=True).resume_execution(TRIGGER_FAIL_REPR, fail, context())
+
+
+def test_rendered_data_interval_templates_become_the_window(requests_mock: rm.Mocker) -> None:
+    import pendulum
+
+    requests_mock.post(QUERY_URL, json=list_page([page_row("a", "2026-01-31T10:30:00.000Z")]))
+    sensor = make_sensor(
+        data_source_id="{{ params.source }}",
+        edited_after="{{ data_interval_start }}",
+        edited_before="{{ data_interval_end }}",
+        min_results="{{ params.needed }}",
+        params={"source": f"https://www.notion.so/{DS_ID.replace('-', '')}", "needed": 1},
+    )
+    ctx = context()
+    ctx.update(
+        data_interval_start=pendulum.datetime(2026, 1, 31, 10, 0, 0, tz="UTC"),
+        data_interval_end=pendulum.datetime(2026, 1, 31, 11, 0, 0, tz="UTC"),
+        params={"source": f"https://www.notion.so/{DS_ID.replace('-', '')}", "needed": 1},
+    )
+    sensor.render_template_fields(ctx)
+    assert sensor.edited_after == "2026-01-31 10:00:00+00:00"
+    assert sensor.poke(ctx).is_done
+    assert requests_mock.last_request.json()["filter"]["and"][1] == {
+        "timestamp": "last_edited_time",
+        "last_edited_time": {"before": "2026-01-31T11:00:00.000Z"},
+    }
