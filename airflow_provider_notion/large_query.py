@@ -36,6 +36,7 @@ be windowed; anything deeper is refused.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -174,7 +175,7 @@ class CompleteQuery:
         self.windows = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return self._rows()
+        return itertools.chain.from_iterable(self.batches())
 
     def _pages(self, query_filter: Mapping[str, Any] | None) -> Iterator[Mapping[str, Any]]:
         body: dict[str, Any] = {"sorts": self._sorts, "page_size": self._page_size}
@@ -190,7 +191,8 @@ class CompleteQuery:
             if is_incomplete(page) or not page.get("has_more") or not cursor:
                 return
 
-    def _rows(self) -> Iterator[dict[str, Any]]:
+    def batches(self) -> Iterator[list[dict[str, Any]]]:
+        """The new rows of each page Notion returns, in order (so callers can stream page by page)."""
         returned = 0
         # The newest created_time minute seen and the ids returned within it: the only rows a later window
         # (which starts at that minute) can repeat.
@@ -204,10 +206,11 @@ class CompleteQuery:
             first: datetime | None = None
             capped = False
             for page in self._pages(query_filter):
+                kept: list[dict[str, Any]] = []
                 for row in page.get("results", []):
                     if not self._windowed:
                         returned += 1
-                        yield row
+                        kept.append(row)
                         continue
                     minute = created_minute(row)
                     first = first or minute
@@ -224,7 +227,9 @@ class CompleteQuery:
                         continue  # a boundary row the previous window already returned
                     newest_ids.add(row_id)
                     returned += 1
-                    yield row
+                    kept.append(row)
+                if kept:
+                    yield kept
                 capped = is_incomplete(page)
             if not capped:
                 return

@@ -616,7 +616,7 @@ class NotionHook(BaseHook):
         Notion's 10,000-row cap (see :meth:`iter_query`).
         """
         if fetch_all:
-            query = self._complete_query(
+            query = self.complete_query(
                 database_id, data_source_id, filter, sorts, page_size, filter_properties
             )
             return list_object(list(query), query.list_type)
@@ -649,10 +649,10 @@ class NotionHook(BaseHook):
 
         :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
         """
-        query = self._complete_query(database_id, data_source_id, filter, sorts, page_size, filter_properties)
+        query = self.complete_query(database_id, data_source_id, filter, sorts, page_size, filter_properties)
         return iter(query)
 
-    def _complete_query(
+    def complete_query(
         self,
         database_id: str | None,
         data_source_id: str | None,
@@ -661,6 +661,10 @@ class NotionHook(BaseHook):
         page_size: int | None,
         filter_properties: Any,
     ) -> CompleteQuery:
+        """A query over every row past the cap: iterate it for rows, or its ``batches()`` for each page's rows.
+
+        Arguments are checked (and a database's data source resolved) before it is returned.
+        """
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         size = check_page_size(page_size)

@@ -19,6 +19,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook, check_page_size, list_object
 from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
 from airflow_provider_notion.payloads import json_list, json_object, parse_json_value
@@ -526,7 +527,9 @@ class _NotionListOperator(NotionBaseOperator):
         self.max_xcom_results = max_xcom_results
         self.output_path = output_path
 
-    def pages(self, *, start_cursor: str | None, page_size: int | None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
         """The hook's page iterator for this action; inputs are checked when it is called."""
         raise NotImplementedError
 
@@ -540,7 +543,7 @@ class _NotionListOperator(NotionBaseOperator):
         max_results = _as_number(self.max_xcom_results, "max_xcom_results", whole=True, minimum=1)
         start_cursor = None if fetch_all else _optional_str(self.start_cursor, "start_cursor")
         output = None if self.output_path in (None, "") else resolve_output_path(self.output_path)
-        pages = self.pages(start_cursor=start_cursor, page_size=page_size)
+        pages = self.pages(start_cursor=start_cursor, page_size=page_size, fetch_all=fetch_all)
         if not fetch_all:
             pages = itertools.islice(pages, 1)
         if output is not None:
@@ -579,7 +582,9 @@ class NotionListUsersOperator(_NotionListOperator):
 
     default_page_size = 50
 
-    def pages(self, *, start_cursor: str | None, page_size: int | None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
         return self.hook.iter_user_pages(start_cursor=start_cursor, page_size=page_size)
 
     def describe(self) -> str:
@@ -595,7 +600,9 @@ class NotionListDatabasesOperator(_NotionListOperator):
     with the integration appear. See :class:`_NotionListOperator` for the paging options.
     """
 
-    def pages(self, *, start_cursor: str | None, page_size: int | None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
         return self.hook.iter_search_pages(
             object_type="database", start_cursor=start_cursor, page_size=page_size
         )
@@ -612,11 +619,25 @@ class NotionListPagesOperator(_NotionListOperator):
     See :class:`_NotionListOperator` for the paging options.
     """
 
-    def pages(self, *, start_cursor: str | None, page_size: int | None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
         return self.hook.iter_search_pages(object_type="page", start_cursor=start_cursor, page_size=page_size)
 
     def describe(self) -> str:
         return "pages"
+
+
+def _pages_of(query: CompleteQuery) -> Iterator[dict[str, Any]]:
+    """Each page's new rows as a list object, so fetch-all and ``output_path`` stream them like Notion's pages."""
+    for batch in query.batches():
+        yield {
+            "object": "list",
+            "results": batch,
+            "next_cursor": None,
+            "has_more": False,
+            "type": query.list_type,
+        }
 
 
 class NotionQueryDatabaseOperator(_NotionListOperator):
@@ -625,7 +646,9 @@ class NotionQueryDatabaseOperator(_NotionListOperator):
     Under 2022-06-28 this is ``POST /v1/databases/{id}/query``. Under 2025-09-03 and later rows live in data
     sources: a ``database_id`` is resolved to its single data source (one ``GET /v1/databases/{id}``) and
     ``POST /v1/data_sources/{id}/query`` is sent; a database with several data sources needs ``data_source_id``.
-    A ``fetch_all`` that hits Notion's 10,000-row cap fails rather than returning a truncated result.
+    A ``fetch_all`` continues past Notion's 10,000-row cap with ``created_time`` windows (rows then come oldest
+    first), and fails loudly where it cannot continue (a custom ``sorts`` at the cap, more than 10,000 rows created
+    within one minute) rather than returning a truncated result.
 
     :param database_id: the database's id or URL. Templated.
     :param data_source_id: the data source's id (2025-09-03 and later). Templated.
@@ -663,19 +686,24 @@ class NotionQueryDatabaseOperator(_NotionListOperator):
         self.sorts = sorts
         self.filter_properties = filter_properties
 
-    def pages(self, *, start_cursor: str | None, page_size: int | None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
         filter_properties = self.filter_properties
         if isinstance(filter_properties, str) and filter_properties.lstrip().startswith("["):
             filter_properties = json_list(filter_properties, "filter_properties")
-        return self.hook.iter_query_pages(
-            _optional_id(self.database_id, "database_id"),
-            data_source_id=_optional_id(self.data_source_id, "data_source_id"),
-            filter=self.filter,
-            sorts=self.sorts,
-            start_cursor=start_cursor,
-            page_size=page_size,
-            filter_properties=filter_properties or None,
-        )
+        query: dict[str, Any] = {
+            "data_source_id": _optional_id(self.data_source_id, "data_source_id"),
+            "filter": self.filter,
+            "sorts": self.sorts,
+            "page_size": page_size,
+            "filter_properties": filter_properties or None,
+        }
+        database_id = _optional_id(self.database_id, "database_id")
+        if fetch_all:
+            # Past Notion's 10,000-row cap the hook continues with created_time windows.
+            return _pages_of(self.hook.complete_query(database_id, **query))
+        return self.hook.iter_query_pages(database_id, start_cursor=start_cursor, **query)
 
     def describe(self) -> str:
         return "database rows"
