@@ -232,7 +232,9 @@ def _compile_node(node: Any, path: str, depth: int, schema: Schema, now: datetim
 def _compile_compound(
     kind: str, children: Any, path: str, depth: int, schema: Schema, now: datetime
 ) -> Predicate:
-    if depth > MAX_COMPOUND_NESTING:
+    # ``depth`` counts the compounds above this one: the root is 0, so two levels means depth 0 and 1
+    # (a compound directly inside the root compound may hold only property and timestamp filters).
+    if depth >= MAX_COMPOUND_NESTING:
         raise EmulatorValidationError(
             f"body failed validation: {path}.{kind} should be not present: compound filters can be nested "
             f"at most {MAX_COMPOUND_NESTING} levels deep."

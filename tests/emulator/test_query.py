@@ -379,12 +379,19 @@ def test_compound_and_or() -> None:
 
 def test_compound_nesting_two_levels_pass_three_fail() -> None:
     leaf = prop("Price", "number", "greater_than", 0)
-    two_levels = {"and": [leaf, {"or": [leaf, {"and": [leaf, prop("Kind", "select", "equals", "B")]}]}]}
+    two_levels = {
+        "and": [
+            leaf,
+            {"or": [prop("Kind", "select", "equals", "B"), prop("Price", "number", "less_than", 0)]},
+        ]
+    }
     validate_filter(two_levels, SCHEMA)
-    assert matching(two_levels) == {1, 2, 4}
-    three_levels = {"and": [{"or": [{"and": [{"or": [leaf]}]}]}]}
+    kind_b, negative = prop("Kind", "select", "equals", "B"), prop("Price", "number", "less_than", 0)
+    assert matching(two_levels) == matching(leaf) & (matching(kind_b) | matching(negative))
+    assert matching(two_levels)  # not trivially empty
+    three_levels = {"and": [{"or": [{"and": [leaf]}]}]}
     with pytest.raises(
-        EmulatorValidationError, match=r"body\.filter\.and\[0\]\.or\[0\]\.and\[0\]\.or should be not present"
+        EmulatorValidationError, match=r"body\.filter\.and\[0\]\.or\[0\]\.and should be not present"
     ):
         validate_filter(three_levels, SCHEMA)
     with pytest.raises(EmulatorValidationError):
