@@ -620,12 +620,16 @@ class NotionHook(BaseHook):
                 database_id, data_source_id, filter, sorts, page_size, filter_properties
             )
             return list_object(list(query), query.list_type)
+        # Checked before the data source is resolved (a GET), so a bad filter or page size sends nothing.
+        body = self.query_body(filter, sorts)
+        params = self._filter_properties_params(filter_properties)
+        check_page_size(page_size)
         path = self._query_target(database_id, data_source_id)
         return self._list(
             "POST",
             path,
-            json=self.query_body(filter, sorts),
-            params=self._filter_properties_params(filter_properties),
+            json=body,
+            params=params,
             page_size=page_size,
             start_cursor=start_cursor,
             fetch_all=fetch_all,
@@ -715,7 +719,8 @@ class NotionHook(BaseHook):
         More than 100 child blocks are sent as the first 100 with the page, then appended in order in batches of
         100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
         """
-        props = json_object(properties, "properties") or {}
+        # Size limits (more than 100 rich-text items, options...) are checked here, before anything is sent.
+        props = self.normalize_property_values(properties)
         if isinstance(props.get("title"), str):
             props["title"] = {"title": rich_text(props["title"], "properties.title")}
         blocks = json_list(children, "children") or []
@@ -735,7 +740,10 @@ class NotionHook(BaseHook):
 
     def update_page(self, page_id: str, properties: Any = None, **fields: Any) -> dict[str, Any]:
         """Update a page's properties (and ``icon``, ``cover``, ``in_trash``...)."""
-        body = drop_none({"properties": json_object(properties, "properties"), **fields})
+        props = json_object(properties, "properties")
+        if props is not None:
+            props = self.normalize_property_values(props)  # size limits, before anything is sent
+        body = drop_none({"properties": props, **fields})
         if "in_trash" in body:
             body.update(self.version.trash_body(bool(body.pop("in_trash"))))
         return dict(self.request("PATCH", f"/pages/{normalize_notion_id(page_id, 'page_id')}", json=body))

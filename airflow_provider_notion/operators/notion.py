@@ -23,6 +23,7 @@ from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
 from airflow_provider_notion.payloads import json_list, json_object, parse_json_value
+from airflow_provider_notion.request_builder import api_path
 from airflow_provider_notion.retry import RetryPolicy
 
 DEFAULT_MAX_XCOM_RESULTS = 10_000
@@ -840,6 +841,8 @@ class NotionRawRequestOperator(NotionBaseOperator):
         return files
 
     def execute(self, context: Any) -> Any:
+        # Checked here too so the error names this operator's input, url, not the hook's path argument.
+        api_path(self.url, "url (the request path)")
         method = str(self.method or "GET").upper()
         response_type = str(self.response_type or "json").lower()
         if response_type not in ("json", "text", "binary"):
