@@ -200,26 +200,32 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
         client.event_hooks["response"].append(count)
         return client
 
-    end_time = time.time() + scenario.duration
     # Memory is traced from before the triggers exist, as a triggerer sees them arrive.
     tracemalloc.start()
     baseline = tracemalloc.get_traced_memory()[0]
     async_client.new_client = counting_client  # type: ignore[assignment]
     try:
-        triggers = [
-            MeasuredTrigger(
+        spread = scenario.poke_interval if scenario.stagger else 0.0
+        # Each trigger waits (duration - spread) seconds from its own start, so deadlines are spread like starts.
+        lifetime = scenario.duration - spread
+        if lifetime < spread:
+            raise SystemExit(
+                "--duration must be at least twice --poke-interval, so all triggers wait at once"
+            )
+
+        def make_trigger() -> MeasuredTrigger:
+            return MeasuredTrigger(
                 conn_id="notion_default",
                 query_path=f"/data_sources/{data_source}/query",
                 body={"filter": {"property": "Ready", "checkbox": {"equals": True}}},
-                end_time=end_time,
+                end_time=time.time() + lifetime,
                 poke_interval=scenario.poke_interval,
                 requests_per_second=scenario.client_rate,
             )
-            for _ in range(scenario.triggers)
-        ]
 
-        async def first_event(trigger: NotionQueryTrigger, delay: float) -> dict[str, Any]:
+        async def first_event(delay: float) -> dict[str, Any]:
             await asyncio.sleep(delay)  # sensors defer at different moments in a running deployment
+            trigger = make_trigger()
             async for event in trigger.run():
                 payload: dict[str, Any] = event.payload
                 return payload
@@ -228,9 +234,10 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
         stop = asyncio.Event()
         beat = asyncio.create_task(heartbeat(measurements, stop))
         started = time.monotonic()
-        spread = scenario.poke_interval if scenario.stagger else 0.0
         rng = random.Random(42)
-        events = await asyncio.gather(*(first_event(t, rng.uniform(0, spread)) for t in triggers))
+        events = await asyncio.gather(
+            *(first_event(rng.uniform(0, spread)) for _ in range(scenario.triggers))
+        )
         elapsed = time.monotonic() - started
         stop.set()
         await beat
@@ -268,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triggers", type=int, default=1000)
     parser.add_argument("--poke-interval", type=float, default=20.0)
-    parser.add_argument("--duration", type=float, default=45.0)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario")
     parser.add_argument("--server-rate", type=float, default=100.0, help="emulator limit per integration")
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
     args = parser.parse_args(argv)

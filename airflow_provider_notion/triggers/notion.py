@@ -17,16 +17,15 @@ from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.request_builder import api_path, is_read_only
 from airflow_provider_notion.versions import resolve_notion_version
 
+#: How long a poll may run past the deadline (the last one starts there) before the trigger reports the timeout.
+DEADLINE_GRACE_SECONDS = 5.0
+
 
 def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     """The list object with only the rows inside ``window`` (Notion's rows are minute-rounded)."""
     if not window:
         return page
     return {**page, "results": window.keep(page.get("results", []))}
-
-
-#: How long a poll may run past the deadline (the last one starts there) before the trigger reports the timeout.
-DEADLINE_GRACE_SECONDS = 5.0
 
 
 class _PastDeadline(Exception):
@@ -45,7 +44,8 @@ class NotionQueryTrigger(BaseTrigger):
     - ``{"status": "success", "results": <list object>}`` when enough rows match;
     - ``{"status": "error", "message": ...}`` when Notion refuses the query (after the retries the hook would
       make: 429/529 after ``Retry-After``, transient 5xx and lost answers, since a query only reads);
-    - ``{"status": "timeout", "message": ..., "last_count": n}`` once ``end_time`` has passed.
+    - ``{"status": "timeout", "message": ..., "last_count": n}`` once ``end_time`` has passed (the poll that
+      starts there, or one still queued for the integration's budget, gets ``DEADLINE_GRACE_SECONDS`` more).
 
     The kwargs carry the connection id, never its secret; the connection is read in :meth:`run`. Requests are
     paced per token by the bucket the whole process shares, so a triggerer full of sensors on one integration
