@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -30,6 +30,6 @@ def notion_conn(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, obje
 
 
 @pytest.fixture
-def default_conn(notion_conn: Callable[..., dict[str, object]]) -> Iterator[dict[str, object]]:
+def default_conn(notion_conn: Callable[..., dict[str, object]]) -> dict[str, object]:
     """``notion_default`` with the canary secret, Notion's base URL and the default Notion-Version."""
-    yield notion_conn()
+    return notion_conn()
