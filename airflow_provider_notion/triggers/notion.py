@@ -28,10 +28,6 @@ def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     return {**page, "results": window.keep(page.get("results", []))}
 
 
-class _PastDeadline(Exception):
-    """A pacing or retry wait would end after the deadline: the poll could not finish in time."""
-
-
 def _event(payload: dict[str, Any]) -> TriggerEvent:
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
 
@@ -126,7 +122,7 @@ class NotionQueryTrigger(BaseTrigger):
             settings=settings,
             notion_version=version.name,
             requests_per_second=self.requests_per_second,
-            sleep=self._wait_within_deadline,
+            sleep=self.wait,
         )
 
     async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
@@ -137,16 +133,6 @@ class NotionQueryTrigger(BaseTrigger):
     async def wait(self, seconds: float) -> None:
         """Every wait of this trigger: between polls, for pacing and before retries (a seam for tests)."""
         await asyncio.sleep(seconds)
-
-    async def _wait_within_deadline(self, seconds: float) -> None:
-        """A wait inside a poll (pacing, retry): refused when it would outlast the deadline (and grace).
-
-        With more waiting sensors than the integration's budget, a poll may queue in the shared bucket for long;
-        waiting past the sensor's timeout would only delay the timeout.
-        """
-        if time.time() + seconds > self.end_time + DEADLINE_GRACE_SECONDS:
-            raise _PastDeadline
-        await self.wait(seconds)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         count = 0
@@ -160,7 +146,9 @@ class NotionQueryTrigger(BaseTrigger):
                     return
                 await self.wait(min(self.poke_interval, remaining))
                 # Queueing for the token's budget, retries and HTTP all end at the deadline (plus a grace for
-                # the last poll, which starts at the deadline).
+                # the last poll, which starts there). A wait is not refused early even when it is hopeless:
+                # its slot in the shared budget is already taken, and giving up at once would let the next
+                # waiter take the slot after it at once too, pushing everyone's budget ever further away.
                 try:
                     async with asyncio.timeout(
                         max(0.0, self.end_time - time.time()) + DEADLINE_GRACE_SECONDS
@@ -177,8 +165,6 @@ class NotionQueryTrigger(BaseTrigger):
                 self.log.debug(
                     "Notion query %s matched %d of %d row(s)", self.query_path, count, self.min_results
                 )
-        except _PastDeadline:
-            yield _event(self._timeout_event(count))
         except asyncio.CancelledError:
             raise
         except Exception as err:

@@ -320,19 +320,41 @@ async def test_deadline_yields_one_timeout_event(
     assert len(notion.requests) == 3
 
 
-async def test_pacing_queue_longer_than_the_deadline_times_out_without_a_request(
-    transport: Callable[[Handler], None], waits: list[float]
+async def test_pacing_wait_longer_than_the_deadline_times_out_without_a_request(
+    transport: Callable[[Handler], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Other sensors on this token have queued ~1,000 s of requests; this one's deadline is in a minute.
+    from airflow_provider_notion.triggers import notion as trigger_module
+
+    monkeypatch.setattr(trigger_module, "DEADLINE_GRACE_SECONDS", 0.1)
+    # Other sensors on this token have queued ~1,000 s of requests; this one's deadline is in 0.2 s.
     bucket = shared_bucket(CANARY_SECRET, 0.01)
     for _ in range(bucket.burst):
         bucket.reserve()
     notion = Recorder(httpx.Response(200, json=rows("a")))
     transport(notion)
-    events = await events_of(make_trigger(end_time=time.time() + 60, requests_per_second=0.01))
+    started = time.monotonic()
+    events = await events_of(make_trigger(end_time=time.time() + 0.2, requests_per_second=0.01))
     assert events[0]["status"] == "timeout"
     assert notion.requests == []
-    assert waits == [30]  # the interval only; the pacing wait was refused, not slept
+    assert time.monotonic() - started < 1.0
+
+
+async def test_triggers_giving_up_in_the_queue_do_not_push_the_budget_further_away(
+    transport: Callable[[Handler], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow_provider_notion.triggers import notion as trigger_module
+
+    monkeypatch.setattr(trigger_module, "DEADLINE_GRACE_SECONDS", 0.1)
+    notion = Recorder(httpx.Response(200, json=rows("a")))
+    transport(notion)
+    bucket = shared_bucket(CANARY_SECRET, 10.0)
+    bucket.pause(5.0)  # Notion said Retry-After: 5 to another trigger on this token
+    triggers = [make_trigger(end_time=time.time() + 0.2, requests_per_second=10.0) for _ in range(20)]
+    events = await asyncio.gather(*(events_of(t) for t in triggers))
+    assert {e[0]["status"] for e in events} == {"timeout"}
+    assert notion.requests == []
+    # At most one slot was taken by the twenty that gave up: the budget comes back when Notion said.
+    assert bucket.reserve() < 5.0
 
 
 async def test_waiting_in_the_pacing_queue_ends_at_the_deadline(
