@@ -50,6 +50,10 @@ _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, httpx.A
 )
 
 
+class DeadlineReached(Exception):
+    """The caller's deadline comes before this request could be sent."""
+
+
 def new_client() -> httpx.AsyncClient:
     """A fresh client; redirects are not followed, so the token never goes to another host."""
     return httpx.AsyncClient(
@@ -94,6 +98,8 @@ class AsyncNotionClient:
     :param notion_version: the ``Notion-Version`` name (already resolved by the caller).
     :param requests_per_second: pacing per token in this process; ``None``/``0`` turns it off.
     :param http: the ``httpx.AsyncClient``; defaults to the one shared on this event loop.
+    :param deadline: Unix time after which the caller no longer wants an answer; a request whose turn in the
+        budget cannot come before it raises :class:`DeadlineReached` without taking a slot.
     """
 
     settings: NotionConnectionSettings
@@ -103,6 +109,7 @@ class AsyncNotionClient:
     timeout: float = DEFAULT_TIMEOUT
     http: httpx.AsyncClient | None = None
     sleep: Sleep = asyncio.sleep
+    deadline: float | None = None
 
     def __repr__(self) -> str:
         return f"AsyncNotionClient(conn_id={self.settings.conn_id!r}, version={self.notion_version!r})"
@@ -176,6 +183,9 @@ class AsyncNotionClient:
         in the queue reserves nothing, so a trigger cancelled there (its deadline) wastes no budget.
         """
         async with pacing_lock(bucket):
+            if self.deadline is not None and time.time() + 1.0 / bucket.rate > self.deadline:
+                # Taking a slot now would waste it: the caller gives up before it comes round.
+                raise DeadlineReached("no slot in the integration's request budget before the deadline")
             wait = bucket.reserve()
             if wait > 0:
                 await self.sleep(wait)

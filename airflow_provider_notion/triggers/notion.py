@@ -9,7 +9,7 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_notion.async_client import AsyncNotionClient
+from airflow_provider_notion.async_client import AsyncNotionClient, DeadlineReached
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.query_window import QueryWindow
@@ -123,6 +123,7 @@ class NotionQueryTrigger(BaseTrigger):
             notion_version=version.name,
             requests_per_second=self.requests_per_second,
             sleep=self.wait,
+            deadline=self.end_time + DEADLINE_GRACE_SECONDS,
         )
 
     async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
@@ -146,15 +147,15 @@ class NotionQueryTrigger(BaseTrigger):
                     return
                 await self.wait(min(self.poke_interval, remaining))
                 # Queueing for the token's budget, retries and HTTP all end at the deadline (plus a grace for
-                # the last poll, which starts there). A wait is not refused early even when it is hopeless:
-                # its slot in the shared budget is already taken, and giving up at once would let the next
-                # waiter take the slot after it at once too, pushing everyone's budget ever further away.
+                # the last poll, which starts there). A request whose turn cannot come in time takes no slot
+                # (DeadlineReached); a slot once taken is waited for, never dropped at once, else each
+                # waiter behind would take and drop the next one, pushing everyone's budget further away.
                 try:
                     async with asyncio.timeout(
                         max(0.0, self.end_time - time.time()) + DEADLINE_GRACE_SECONDS
                     ):
                         page = await self.poll(client)
-                except TimeoutError:
+                except (TimeoutError, DeadlineReached):
                     yield _event(self._timeout_event(count))
                     return
                 count = len(page.get("results", []))

@@ -357,6 +357,22 @@ async def test_triggers_giving_up_in_the_queue_do_not_push_the_budget_further_aw
     assert bucket.reserve() < 5.0
 
 
+async def test_no_slot_is_taken_when_its_turn_would_come_after_the_deadline(
+    transport: Callable[[Handler], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow_provider_notion.triggers import notion as trigger_module
+
+    monkeypatch.setattr(trigger_module, "DEADLINE_GRACE_SECONDS", 0.1)
+    notion = Recorder(httpx.Response(200, json=rows("a")))
+    transport(notion)
+    rate = 0.987  # one slot per ~1 s; a bucket of its own
+    events = await events_of(make_trigger(end_time=time.time() + 0.2, requests_per_second=rate))
+    assert events[0]["status"] == "timeout"
+    assert notion.requests == []
+    bucket = shared_bucket(CANARY_SECRET, rate)
+    assert [bucket.reserve() for _ in range(bucket.burst)] == [0.0] * bucket.burst  # still full
+
+
 async def test_waiting_in_the_pacing_queue_ends_at_the_deadline(
     transport: Callable[[Handler], None], waits: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
