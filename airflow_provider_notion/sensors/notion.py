@@ -64,8 +64,9 @@ class NotionQuerySensor(BaseSensorOperator):
     minute-aligned intervals (any cron schedule) that is precisely "edited within the data interval"; when an
     interval ends inside a minute, that minute's rows go to the next run, since they may have been edited after
     this run looked. Without ``edited_before`` the window is open-ended and a later run may see the same row.
-    A row edited again later moves to the interval of its new edit. ``"None"`` (a rendered missing value) or
-    ``""`` leaves a bound unset.
+    Notion only keeps a row's latest edit: a row edited again before a run looks is reported in the interval
+    of that latest edit (once), and a row edited after its run looked is reported again by the run of the new
+    edit. ``"None"`` (a rendered missing value) or ``""`` leaves a bound unset.
 
     **Filter nesting.** Notion accepts two levels of ``and``/``or``. The window is appended to a top-level
     ``and``; any other filter is wrapped in a new ``and``, so it may be at most one level deep.
