@@ -1,5 +1,6 @@
-"""End to end: a real ``dag.test()`` run in which poke, reschedule and deferrable NotionQuerySensors wait until
-a background writer adds their row to the emulator, and a downstream TaskFlow task receives the rows.
+"""End to end: real ``dag.test()`` and ``airflow dags test`` runs in which poke, reschedule and deferrable
+NotionQuerySensors wait until a background writer adds their row to the emulator, and a downstream TaskFlow
+task receives the rows.
 
 Airflow runs in a subprocess with its own AIRFLOW_HOME and SQLite database (``airflow db migrate`` first); the
 emulator and the writer run in this process.
@@ -81,7 +82,8 @@ def write_rows_when_waited_on(emu: NotionEmulator, data_source: str, stop: threa
 
 
 @pytest.mark.e2e
-def test_all_three_modes_wait_for_a_row_in_dag_test(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runner", ["dag.test()", "airflow dags test"])
+def test_all_three_modes_wait_for_a_row_in_dag_test(tmp_path: Path, runner: str) -> None:
     dags = tmp_path / "dags"
     dags.mkdir()
     dag_file = dags / "notion_sensor_e2e.py"
@@ -112,9 +114,12 @@ def test_all_three_modes_wait_for_a_row_in_dag_test(tmp_path: Path) -> None:
         )
         writer.start()
         try:
-            run = subprocess.run(
-                [sys.executable, str(dag_file)], env=env, capture_output=True, text=True, timeout=300
+            command = (
+                [sys.executable, str(dag_file)]
+                if runner == "dag.test()"
+                else [sys.executable, "-m", "airflow", "dags", "test", "notion_sensor_e2e"]
             )
+            run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         finally:
             stop.set()
             writer.join(timeout=5)
