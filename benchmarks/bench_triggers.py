@@ -271,7 +271,20 @@ async def run_scenario(scenario: Scenario, data_source: str) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def summary_line(result: dict[str, Any]) -> str:
+    """One line: load, 429s, events, memory and lateness of a scenario."""
+    done = result["done_lateness_s"]
+    return (
+        f"{result['scenario']}: {result['triggers']} triggers, demand {result['demand_rps']}/s, pacing "
+        f"{result['client_pacing_rps']:g}/s, limit {result['emulator_limit_rps']:g}/s -> {result['requests']} "
+        f"requests, 429s {result['statuses'].get(429, 0)}, events {result['events']}, peak "
+        f"{result['peak_memory_mib']} MiB ({result['peak_memory_per_trigger_kib']} KiB/trigger), answer lateness "
+        f"p50 {done.get('p50')} s p99 {done.get('p99')} s, loop lag max {result['loop_lag_s'].get('max')} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> list[str]:
+    """Run the scenarios, print each result as JSON, and return one summary line per scenario."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triggers", type=int, default=1000)
     parser.add_argument("--poke-interval", type=float, default=20.0)
@@ -300,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         # Notion's documented average (3 requests/s, bursts of 10) and the hook's default pacing of 3/s.
         Scenario("notion-default", **common, server_rate=3.0, server_burst=10, client_rate=3.0),
     ]
+    summary: list[str] = []
     process, conn_json = start_emulator(args.server_rate, 10)
     try:
         conn = json.loads(conn_json)
@@ -311,11 +325,12 @@ def main(argv: list[str] | None = None) -> int:
             set_server_limit(conn, scenario.server_rate, scenario.server_burst)
             result = asyncio.run(run_scenario(scenario, data_source))
             print(json.dumps(result, indent=2), flush=True)
+            summary.append(summary_line(result))
     finally:
         process.terminate()
         process.wait(timeout=10)
-    return 0
+    return summary
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
