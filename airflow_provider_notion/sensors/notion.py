@@ -225,7 +225,7 @@ class NotionQuerySensor(BaseSensorOperator):
             timeout=timedelta(seconds=self.timeout),
         )
 
-    def build_trigger(self) -> NotionQueryTrigger:
+    def build_trigger(self, end_time: float | None = None) -> NotionQueryTrigger:
         """The trigger that continues this wait on the triggerer (the deadline is the sensor timeout)."""
         return NotionQueryTrigger(
             conn_id=self.notion_conn_id,
@@ -235,7 +235,7 @@ class NotionQuerySensor(BaseSensorOperator):
             window=self._window().to_json(),
             min_results=_whole_number(self.min_results, "min_results", 0),
             poke_interval=float(self.poke_interval),
-            end_time=time.time() + float(self.timeout),
+            end_time=end_time if end_time is not None else time.time() + float(self.timeout),
             fetch_all=_flag(self.fetch_all, "fetch_all"),
             requests_per_second=self.hook.requests_per_second,
         )
@@ -252,9 +252,28 @@ class NotionQuerySensor(BaseSensorOperator):
                 raise NotionError("NotionQuerySensor's trigger reported success without a list of results")
             self.log.info("Notion query matched %d row(s)", len(results["results"]))
             return dict(results)
+        if status == "reauthorize":
+            return self._resume_after_reauthorize(context, event)
         if status == "timeout":
             # Mapped by the sensor machinery like any sensor timeout (soft_fail/never_fail skip).
             raise AirflowSensorTimeout(f"Sensor has timed out: {message}")
         if status == "error":
             raise NotionError(f"NotionQuerySensor failed: {message}")
         raise NotionError(f"NotionQuerySensor got an unknown trigger event status {status!r}")
+
+    def _resume_after_reauthorize(self, context: Context, event: Mapping[str, Any]) -> Any:
+        """The trigger's OAuth token was rejected: poke here (the hook refreshes and stores the rotated pair),
+        then wait on the triggerer again until the original deadline."""
+        end_time = float(event.get("end_time") or time.time())
+        remaining = end_time - time.time()
+        self.log.info("Notion rejected the trigger's OAuth token; refreshing it on the worker")
+        poked = self.poke(context)
+        if poked.is_done:
+            return poked.xcom_value
+        if remaining <= 0:
+            raise AirflowSensorTimeout("Sensor has timed out while refreshing the Notion OAuth token")
+        self.defer(
+            trigger=self.build_trigger(end_time=end_time),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=remaining),
+        )

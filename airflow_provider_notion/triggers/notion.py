@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,7 +12,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_notion.async_client import AsyncNotionClient, DeadlineReached
 from airflow_provider_notion.connection import NotionConnectionSettings
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.query_window import QueryWindow
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.request_builder import api_path, is_read_only
@@ -28,6 +29,28 @@ def matching_page(page: dict[str, Any], window: QueryWindow) -> dict[str, Any]:
     return {**page, "results": window.keep(page.get("results", []))}
 
 
+async def _with_stored_oauth_token(
+    settings: NotionConnectionSettings, extras: dict[str, Any]
+) -> NotionConnectionSettings:
+    """The connection with the newest access token of its token store (a worker may have rotated it).
+
+    The store is read in a thread: the default one reads an Airflow Variable, a blocking call. If it cannot be
+    read here, the connection's own token is used; a 401 then sends the sensor back to the worker to refresh.
+    """
+    from asgiref.sync import sync_to_async
+
+    from airflow_provider_notion.oauth.provider import oauth_token_provider
+
+    def stored_token() -> str:
+        return oauth_token_provider(settings, extras).current_token()
+
+    try:
+        token = await sync_to_async(stored_token)()
+    except Exception:
+        return settings
+    return dataclasses.replace(settings, access_token=token)
+
+
 def _event(payload: dict[str, Any]) -> TriggerEvent:
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
 
@@ -40,6 +63,8 @@ class NotionQueryTrigger(BaseTrigger):
     - ``{"status": "success", "results": <list object>}`` when enough rows match;
     - ``{"status": "error", "message": ...}`` when Notion refuses the query (after the retries the hook would
       make: 429/529 after ``Retry-After``, transient 5xx and lost answers, since a query only reads);
+    - ``{"status": "reauthorize", "message": ..., "end_time": ...}`` when an OAuth access token is rejected (401):
+      the sensor refreshes it on the worker, where the rotated pair can be stored, and defers again;
     - ``{"status": "timeout", "message": ..., "last_count": n}`` once ``end_time`` has passed (the poll that
       starts there, or one still queued for the integration's budget, gets ``DEADLINE_GRACE_SECONDS`` more).
 
@@ -117,6 +142,8 @@ class NotionQueryTrigger(BaseTrigger):
         conn = await get_async_connection(self.conn_id)
         extras = await get_async_extra_dejson(conn)
         settings = NotionConnectionSettings.from_connection(conn, extras)
+        if settings.auth_type == "oauth":
+            settings = await _with_stored_oauth_token(settings, extras)
         version = resolve_notion_version(self.notion_version or settings.notion_version)
         return AsyncNotionClient(
             settings=settings,
@@ -137,8 +164,10 @@ class NotionQueryTrigger(BaseTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         count = 0
+        oauth = False
         try:
             client = await self.client()
+            oauth = client.settings.auth_type == "oauth"
             while True:
                 # The sensor poked just before deferring, so the first poll waits one interval.
                 remaining = self.end_time - time.time()
@@ -168,6 +197,13 @@ class NotionQueryTrigger(BaseTrigger):
                 )
         except asyncio.CancelledError:
             raise
+        except NotionApiError as err:
+            if err.status == 401 and oauth:
+                # Refreshing rotates the refresh token and must persist the new pair, which is the worker's
+                # job (the hook does it); the sensor pokes once there and defers again with the same deadline.
+                yield _event({"status": "reauthorize", "message": str(err), "end_time": self.end_time})
+            else:
+                yield _event({"status": "error", "message": f"{type(err).__name__}: {err}"})
         except Exception as err:
             # Notion's errors (and ours) say what went wrong without any secret; the sensor fails with it.
             yield _event({"status": "error", "message": f"{type(err).__name__}: {err}"})
