@@ -52,7 +52,7 @@ CONN_FIELDS: dict[str, Any] = {
         "label": "OAuth token store",
         "description": (
             "OAuth only: where rotated tokens are kept. Empty or 'variable': the Airflow Variable "
-            "notion_oauth_token__<conn_id>; or a dotted path to a TokenStore class (see docs/oauth.md)."
+            "notion_oauth_token__<conn_id>; or a dotted path to a TokenStore class (see the README, 'OAuth 2.0')."
         ),
         "schema": {"type": ["string", "null"]},
     },

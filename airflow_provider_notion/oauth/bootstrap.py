@@ -31,7 +31,7 @@ def connection_from_tokens(
     *,
     base_url: str | None = None,
     notion_version: str | None = None,
-    token_store: str | None = None,
+    oauth_store: str | None = None,
 ) -> dict[str, Any]:
     """The Airflow connection (``AIRFLOW_CONN_*`` JSON form) for an OAuth grant.
 
@@ -42,8 +42,8 @@ def connection_from_tokens(
         extra["refresh_token"] = tokens.refresh_token
     if notion_version:
         extra["notion_version"] = resolve_notion_version(notion_version).name
-    if token_store:
-        extra["oauth_store"] = token_store
+    if oauth_store:
+        extra["oauth_store"] = oauth_store
     for key in ("bot_id", "workspace_id", "workspace_name"):
         value = getattr(tokens, key)
         if value:

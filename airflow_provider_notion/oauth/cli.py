@@ -4,7 +4,7 @@
 
     python -m airflow_provider_notion.oauth authorize-url --client-id ID --redirect-uri URI [--state S]
     python -m airflow_provider_notion.oauth exchange --client-id ID --redirect-uri URI [--code C]
-        [--client-secret S] [--conn-id notion_default] [--base-url URL] [--notion-version V] [--token-store X]
+        [--client-secret S] [--conn-id notion_default] [--base-url URL] [--notion-version V] [--oauth-store X]
 
 Secrets (client secret, authorization code) are best left off the command line, where shell history and process
 listings keep them: they are read from ``NOTION_CLIENT_SECRET`` / ``NOTION_OAUTH_CODE``, else prompted for
@@ -38,7 +38,7 @@ ENV_CODE = "NOTION_OAUTH_CODE"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m airflow_provider_notion.oauth",
-        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see docs/oauth.md).",
+        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see the README, 'OAuth 2.0').",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     exchange.add_argument("--base-url", help="API base URL (default https://api.notion.com)")
     exchange.add_argument("--notion-version", help="Notion-Version to store in the connection")
-    exchange.add_argument("--token-store", help="connection extra oauth_store (default: an Airflow Variable)")
+    exchange.add_argument("--oauth-store", help="connection extra oauth_store (default: an Airflow Variable)")
     return parser
 
 
@@ -107,7 +107,7 @@ def main(
             client_secret,
             base_url=args.base_url,
             notion_version=args.notion_version,
-            token_store=args.token_store,
+            oauth_store=args.oauth_store,
         )
     except NotionError as error:
         print(f"error: {error}", file=err)

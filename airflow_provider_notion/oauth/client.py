@@ -196,7 +196,7 @@ class NotionOAuthClient:
                 # The refresh may have been applied: the old refresh token would then be spent.
                 reason += (
                     "; Notion may have rotated the refresh token already. If the next refresh fails with "
-                    "invalid_grant, re-authorise (docs/oauth.md)"
+                    "invalid_grant, re-authorise (see the README, 'OAuth 2.0')"
                 )
             raise NotionTransportError("POST", route, reason) from None
         finally:

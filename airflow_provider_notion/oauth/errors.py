@@ -7,7 +7,7 @@ from airflow_provider_notion.exceptions import NotionApiError, NotionError
 REAUTHORIZE_STEPS = (
     "Re-authorise: run `python -m airflow_provider_notion.oauth authorize-url --client-id <id> --redirect-uri "
     "<uri>`, open the URL as the workspace owner, then `python -m airflow_provider_notion.oauth exchange ...` "
-    "with the returned code, and update the Airflow connection with the printed tokens (see docs/oauth.md). "
+    "with the returned code, and update the Airflow connection with the printed tokens (see the README, 'OAuth 2.0'). "
     "The stored token pair is replaced automatically once the connection holds the new refresh token."
 )
 

@@ -119,7 +119,7 @@ class OAuthTokenProvider:
             if not self._pair.refresh_token:
                 log.warning(
                     "Notion rejected the OAuth access token of connection %s, which has no refresh token; "
-                    "re-authorise to get one (docs/oauth.md)",
+                    "re-authorise to get one (see the README, 'OAuth 2.0')",
                     self.conn_id,
                 )
                 return None
@@ -232,7 +232,7 @@ class OAuthTokenProvider:
             log.error(
                 "Could not save the rotated Notion OAuth tokens of connection %s to %r (%s). This run goes on "
                 "with them in memory, but the connection's refresh token is now spent: fix the store, or the next "
-                "run will need re-authorisation (docs/oauth.md).",
+                "run will need re-authorisation (see the README, 'OAuth 2.0').",
                 self.conn_id,
                 self.store,
                 _describe(err),

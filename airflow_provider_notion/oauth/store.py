@@ -4,7 +4,7 @@ Notion hands out a new refresh token on every refresh and the old one stops work
 write connections. So the latest pair lives in a *token store*: by default an Airflow Variable
 ``notion_oauth_token__<conn_id>`` (the key contains ``token``, so Airflow masks the value). A team that keeps
 credentials in a secrets manager implements :class:`TokenStore` and names the class in the connection extra
-``oauth_store`` (see docs/oauth.md).
+``oauth_store`` (see the README, 'OAuth 2.0').
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ class VariableTokenStore:
             # Airflow 3 writes Variables through the running task's supervisor; there is none outside a task.
             raise NotionError(
                 f"cannot write Variable {key} outside a running Airflow task; use an oauth_store that can "
-                "(see docs/oauth.md)"
+                "(see the README, 'OAuth 2.0')"
             ) from None
 
 

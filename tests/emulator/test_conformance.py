@@ -43,7 +43,7 @@ ROOT_PAGES = {
 }
 
 # Endpoints recorded in the cassettes that the emulator deliberately does not answer like Notion, with the
-# reason. Empty: every recorded endpoint is implemented and must conform. docs/emulator.md lists the same.
+# reason. Empty: every recorded endpoint is implemented and must conform. The README lists the same.
 SKIPPED_ENDPOINTS: dict[str, str] = {}
 
 # Keys whose values (not only types) must match: they name what an object is.

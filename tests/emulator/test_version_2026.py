@@ -1,5 +1,5 @@
 """2026-03-11 shapes. Nothing was recorded with this version, so these tests pin the documented differences
-from 2025-09-03 (docs/emulator.md): ``archived`` is gone everywhere (``in_trash`` only), and block appends take
+from 2025-09-03 (see the README): ``archived`` is gone everywhere (``in_trash`` only), and block appends take
 ``position`` instead of ``after``."""
 
 from __future__ import annotations
