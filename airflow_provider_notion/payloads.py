@@ -147,3 +147,30 @@ def _nesting(block: Mapping[str, Any]) -> int:
     if not isinstance(nested, list) or not nested:
         return 1
     return 1 + max(_nesting(child) for child in nested if isinstance(child, Mapping))
+
+
+def property_values(properties: Any, field: str = "properties") -> dict[str, Any]:
+    """Page property values ready to send, checked against Notion's size limits before any request.
+
+    A plain string given for a ``title`` or ``rich_text`` value is turned into rich text split into
+    2,000-character pieces; more than 100 multi-select options, relations, people or rich-text items fail.
+    """
+    props = json_object(properties, field) or {}
+    clean: dict[str, Any] = {}
+    for name, value in props.items():
+        if not isinstance(value, Mapping):
+            clean[name] = value
+            continue
+        value = dict(value)
+        for key in ("title", "rich_text"):
+            if key in value and not isinstance(value[key], list):
+                value[key] = rich_text(value[key], f"{field}.{name}.{key}")
+        for key in ("title", "rich_text", "multi_select", "relation", "people", "files"):
+            items = value.get(key)
+            if isinstance(items, list) and len(items) > MAX_ARRAY_LENGTH:
+                raise NotionInputError(
+                    f"{field}.{name}",
+                    f"has {len(items)} {key} items; Notion accepts at most {MAX_ARRAY_LENGTH}",
+                )
+        clean[name] = value
+    return clean

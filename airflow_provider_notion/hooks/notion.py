@@ -33,6 +33,7 @@ from airflow_provider_notion.payloads import (
     json_list,
     json_object,
     parent_object,
+    property_values,
     rich_text,
 )
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
@@ -45,6 +46,7 @@ from airflow_provider_notion.request_builder import (
 )
 from airflow_provider_notion.responses import api_error_from_response
 from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
+from airflow_provider_notion.upsert_values import equals_condition, unique_value
 from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
 
 ResponseType = Literal["json", "text", "binary"]
@@ -404,17 +406,29 @@ class NotionHook(BaseHook):
         """Yield each list object of a paginated endpoint, following ``next_cursor`` until ``has_more`` is false.
 
         ``start_cursor`` and ``page_size`` go in the query string for GET and in the JSON body for POST.
+
+        :raises NotionQueryIncompleteError: Notion cut a page at its result cap (``request_status`` incomplete):
+            never a silently truncated result. Queries continue past the cap with :meth:`iter_query`.
         """
         page_size = check_page_size(page_size)
         cursor = start_cursor
         get = method.upper() == "GET"
+        seen = 0
         while True:
             paging = drop_none({"start_cursor": cursor, "page_size": page_size})
             if get:
                 page = self.request(method, path, params={**(params or {}), **paging})
             else:
                 page = self.request(method, path, json={**(json or {}), **paging}, params=params)
-            yield page
+            if is_incomplete(page):
+                raise NotionQueryIncompleteError(
+                    f"Notion stopped {method.upper()} {path} at its result cap after {seen} rows "
+                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); refusing to return a "
+                    "silently truncated result. Narrow the filter, or use fetch_all on a query, which continues "
+                    "past the cap."
+                )
+            seen += len(page.get("results", []))
+            yield dict(page)
             cursor = page.get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return
@@ -429,51 +443,29 @@ class NotionHook(BaseHook):
         page_size: int | None = None,
         start_cursor: str | None = None,
     ) -> Iterator[Any]:
-        """Yield every result across pages.
-
-        :raises NotionQueryIncompleteError: Notion stopped the query at its result cap; never truncates silently.
-        """
+        """Yield every result across pages (see :meth:`iter_pages`)."""
         for page in self.iter_pages(
             method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
         ):
             yield from page.get("results", [])
-            if is_incomplete(page):
-                raise NotionQueryIncompleteError(
-                    f"Notion stopped {method.upper()} {path} at its result cap "
-                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); the rows after it were "
-                    "not returned. Narrow the filter or use the operators' fetch_all, which windows queries."
-                )
 
-    def _list(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-        fetch_all: bool = False,
-    ) -> dict[str, Any]:
-        """One page as Notion returns it, or with ``fetch_all`` every page merged into one list object."""
+    @staticmethod
+    def _collect(pages: Iterator[dict[str, Any]], fetch_all: bool) -> dict[str, Any]:
+        """The first page as Notion returns it, or with ``fetch_all`` every page merged into one list object."""
         if not fetch_all:
-            first = next(
-                self.iter_pages(
-                    method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
-                )
-            )
-            return dict(first)
+            return next(pages)
         results: list[Any] = []
         list_type: str | None = None
-        for page in self.iter_pages(method, path, json=json, params=params, page_size=page_size):
+        for page in pages:
             list_type = list_type or page.get("type")
             results.extend(page.get("results", []))
-            if is_incomplete(page):
-                raise NotionQueryIncompleteError(
-                    f"Notion stopped {path} at its result cap after {len(results)} rows; refusing to return a "
-                    "silently truncated result."
-                )
         return list_object(results, list_type)
+
+    def iter_user_pages(
+        self, *, start_cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of ``GET /users`` (see :meth:`list_users`)."""
+        return self.iter_pages("GET", "/users", page_size=page_size, start_cursor=start_cursor)
 
     # ------------------------------------------------------------------ users
 
@@ -488,10 +480,9 @@ class NotionHook(BaseHook):
     def list_users(
         self, *, start_cursor: str | None = None, page_size: int | None = None, fetch_all: bool = False
     ) -> dict[str, Any]:
-        """The workspace's users as a list object."""
-        return self._list(
-            "GET", "/users", page_size=page_size, start_cursor=start_cursor, fetch_all=fetch_all
-        )
+        """The workspace's users as a list object (``fetch_all`` ignores ``start_cursor``)."""
+        pages = self.iter_user_pages(start_cursor=None if fetch_all else start_cursor, page_size=page_size)
+        return self._collect(pages, fetch_all)
 
     # ------------------------------------------------------------------ databases and data sources
 
@@ -620,19 +611,38 @@ class NotionHook(BaseHook):
                 database_id, data_source_id, filter, sorts, page_size, filter_properties
             )
             return list_object(list(query), query.list_type)
-        # Checked before the data source is resolved (a GET), so a bad filter or page size sends nothing.
+        pages = self.iter_query_pages(
+            database_id,
+            data_source_id=data_source_id,
+            filter=filter,
+            sorts=sorts,
+            start_cursor=start_cursor,
+            page_size=page_size,
+            filter_properties=filter_properties,
+        )
+        return next(pages)
+
+    def iter_query_pages(
+        self,
+        database_id: str | None = None,
+        *,
+        data_source_id: str | None = None,
+        filter: Any = None,
+        sorts: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+        filter_properties: Any = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of a database (or data source) query (see :meth:`query_database`).
+
+        The body is validated before the data source is resolved, so a bad filter sends nothing.
+        """
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         check_page_size(page_size)
         path = self._query_target(database_id, data_source_id)
-        return self._list(
-            "POST",
-            path,
-            json=body,
-            params=params,
-            page_size=page_size,
-            start_cursor=start_cursor,
-            fetch_all=fetch_all,
+        return self.iter_pages(
+            "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
         )
 
     def iter_query(
@@ -720,7 +730,7 @@ class NotionHook(BaseHook):
         100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
         """
         # Size limits (more than 100 rich-text items, options...) are checked here, before anything is sent.
-        props = self.normalize_property_values(properties)
+        props = property_values(properties)
         if isinstance(props.get("title"), str):
             props["title"] = {"title": rich_text(props["title"], "properties.title")}
         blocks = json_list(children, "children") or []
@@ -742,7 +752,7 @@ class NotionHook(BaseHook):
         """Update a page's properties (and ``icon``, ``cover``, ``in_trash``...)."""
         props = json_object(properties, "properties")
         if props is not None:
-            props = self.normalize_property_values(props)  # size limits, before anything is sent
+            props = property_values(props)  # size limits, before anything is sent
         body = drop_none({"properties": props, **fields})
         if "in_trash" in body:
             body.update(self.version.trash_body(bool(body.pop("in_trash"))))
@@ -782,16 +792,37 @@ class NotionHook(BaseHook):
         page_size: int | None = None,
         fetch_all: bool = False,
     ) -> dict[str, Any]:
-        """A block's (or page's) children as a list object."""
-        return self._list(
+        """A block's (or page's) children as a list object (``fetch_all`` ignores ``start_cursor``)."""
+        pages = self.iter_pages(
             "GET",
             f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children",
             page_size=page_size,
-            start_cursor=start_cursor,
-            fetch_all=fetch_all,
+            start_cursor=None if fetch_all else start_cursor,
         )
+        return self._collect(pages, fetch_all)
 
     # ------------------------------------------------------------------ search
+
+    def iter_search_pages(
+        self,
+        query: str | None = None,
+        *,
+        object_type: SearchObject | None = None,
+        sort: Any = None,
+        start_cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of a search (see :meth:`search`)."""
+        if object_type not in (None, "page", "database"):
+            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
+        body = drop_none(
+            {
+                "query": query or None,
+                "filter": self.version.search_filter(object_type) if object_type else None,
+                "sort": json_object(sort, "sort"),
+            }
+        )
+        return self.iter_pages("POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor)
 
     def search(
         self,
@@ -806,20 +837,16 @@ class NotionHook(BaseHook):
         """Search titles shared with the integration; ``object_type`` limits to pages or databases.
 
         Since 2025-09-03 "databases" are returned as data sources (Notion's search filter value
-        ``data_source``).
+        ``data_source``). ``fetch_all`` ignores ``start_cursor``.
         """
-        if object_type not in (None, "page", "database"):
-            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
-        body = drop_none(
-            {
-                "query": query or None,
-                "filter": self.version.search_filter(object_type) if object_type else None,
-                "sort": json_object(sort, "sort"),
-            }
+        pages = self.iter_search_pages(
+            query,
+            object_type=object_type,
+            sort=sort,
+            start_cursor=None if fetch_all else start_cursor,
+            page_size=page_size,
         )
-        return self._list(
-            "POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor, fetch_all=fetch_all
-        )
+        return self._collect(pages, fetch_all)
 
     def list_databases(self, **kwargs: Any) -> dict[str, Any]:
         """Databases shared with the integration (data sources since 2025-09-03)."""
@@ -877,89 +904,8 @@ class NotionHook(BaseHook):
             "oauth_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
         }
 
-    # ================================================================== operator helpers (issue 3)
-    # Added for the operators. Self-contained: they only build on the public methods above, so the core
-    # request/paging code stays as it is. Page iterators let an operator stream a ``fetch_all`` to a file
-    # or stop at an XCom budget without holding every row; the upsert helpers keep scheduled ETL idempotent.
-
-    def iter_complete_pages(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Like :meth:`iter_pages`, but a page cut at Notion's result cap raises instead of ending quietly.
-
-        :raises NotionQueryIncompleteError: Notion answered ``request_status.type == "incomplete"``.
-        """
-        seen = 0
-        for page in self.iter_pages(
-            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
-        ):
-            if is_incomplete(page):
-                raise NotionQueryIncompleteError(
-                    f"Notion stopped {method.upper()} {path} at its result cap after {seen} rows "
-                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); refusing to return a "
-                    "silently truncated result. Narrow the filter."
-                )
-            seen += len(page.get("results", []))
-            yield dict(page)
-
-    def iter_user_pages(
-        self, *, start_cursor: str | None = None, page_size: int | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Each page of ``GET /users`` (see :meth:`list_users`)."""
-        return self.iter_complete_pages("GET", "/users", page_size=page_size, start_cursor=start_cursor)
-
-    def iter_search_pages(
-        self,
-        query: str | None = None,
-        *,
-        object_type: SearchObject | None = None,
-        sort: Any = None,
-        start_cursor: str | None = None,
-        page_size: int | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Each page of a search (see :meth:`search`; databases are data sources since 2025-09-03)."""
-        if object_type not in (None, "page", "database"):
-            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
-        body = drop_none(
-            {
-                "query": query or None,
-                "filter": self.version.search_filter(object_type) if object_type else None,
-                "sort": json_object(sort, "sort"),
-            }
-        )
-        return self.iter_complete_pages(
-            "POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor
-        )
-
-    def iter_query_pages(
-        self,
-        database_id: str | None = None,
-        *,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        start_cursor: str | None = None,
-        page_size: int | None = None,
-        filter_properties: Any = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Each page of a database (or data source) query (see :meth:`query_database`).
-
-        The body is validated before the data source is resolved, so a bad filter sends nothing.
-        """
-        body = self.query_body(filter, sorts)
-        params = self._filter_properties_params(filter_properties)
-        check_page_size(page_size)
-        path = self._query_target(database_id, data_source_id)
-        return self.iter_complete_pages(
-            "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
-        )
+    # ------------------------------------------------------------------ database items and upserts
+    # Upserts keep scheduled ETL idempotent: a re-run updates the row it created instead of adding another.
 
     def get_database_with_data_sources(self, database_id: str) -> dict[str, Any]:
         """A database whose ``data_sources`` entries are the full data source objects (with their schema).
@@ -973,33 +919,6 @@ class NotionHook(BaseHook):
                 self.get_data_source(str(source["id"])) for source in database.get("data_sources", [])
             ]
         return database
-
-    @staticmethod
-    def normalize_property_values(properties: Any, field: str = "properties") -> dict[str, Any]:
-        """Page property values ready to send, checked against Notion's size limits before any request.
-
-        A plain string given for a ``title`` or ``rich_text`` value is turned into rich text split into
-        2,000-character pieces; more than 100 multi-select options, relations, people or rich-text items fail.
-        """
-        props = json_object(properties, field) or {}
-        clean: dict[str, Any] = {}
-        for name, value in props.items():
-            if not isinstance(value, Mapping):
-                clean[name] = value
-                continue
-            value = dict(value)
-            for key in ("title", "rich_text"):
-                if key in value and not isinstance(value[key], list):
-                    value[key] = rich_text(value[key], f"{field}.{name}.{key}")
-            for key in ("title", "rich_text", "multi_select", "relation", "people", "files"):
-                items = value.get(key)
-                if isinstance(items, list) and len(items) > MAX_ARRAY_LENGTH:
-                    raise NotionInputError(
-                        f"{field}.{name}",
-                        f"has {len(items)} {key} items; Notion accepts at most {MAX_ARRAY_LENGTH}",
-                    )
-            clean[name] = value
-        return clean
 
     def database_item_parent(
         self, *, database_id: Any = None, data_source_id: Any = None, parent: Any = None
@@ -1049,7 +968,7 @@ class NotionHook(BaseHook):
         """Create a row (page) in a database or data source; ``parent`` from :meth:`database_item_parent`."""
         return self.create_page(
             dict(parent),
-            self.normalize_property_values(properties),
+            property_values(properties),
             children=children,
             icon=icon,
             cover=cover,
@@ -1065,7 +984,7 @@ class NotionHook(BaseHook):
                 f"{property_name!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
             )
         prop_type = str(schema[property_name].get("type"))
-        condition = _equals_filter(prop_type, value)
+        condition = equals_condition(prop_type, value)
         query_filter = {"property": property_name, prop_type: condition}
         if parent["type"] == "data_source_id":
             pages = self.iter_query_pages(data_source_id=parent["data_source_id"], filter=query_filter)
@@ -1089,7 +1008,7 @@ class NotionHook(BaseHook):
         number or boolean, which is wrapped according to the schema). ``children`` are only added when the row
         is created, so a re-run does not append the same blocks twice. Several matching rows are an error.
         """
-        props = self.normalize_property_values(properties)
+        props = property_values(properties)
         if unique_property not in props:
             raise NotionInputError(
                 "unique_property",
@@ -1103,7 +1022,7 @@ class NotionHook(BaseHook):
                 f"{unique_property!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
             )
         prop_type = str(prop_schema.get("type"))
-        value, wrapped = _unique_value(prop_type, props[unique_property])
+        value, wrapped = unique_value(prop_type, props[unique_property])
         props[unique_property] = wrapped
         matches = self.find_database_items(target, unique_property, value, schema=schema)
         if len(matches) > 1:
@@ -1146,66 +1065,3 @@ class NotionHook(BaseHook):
         return NotionOAuthClient(
             settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
         )
-
-
-_TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
-_NAMED_TYPES = frozenset({"select", "status"})
-UPSERT_PROPERTY_TYPES = (*sorted(_TEXT_TYPES), "number", "select", "status", "checkbox", "date")
-
-
-def _equals_filter(prop_type: str, value: Any) -> dict[str, Any]:
-    """The ``equals`` condition of a query filter on a property of ``prop_type``."""
-    if prop_type not in UPSERT_PROPERTY_TYPES:
-        raise NotionInputError(
-            "unique_property",
-            f"a {prop_type or 'missing'} property cannot identify a row; use one of {', '.join(UPSERT_PROPERTY_TYPES)}",
-        )
-    return {"equals": value}
-
-
-def _unique_value(prop_type: str, given: Any) -> tuple[Any, Any]:
-    """``(value to match, property value to send)`` from a property value object or a plain value."""
-    if prop_type not in UPSERT_PROPERTY_TYPES:
-        _equals_filter(prop_type, None)
-    if not isinstance(given, Mapping):
-        is_number = isinstance(given, int | float) and not isinstance(given, bool)
-        if (
-            given is None
-            or isinstance(given, bool) != (prop_type == "checkbox")
-            or is_number != (prop_type == "number")
-        ):
-            raise NotionInputError("unique_property", f"{given!r} is not a value of a {prop_type} property")
-        return given, _wrap_plain(prop_type, given)
-    body = given.get(prop_type, given.get("type") and given.get(str(given.get("type"))))
-    if prop_type in ("title", "rich_text"):
-        items = body if isinstance(body, list) else []
-        text = "".join(
-            str(item.get("plain_text") or (item.get("text") or {}).get("content") or "")
-            for item in items
-            if isinstance(item, Mapping)
-        )
-        return text, dict(given)
-    if prop_type in _NAMED_TYPES:
-        name = body.get("name") if isinstance(body, Mapping) else None
-        if not name:
-            raise NotionInputError("unique_property", f"the {prop_type} value needs a name to match on")
-        return name, dict(given)
-    if prop_type == "date":
-        start = body.get("start") if isinstance(body, Mapping) else None
-        if not start:
-            raise NotionInputError("unique_property", "the date value needs a start to match on")
-        return start, dict(given)
-    if body is None:
-        raise NotionInputError("unique_property", f"the value has no {prop_type!r} key to match on")
-    return body, dict(given)
-
-
-def _wrap_plain(prop_type: str, value: Any) -> Any:
-    """A plain value as the property value Notion expects."""
-    if prop_type in ("title", "rich_text"):
-        return {prop_type: rich_text(str(value), f"properties.{prop_type}")}
-    if prop_type in _NAMED_TYPES:
-        return {prop_type: {"name": str(value)}}
-    if prop_type == "date":
-        return {"date": {"start": str(value)}}
-    return {prop_type: value}

@@ -22,7 +22,7 @@ from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
-from airflow_provider_notion.payloads import json_list, json_object, parse_json_value
+from airflow_provider_notion.payloads import json_list, json_object, parse_json_value, property_values
 from airflow_provider_notion.request_builder import api_path
 from airflow_provider_notion.retry import RetryPolicy
 
@@ -376,7 +376,7 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         self.cover = cover
 
     def execute(self, context: Any) -> dict[str, Any]:
-        properties = self.hook.normalize_property_values(self.properties)
+        properties = property_values(self.properties)
         children = json_list(self.children, "children")
         page = self.hook.create_page(
             self.parent, properties, children=children, icon=self.icon, cover=self.cover
@@ -468,7 +468,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         parent = hook.database_item_parent(
             database_id=self.database_id, data_source_id=self.data_source_id, parent=self.parent
         )
-        properties = hook.normalize_property_values(self.properties)
+        properties = property_values(self.properties)
         children = json_list(self.children, "children")
         unique = _optional_str(self.unique_property, "unique_property")
         if unique is None:
