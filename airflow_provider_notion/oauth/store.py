@@ -187,13 +187,16 @@ class InMemoryTokenStore:
             self._pairs[conn_id] = tokens
 
 
-_BUILTIN_STORES: dict[str, type] = {"variable": VariableTokenStore, "memory": InMemoryTokenStore}
+# One memory store per process: every hook of the process must see the pair another one rotated, or its next
+# refresh would present a spent refresh token.
+_PROCESS_MEMORY_STORE = InMemoryTokenStore()
 
 
 def load_token_store(spec: Any) -> TokenStore:
     """The store named by the connection extra ``oauth_store``.
 
-    ``None``/empty or ``variable``: :class:`VariableTokenStore`; ``memory``: :class:`InMemoryTokenStore`;
+    ``None``/empty or ``variable``: :class:`VariableTokenStore`; ``memory``: the process's one
+    :class:`InMemoryTokenStore`;
     otherwise a dotted path ``package.module.ClassName`` of a class implementing :class:`TokenStore`, built with
     no arguments.
     """
@@ -202,9 +205,10 @@ def load_token_store(spec: Any) -> TokenStore:
     if not isinstance(spec, str):
         raise NotionInputError("extra.oauth_store", "must be 'variable', 'memory' or a dotted class path")
     name = spec.strip()
-    if name.lower() in _BUILTIN_STORES:
-        store: Any = _BUILTIN_STORES[name.lower()]()
-        return store  # type: ignore[no-any-return]
+    if name.lower() == "variable":
+        return VariableTokenStore()
+    if name.lower() == "memory":
+        return _PROCESS_MEMORY_STORE
     module_name, _, class_name = name.rpartition(".")
     if not module_name or not class_name:
         raise NotionInputError(

@@ -241,6 +241,12 @@ def test_oauth_store_extra_picks_the_store(
     stored = _provider(hook).store.load("notion_oauth")
     assert stored is not None
     assert stored.generation == 1
+    # Another hook of the same process adopts the rotated pair instead of presenting the spent refresh token.
+    before = len(token_requests(emu))
+    other = NotionHook("notion_oauth")
+    other.get_current_user()
+    assert _provider(other).current_token() == stored.access_token
+    assert len(token_requests(emu)) == before
 
 
 def test_a_store_that_cannot_save_does_not_fail_the_call(
