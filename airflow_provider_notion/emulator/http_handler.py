@@ -40,6 +40,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.emulator = emulator
         super().__init__(address, EmulatorRequestHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a cancelled trigger, a client timeout) is normal here, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 def _reason(status: int) -> str:
     try:
