@@ -29,6 +29,8 @@ from airflow_provider_notion.retry import RetryPolicy
 DEFAULT_MAX_XCOM_RESULTS = 10_000
 
 _JSON = "json"
+#: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).
+_PAGE_FIELDS = ("parent", "properties", "children", "icon", "cover")
 
 
 def _as_bool(value: Any, field: str) -> bool:
@@ -342,21 +344,8 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
     :param cover: a cover object.
     """
 
-    template_fields: Sequence[str] = (
-        *NotionBaseOperator.template_fields,
-        "parent",
-        "properties",
-        "children",
-        "icon",
-        "cover",
-    )
-    template_fields_renderers: ClassVar[dict[str, str]] = {
-        "parent": _JSON,
-        "properties": _JSON,
-        "children": _JSON,
-        "icon": _JSON,
-        "cover": _JSON,
-    }
+    template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, *_PAGE_FIELDS)
+    template_fields_renderers: ClassVar[dict[str, str]] = dict.fromkeys(_PAGE_FIELDS, _JSON)
 
     def __init__(
         self,
@@ -425,20 +414,10 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         *NotionBaseOperator.template_fields,
         "database_id",
         "data_source_id",
-        "parent",
-        "properties",
-        "children",
-        "icon",
-        "cover",
+        *_PAGE_FIELDS,
         "unique_property",
     )
-    template_fields_renderers: ClassVar[dict[str, str]] = {
-        "parent": _JSON,
-        "properties": _JSON,
-        "children": _JSON,
-        "icon": _JSON,
-        "cover": _JSON,
-    }
+    template_fields_renderers: ClassVar[dict[str, str]] = dict.fromkeys(_PAGE_FIELDS, _JSON)
 
     def __init__(
         self,
