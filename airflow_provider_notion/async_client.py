@@ -26,13 +26,13 @@ from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionInputError,
-    NotionQueryIncompleteError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.hooks.notion import is_incomplete, list_object
+from airflow_provider_notion.hooks.notion import list_object
+from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
-from airflow_provider_notion.request_builder import api_path, base_headers, drop_none, is_read_only
+from airflow_provider_notion.request_builder import api_path, base_headers, is_read_only
 from airflow_provider_notion.responses import api_error_from_response
 from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
 
@@ -252,30 +252,34 @@ class AsyncNotionClient:
     async def query(
         self, path: str, body: Mapping[str, Any] | None = None, *, fetch_all: bool = False
     ) -> dict[str, Any]:
-        """POST a query: the first page as Notion returns it, or every page merged into one list object.
+        """POST a query: the first page as Notion returns it, or with ``fetch_all`` every row as one list object.
 
-        :raises NotionQueryIncompleteError: with ``fetch_all``, Notion stopped at its result cap.
+        ``fetch_all`` continues past Notion's 10,000-row cap exactly as the hook does (same
+        :class:`~airflow_provider_notion.large_query.CompleteQuery` rules, rows oldest first).
+
+        :raises NotionQueryIncompleteError: with ``fetch_all``, the query cannot be continued past the cap.
         """
         route = api_path(path)
         if not (route.partition("?")[0].endswith("/query") and is_read_only("POST", route)):
             raise NotionInputError("query_path", f"{path!r} is not a database or data source query path")
         payload = dict(body or {})
-        first = await self.request("POST", route, json=payload)
-        if not isinstance(first, dict):
-            raise NotionTransportError("POST", route, "the answer was not a JSON object")
         if not fetch_all:
+            first = await self.request("POST", route, json=payload)
+            if not isinstance(first, dict):
+                raise NotionTransportError("POST", route, "the answer was not a JSON object")
             return first
-        results = list(first.get("results", []))
-        page = first
-        while True:
-            if is_incomplete(page):
-                raise NotionQueryIncompleteError(
-                    f"Notion stopped {route} at its result cap after {len(results)} rows; refusing to return "
-                    "a silently truncated result. Narrow the filter."
-                )
-            cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                break
-            page = await self.request("POST", route, json={**payload, **drop_none({"start_cursor": cursor})})
-            results.extend(page.get("results", []))
-        return list_object(results, first.get("type"))
+
+        async def send(page_body: dict[str, Any]) -> Mapping[str, Any]:
+            page = await self.request("POST", route, json={**payload, **page_body})
+            if not isinstance(page, dict):
+                raise NotionTransportError("POST", route, "the answer was not a JSON object")
+            return page
+
+        query = CompleteQuery(
+            filter=payload.get("filter"),
+            sorts=payload.get("sorts"),
+            page_size=payload.get("page_size"),
+            target=f"POST {route}",
+        )
+        rows = [row async for batch in query.abatches(send) for row in batch]
+        return list_object(rows, query.list_type)

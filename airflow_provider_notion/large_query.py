@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +52,7 @@ CREATED_ASCENDING: dict[str, str] = {"timestamp": "created_time", "direction": "
 
 SendPage = Callable[[dict[str, Any]], Mapping[str, Any]]
 """Sends one query body (filter, sorts, page_size, start_cursor) and returns Notion's list object."""
+AsyncSendPage = Callable[[dict[str, Any]], Awaitable[Mapping[str, Any]]]
 
 
 def is_incomplete(page: Mapping[str, Any]) -> bool:
@@ -144,7 +145,8 @@ def minute_text(moment: datetime) -> str:
 class CompleteQuery:
     """Iterate over every row of a query, continuing past the result cap (see the module docstring).
 
-    :param send: sends one query body and returns the list object (the hook's retries apply to each page).
+    :param send: sends one query body and returns the list object (the hook's retries apply to each page);
+        async callers leave it out and pass theirs to :meth:`abatches`.
     :param filter: the caller's validated filter, or ``None``.
     :param sorts: the caller's sorts, or ``None`` (then rows come in ``created_time`` ascending order).
     :param page_size: rows per request (at most 100).
@@ -156,7 +158,7 @@ class CompleteQuery:
 
     def __init__(
         self,
-        send: SendPage,
+        send: SendPage | None = None,
         *,
         filter: Mapping[str, Any] | None = None,
         sorts: list[Any] | None = None,
@@ -177,22 +179,39 @@ class CompleteQuery:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return itertools.chain.from_iterable(self.batches())
 
-    def _pages(self, query_filter: Mapping[str, Any] | None) -> Iterator[Mapping[str, Any]]:
-        body: dict[str, Any] = {"sorts": self._sorts, "page_size": self._page_size}
-        if query_filter:
-            body["filter"] = query_filter
-        cursor: str | None = None
-        while True:
-            page = self._send({**body, "start_cursor": cursor} if cursor else body)
-            self.requests += 1
-            self.list_type = self.list_type or page.get("type")
-            yield page
-            cursor = page.get("next_cursor")
-            if is_incomplete(page) or not page.get("has_more") or not cursor:
-                return
-
     def batches(self) -> Iterator[list[dict[str, Any]]]:
         """The new rows of each page Notion returns, in order (so callers can stream page by page)."""
+        if self._send is None:
+            raise TypeError("CompleteQuery was built without a send function; use abatches()")
+        steps = self._steps()
+        try:
+            action, value = next(steps)
+            while True:
+                if action == "send":
+                    action, value = steps.send(self._send(value))
+                else:
+                    yield value
+                    action, value = next(steps)
+        except StopIteration:
+            return
+
+    async def abatches(self, send: AsyncSendPage) -> AsyncIterator[list[dict[str, Any]]]:
+        """:meth:`batches` for async callers (the deferrable sensor's trigger): ``send`` is awaited."""
+        steps = self._steps()
+        try:
+            action, value = next(steps)
+            while True:
+                if action == "send":
+                    action, value = steps.send(await send(value))
+                else:
+                    yield value
+                    action, value = next(steps)
+        except StopIteration:
+            return
+
+    def _steps(self) -> Generator[tuple[str, Any], Any, None]:
+        """The whole fetch without I/O: yields ``("send", body)`` and gets Notion's page back, and yields
+        ``("rows", new_rows)`` for each page, so the sync and the async drivers share every rule."""
         returned = 0
         # The newest created_time minute seen and the ids returned within it: the only rows a later window
         # (which starts at that minute) can repeat.
@@ -200,12 +219,17 @@ class CompleteQuery:
         newest_ids: set[str] = set()
         window_start: datetime | None = None
         while True:
-            query_filter = self._filter
+            body: dict[str, Any] = {"sorts": self._sorts, "page_size": self._page_size}
             if window_start is not None:
-                query_filter = and_window(self._filter, created_window(minute_text(window_start)))
+                body["filter"] = and_window(self._filter, created_window(minute_text(window_start)))
+            elif self._filter:
+                body["filter"] = self._filter
             first: datetime | None = None
-            capped = False
-            for page in self._pages(query_filter):
+            cursor: str | None = None
+            while True:
+                page: Mapping[str, Any] = yield ("send", {**body, "start_cursor": cursor} if cursor else body)
+                self.requests += 1
+                self.list_type = self.list_type or page.get("type")
                 kept: list[dict[str, Any]] = []
                 for row in page.get("results", []):
                     if not self._windowed:
@@ -229,10 +253,12 @@ class CompleteQuery:
                     returned += 1
                     kept.append(row)
                 if kept:
-                    yield kept
-                capped = is_incomplete(page)
-            if not capped:
-                return
+                    yield ("rows", kept)
+                cursor = page.get("next_cursor")
+                if is_incomplete(page):
+                    break
+                if not page.get("has_more") or not cursor:
+                    return
             self._check_can_continue(returned, first, newest)
             assert newest is not None
             window_start = newest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ class NotionEmulator:
         self._host = host
         self._port = port
         self.config = EmulatorConfig(query_cap=query_cap, max_file_upload_bytes=max_file_upload_bytes)
+        self._initial_config = dataclasses.replace(self.config)
         self.router = Router(list(ALL_ROUTES))
         self.faults = FaultInjector()
         self.rate_limiter = RateLimiter(rate_limit)
@@ -82,9 +84,11 @@ class NotionEmulator:
         self._thread = None
 
     def reset(self) -> None:
-        """Back to the seed: state, faults, rate limit and request log."""
+        """Back to the seed: state, faults, rate limit, query cap, upload limit and request log."""
         new_state, self._token = build_state(self._seed)
         self.state = new_state
+        self.config.query_cap = self._initial_config.query_cap
+        self.config.max_file_upload_bytes = self._initial_config.max_file_upload_bytes
         self.faults.clear()
         self.rate_limiter.configure(self._initial_rate_limit)
         self.clear_request_log()

@@ -201,7 +201,10 @@ async def test_fetch_all_follows_cursors(transport: Callable[[Handler], None], w
     transport(notion)
     events = await events_of(make_trigger(min_results=2, fetch_all=True))
     assert [r["id"] for r in events[0]["results"]["results"]] == ["a", "b"]
-    assert json.loads(notion.requests[1].content) == {"start_cursor": "c1"}
+    second = json.loads(notion.requests[1].content)
+    assert second["start_cursor"] == "c1"
+    # fetch_all reads oldest first, so it can continue past Notion's result cap (see large_query).
+    assert second["sorts"] == [{"timestamp": "created_time", "direction": "ascending"}]
 
 
 async def test_fetch_all_at_the_result_cap_is_an_error(

@@ -145,3 +145,18 @@ async def test_many_triggers_share_pacing_and_stay_under_the_limit(
     assert statuses.count(429) <= 1, statuses  # without shared pacing this is hundreds
     assert len(statuses) >= 30  # every trigger polled at least once
     assert len(statuses) <= 10 + 15 * elapsed + 2  # never faster than the burst plus 15/s
+
+
+async def test_fetch_all_continues_past_the_result_cap(emu: NotionEmulator) -> None:
+    from tests.resilience.conftest import SCHEMA, seed_rows
+
+    database = emu.add_database(parent_id=emu.root_page_id, title="Many rows", properties=SCHEMA)
+    data_source = str(database["data_source_id"])
+    emu.set_query_cap(50)
+    ids = seed_rows(emu, data_source, 180, per_minute=20)
+    event = await single_event(
+        trigger_for(data_source, body={}, fetch_all=True, min_results=180, requests_per_second=None)
+    )
+    assert event["status"] == "success"
+    assert sorted(row["id"] for row in event["results"]["results"]) == sorted(ids)
+    assert event["results"]["has_more"] is False
