@@ -17,6 +17,8 @@ MAX_TEXT_LENGTH = 2000
 MAX_ARRAY_LENGTH = 100
 MAX_CHILDREN_PER_REQUEST = 100
 MAX_FILTER_NESTING = 2
+#: Rows an operator or sensor may push to XCom before it asks for ``output_path`` or a narrower query.
+DEFAULT_MAX_XCOM_RESULTS = 10_000
 
 
 def parse_json_value(value: Any, field: str) -> Any:

@@ -22,11 +22,15 @@ from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
-from airflow_provider_notion.payloads import json_list, json_object, parse_json_value, property_values
+from airflow_provider_notion.payloads import (
+    DEFAULT_MAX_XCOM_RESULTS,
+    json_list,
+    json_object,
+    parse_json_value,
+    property_values,
+)
 from airflow_provider_notion.request_builder import api_path
 from airflow_provider_notion.retry import RetryPolicy
-
-DEFAULT_MAX_XCOM_RESULTS = 10_000
 
 _JSON = "json"
 #: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).

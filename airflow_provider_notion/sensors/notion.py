@@ -19,7 +19,7 @@ from airflow.providers.common.compat.sdk import (
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.payloads import json_list, json_object
+from airflow_provider_notion.payloads import DEFAULT_MAX_XCOM_RESULTS, json_list, json_object
 from airflow_provider_notion.query_window import QueryWindow
 from airflow_provider_notion.request_builder import drop_none
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching_page
@@ -81,6 +81,9 @@ class NotionQuerySensor(BaseSensorOperator):
     :param created_after: inclusive lower bound on ``created_time``.
     :param created_before: exclusive upper bound on ``created_time``.
     :param fetch_all: read every page (all matching rows count and go to XCom), else only the first page.
+    :param max_xcom_results: the most rows the XCom may carry (default 10,000, as for the list operators); more
+        fail the task with a message to narrow the query or read the rows with ``NotionQueryDatabaseOperator``
+        and its ``output_path``.
     :param notion_conn_id: the Notion connection.
     :param notion_version: overrides the connection's ``Notion-Version``.
     :param deferrable: wait on the triggerer instead of holding a worker slot.
@@ -116,6 +119,7 @@ class NotionQuerySensor(BaseSensorOperator):
         created_after: Any = None,
         created_before: Any = None,
         fetch_all: bool | str = False,
+        max_xcom_results: int = DEFAULT_MAX_XCOM_RESULTS,
         notion_conn_id: str = NotionHook.default_conn_name,
         notion_version: str | None = None,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
@@ -134,6 +138,7 @@ class NotionQuerySensor(BaseSensorOperator):
         self.created_after = created_after
         self.created_before = created_before
         self.fetch_all = fetch_all
+        self.max_xcom_results = max_xcom_results
         self.notion_conn_id = notion_conn_id
         self.notion_version = notion_version
         self.deferrable = deferrable
@@ -201,8 +206,19 @@ class NotionQuerySensor(BaseSensorOperator):
         count = len(matched.get("results", []))
         self.log.info("Notion query matched %d row(s); waiting for %d", count, min_results)
         if count >= min_results:
-            return PokeReturnValue(is_done=True, xcom_value=matched)
+            return PokeReturnValue(is_done=True, xcom_value=self._within_xcom_budget(matched))
         return PokeReturnValue(is_done=False)
+
+    def _within_xcom_budget(self, rows: Mapping[str, Any]) -> dict[str, Any]:
+        limit = _whole_number(self.max_xcom_results, "max_xcom_results", 1)
+        count = len(rows.get("results", []))
+        if count > limit:
+            raise NotionError(
+                f"NotionQuerySensor matched {count} rows, more than max_xcom_results ({limit}) allows in XCom. "
+                "Narrow the filter, or let the sensor wait without fetch_all and read the rows downstream with "
+                "NotionQueryDatabaseOperator(fetch_all=True, output_path=...)."
+            )
+        return dict(rows)
 
     # ------------------------------------------------------------------ deferrable
 
@@ -251,7 +267,7 @@ class NotionQuerySensor(BaseSensorOperator):
             if not isinstance(results, Mapping) or not isinstance(results.get("results"), list):
                 raise NotionError("NotionQuerySensor's trigger reported success without a list of results")
             self.log.info("Notion query matched %d row(s)", len(results["results"]))
-            return dict(results)
+            return self._within_xcom_budget(results)
         if status == "reauthorize":
             return self._resume_after_reauthorize(context, event)
         if status == "timeout":

@@ -394,3 +394,19 @@ def test_rendered_data_interval_templates_become_the_window(requests_mock: rm.Mo
         "timestamp": "last_edited_time",
         "last_edited_time": {"before": "2026-01-31T11:00:00.000Z"},
     }
+
+
+# ---------------------------------------------------------------------------------------------- XCom budget
+
+
+def test_more_matches_than_the_xcom_budget_fail_with_advice(requests_mock: rm.Mocker) -> None:
+    requests_mock.post(QUERY_URL, json=list_page([page_row(f"r{i}") for i in range(4)]))
+    with pytest.raises(NotionError, match="matched 4 rows, more than max_xcom_results \\(3\\).*output_path"):
+        make_sensor(max_xcom_results=3).poke(context())
+    assert make_sensor(max_xcom_results=4).poke(context()).is_done
+
+
+def test_the_xcom_budget_applies_to_a_trigger_event_too() -> None:
+    event = {"status": "success", "results": list_page([page_row("a"), page_row("b")])}
+    with pytest.raises(NotionError, match="max_xcom_results"):
+        make_sensor(max_xcom_results=1, deferrable=True).execute_complete(context(), event)
