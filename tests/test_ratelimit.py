@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from airflow_provider_notion.ratelimit import TokenBucket, shared_bucket
+from airflow_provider_notion.ratelimit import DEFAULT_BURST, TokenBucket, shared_bucket
 
 
 class FakeClock:
@@ -49,7 +51,64 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
     slept: list[float] = []
     hook = NotionHook(requests_per_second=1.0)
     hook._sleep = slept.append
-    for _ in range(13):
+    for _ in range(DEFAULT_BURST + 3):
         hook.get_current_user()
-    assert len(slept) >= 2  # a burst of 10, then paced at about one a second
-    assert all(0 < wait <= 3.1 for wait in slept)
+    # The burst goes at once; each later request gets the next free second (no time passes: sleeps are recorded).
+    assert slept == pytest.approx([1.0, 2.0, 3.0], abs=0.1)
+
+
+def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
+    from airflow_provider_notion.ratelimit import HostTokenBucket
+
+    clock = FakeClock()
+    first = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
+    second = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
+    assert [first.reserve(), second.reserve()] == [0.0, 0.0]  # the burst, spent by two users
+    assert second.reserve() == pytest.approx(0.5)
+    assert first.reserve() == pytest.approx(1.0)
+    second.pause(3.0)
+    assert first.reserve() == pytest.approx(3.5)
+
+
+def _reserve_many(path: str, count: int) -> list[float]:
+    """The moments (wall time) at which this process may send ``count`` requests."""
+    import time
+    from pathlib import Path
+
+    from airflow_provider_notion.ratelimit import HostTokenBucket
+
+    bucket = HostTokenBucket(Path(path), rate=20.0, burst=1)
+    return [time.time() + bucket.reserve() for _ in range(count)]
+
+
+def test_processes_on_one_machine_take_distinct_slots(tmp_path) -> None:
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        waits = pool.starmap(_reserve_many, [(str(tmp_path / "bucket"), 5)] * 4)
+    slots = sorted(moment for process in waits for moment in process)
+    # Four processes, one budget of 20 requests a second: every request got its own slot, 1/20 s apart.
+    assert len(slots) == 20
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
+    assert min(gaps) > 0.04
+    assert slots[-1] - slots[0] > 0.9
+
+
+def test_shared_bucket_uses_the_host_file_under_the_pacing_dir(tmp_path, monkeypatch) -> None:
+    from airflow_provider_notion import ratelimit
+
+    monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(tmp_path))
+    bucket = shared_bucket("ntn_token_for_the_file_test_123", 3.0)
+    assert isinstance(bucket, ratelimit.HostTokenBucket)
+    assert bucket.path.parent == tmp_path
+    assert "ntn_token" not in bucket.path.name and bucket.path.read_bytes()
+
+
+def test_an_unusable_pacing_dir_falls_back_to_pacing_in_process(tmp_path, monkeypatch) -> None:
+    from airflow_provider_notion import ratelimit
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(blocker / "sub"))
+    bucket = shared_bucket("ntn_token_for_the_fallback_test_1", 3.0)
+    assert type(bucket) is ratelimit.TokenBucket

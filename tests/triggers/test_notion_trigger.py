@@ -15,7 +15,7 @@ from airflow_provider_notion import async_client
 from airflow_provider_notion.async_client import AsyncNotionClient, pacing_lock, shared_client
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
-from airflow_provider_notion.ratelimit import shared_bucket
+from airflow_provider_notion.ratelimit import DEFAULT_BURST, shared_bucket
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.conftest import CANARY_SECRET
 
@@ -508,9 +508,9 @@ async def test_pacing_spaces_requests_beyond_the_burst(transport: Callable[[Hand
         slept.append(seconds)
 
     client = AsyncNotionClient(settings, "2026-03-11", requests_per_second=2.0, sleep=no_sleep)
-    for _ in range(12):
+    for _ in range(DEFAULT_BURST + 2):
         await client.query(QUERY_PATH)
-    # The burst of 10 goes at once; the next ones wait for the bucket (about 0.5 s per request at 2/s).
+    # The burst goes at once; the next ones wait for the bucket (about 0.5 s per request at 2/s).
     assert len(slept) == 2
     assert 0.3 < slept[0] < 0.6
 
