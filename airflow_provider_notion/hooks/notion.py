@@ -24,7 +24,7 @@ from airflow_provider_notion.exceptions import (
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.large_query import CompleteQuery
+from airflow_provider_notion.large_query import CompleteQuery, is_incomplete
 from airflow_provider_notion.payloads import (
     MAX_ARRAY_LENGTH,
     MAX_CHILDREN_PER_REQUEST,
@@ -53,12 +53,6 @@ ResponseType = Literal["json", "text", "binary"]
 _METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
 DEFAULT_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
-
-
-def is_incomplete(page: Mapping[str, Any]) -> bool:
-    """Whether Notion stopped this query at its result cap (``request_status.type == "incomplete"``)."""
-    status = page.get("request_status")
-    return isinstance(status, Mapping) and status.get("type") == "incomplete"
 
 
 def list_object(results: list[Any], list_type: str | None = None) -> dict[str, Any]:
