@@ -126,17 +126,25 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection and session
 
     @cached_property
-    def settings(self) -> NotionConnectionSettings:
-        """The validated connection, read on first use."""
+    def _extras(self) -> dict[str, Any]:
+        """The connection's extras, read once with the connection (see :attr:`settings`)."""
+        return dict(self._connection.extra_dejson)
+
+    @cached_property
+    def _connection(self) -> Any:
         try:
-            conn = self.get_connection(self.notion_conn_id)
+            return self.get_connection(self.notion_conn_id)
         except AirflowNotFoundException:
             raise NotionInputError(
                 "notion_conn_id",
                 f"connection {self.notion_conn_id!r} is not defined; add it in the Airflow UI or set "
                 f"AIRFLOW_CONN_{self.notion_conn_id.upper()}",
             ) from None
-        return NotionConnectionSettings.from_connection(conn)
+
+    @cached_property
+    def settings(self) -> NotionConnectionSettings:
+        """The validated connection, read on first use."""
+        return NotionConnectionSettings.from_connection(self._connection, self._extras)
 
     @cached_property
     def version(self) -> NotionVersion:
@@ -152,8 +160,7 @@ class NotionHook(BaseHook):
         if self.settings.auth_type == "oauth":
             from airflow_provider_notion.oauth.provider import oauth_token_provider
 
-            extras = self.get_connection(self.notion_conn_id).extra_dejson
-            return oauth_token_provider(self.settings, extras, timeout=self.timeout)
+            return oauth_token_provider(self.settings, self._extras, timeout=self.timeout)
         return StaticTokenProvider(self.settings.bearer_token)
 
     @cached_property
