@@ -860,8 +860,12 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection test and UI
 
     def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace."""
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
+            if self.settings.auth_type == "oauth":
+                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+
+                return check_oauth_connection(self)
             me = self.get_current_user()
         except Exception as err:
             return False, str(err)

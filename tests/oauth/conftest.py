@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from airflow.sdk import Variable
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
@@ -53,20 +53,56 @@ def granted(emu: NotionEmulator, oauth_client: NotionOAuthClient) -> OAuthTokens
     return oauth_client.exchange_code(code, REDIRECT_URI)
 
 
+class FakeSupervisor:
+    """The task supervisor's side of the Task SDK channel, answering Variable requests from a dict.
+
+    Installed with Airflow's own ``set_supervisor_comms`` (its documented hook for in-process tests), so the
+    process is "in a task": the real ``Variable.get``/``Variable.set`` code runs and writes go through here.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def send(self, msg: Any) -> Any:
+        from airflow.sdk.execution_time import comms
+
+        if isinstance(msg, comms.GetVariable):
+            if msg.key in self.values:
+                return comms.VariableResult(key=msg.key, value=self.values[msg.key])
+            return comms.ErrorResponse(error=comms.ErrorType.VARIABLE_NOT_FOUND, detail={"key": msg.key})
+        if isinstance(msg, comms.PutVariable):
+            self.values[msg.key] = str(msg.value)
+            return None
+        if isinstance(msg, comms.GetConnection):
+            return comms.ErrorResponse(
+                error=comms.ErrorType.CONNECTION_NOT_FOUND, detail={"conn_id": msg.conn_id}
+            )
+        return None  # MaskSecret and other notifications
+
+
 @pytest.fixture
-def variables(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Airflow Variables in a dict: ``Variable.get``/``Variable.set`` without a database or task context."""
-    values: dict[str, str] = {}
+def task_supervisor() -> Iterator[FakeSupervisor]:
+    """Run the test as if inside an Airflow task, with Variables kept by a fake supervisor."""
+    from airflow.sdk.execution_time.supervisor import set_supervisor_comms
 
-    def get(key: str, default: Any = None, deserialize_json: bool = False) -> Any:
-        return values.get(key, default)
+    supervisor = FakeSupervisor()
+    with set_supervisor_comms(supervisor):
+        yield supervisor
 
-    def set_(key: str, value: Any, description: str | None = None, serialize_json: bool = False) -> None:
-        values[key] = value
 
-    monkeypatch.setattr(Variable, "get", staticmethod(get))
-    monkeypatch.setattr(Variable, "set", staticmethod(set_))
-    return values
+@pytest.fixture
+def variables(task_supervisor: FakeSupervisor) -> dict[str, str]:
+    """Airflow Variables as seen by a running task (the dict is the supervisor's copy)."""
+    return task_supervisor.values
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private state folder per test (refresh lock files), not the user's real one."""
+    base = tmp_path_factory.mktemp("state")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
+    return base
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from datetime import UTC, datetime
@@ -17,12 +18,16 @@ from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens
 CONN_REFRESH = "nrt_connection_0"
 
 
+_instances = itertools.count()
+
+
 class ScriptedClient:
     """Hands out ``ntn_<n>``/``nrt_<n>`` pairs, or raises what the test queued."""
 
-    base_url = "http://127.0.0.1:9"
-
     def __init__(self) -> None:
+        # The provider shares refreshed pairs between the hooks of a process per (base URL, connection id):
+        # a base URL per client keeps each test's pairs its own.
+        self.base_url = f"http://client-{next(_instances)}.invalid"
         self.calls: list[str] = []
         self.fail_with: NotionOAuthError | None = None
 
