@@ -15,7 +15,7 @@ import requests
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import mint_authorization_code
 from airflow_provider_notion.oauth.cli import main
-from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, token_requests
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, token_requests
 
 
 def run(args: list[str], **kwargs: object) -> tuple[int, str, str]:

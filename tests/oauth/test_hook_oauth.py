@@ -21,7 +21,7 @@ from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider, TokenNotSavedError
 from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens
-from tests.oauth.conftest import (
+from tests.oauth.helpers import (
     CLIENT_ID,
     CLIENT_SECRET,
     REDIRECT_URI,

@@ -14,7 +14,7 @@ from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
-from tests.oauth.conftest import CLIENT_SECRET, token_requests
+from tests.oauth.helpers import CLIENT_SECRET, token_requests
 
 CONN = "notion_oauth"
 

@@ -20,7 +20,7 @@ from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import expire_access_token, is_token_active
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.store import StoredTokens, token_fingerprint
-from tests.oauth.conftest import token_requests
+from tests.oauth.helpers import token_requests
 from tests.oauth.store_plugins import register_entry_points
 
 REPO = Path(__file__).resolve().parents[2]
