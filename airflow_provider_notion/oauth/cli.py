@@ -51,7 +51,7 @@ ENV_CODE = "NOTION_OAUTH_CODE"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m airflow_provider_notion.oauth",
-        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see the README, 'OAuth 2.0').",
+        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see docs/oauth.md).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
