@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import expire_access_token, is_token_active
 from airflow_provider_notion.oauth.client import OAuthTokens
@@ -28,6 +30,7 @@ PROCESSES = 3
 CONN = "notion_oauth"
 
 
+@pytest.mark.timeout(400)
 def test_three_processes_refresh_once_with_a_slow_store(
     emu: NotionEmulator, granted: OAuthTokens, oauth_conn: Callable[..., Any], tmp_path: Path
 ) -> None:
