@@ -4,8 +4,8 @@ A folder another local user can write to, or a symlink they planted, would let t
 files inside; so a folder is used only if it is a real directory owned by the current user with no group or
 other write permission, and it is created ``0700``.
 
-Location: ``$XDG_RUNTIME_DIR/airflow-notion-provider/<name>`` when the session has a runtime folder (a per-user
-tmpfs), else ``$XDG_CACHE_HOME`` (default ``~/.cache``) ``/airflow-notion-provider/<name>``.
+Location: ``$XDG_RUNTIME_DIR/airflow-notion-provider/<name>`` when the session has a runtime folder of this user
+(a per-user tmpfs), else ``$XDG_CACHE_HOME`` (default ``~/.cache``) ``/airflow-notion-provider/<name>``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ class UnsafeStateDirError(OSError):
 
 def _base() -> Path:
     runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
-    if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
+    # Only this user's own runtime folder (``sudo -u`` can leave another user's in the environment).
+    if (
+        runtime
+        and Path(runtime).is_absolute()
+        and Path(runtime).is_dir()
+        and Path(runtime).stat().st_uid == os.getuid()
+    ):
         return Path(runtime) / APP_FOLDER
     cache = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache"

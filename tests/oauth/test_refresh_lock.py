@@ -134,3 +134,14 @@ def test_bad_wait_extras_are_refused_naming_the_field(
         NotionHook("notion_oauth").get_current_user()
     assert caught.value.field == "extra.oauth_invalid_grant_grace"
     assert token_requests(emu) == [200]  # only the grant's exchange: nothing sent
+
+
+def test_state_dir_prefers_this_users_runtime_folder(
+    tmp_path: Path, private_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert private_state_dir("oauth") == runtime / "airflow-notion-provider" / "oauth"
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "relative/run")
+    assert private_state_dir("oauth") == private_state / "airflow-notion-provider" / "oauth"
