@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from airflow_provider_notion.emulator import attachments
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
@@ -35,6 +36,8 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     children = ctx.body.get("children")
     if children is not None:
         validate_children(children)
+        children = attachments.resolve_blocks(ctx, children)
+    properties_input = attachments.resolve_properties(ctx, properties_input)
     with ctx.state.lock:
         if kind == "workspace":
             raise EmulatorValidationError(
@@ -93,6 +96,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
         if properties_input is not None:
             if not isinstance(properties_input, dict):
                 raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+            properties_input = attachments.resolve_properties(ctx, properties_input)
             ctx.state.update_page_properties(page, properties_input, ctx.bot.id)
         for key in ("icon", "cover"):
             if key in ctx.body:
