@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_notion.emulator.computed import refresh_page as refresh_computed_values
 from airflow_provider_notion.emulator.records import (
     BlockRecord,
     DatabaseRecord,
@@ -51,6 +52,7 @@ def parent_json(
 def page_json(
     state: EmulatorState, page: PageRecord, version: str, *, only_properties: set[str] | None = None
 ) -> dict[str, Any]:
+    refresh_computed_values(state, page)
     properties = page.properties
     if only_properties is not None:
         properties = {

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from airflow_provider_notion.emulator import computed
 from airflow_provider_notion.emulator import properties as props_model
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.file_uploads import FileUploadStore
@@ -346,6 +347,7 @@ class EmulatorState:
             schema = props_model.build_schema(
                 schema_input if schema_input is not None else {"Name": {"title": {}}}, api_version=api_version
             )
+            computed.finalize_schema(self, schema, self.workspace_id)
             db = DatabaseRecord(
                 id=_require_id(database_id) if database_id else new_id(),
                 parent_type=parent_type,
@@ -377,6 +379,7 @@ class EmulatorState:
     ) -> DataSourceRecord:
         with self.lock:
             schema = props_model.build_schema(schema_input, api_version=api_version)
+            computed.finalize_schema(self, schema, self.workspace_id)
             title = expand_rich_text(title_input or [])
             ds = self._add_data_source_record(db, title, schema, creator_id)
             ds.icon = icon
@@ -410,6 +413,7 @@ class EmulatorState:
         """Apply a PATCH ``properties`` value (add, rename, reconfigure, ``null`` removes) and re-key rows."""
         with self.lock:
             schema = props_model.update_schema(ds.schema, properties_input, api_version=api_version)
+            computed.finalize_schema(self, schema, self.workspace_id)
             ds.schema = schema
             ds.last_edited = utcnow()
             names_by_id = {spec["id"]: name for name, spec in schema.items()}

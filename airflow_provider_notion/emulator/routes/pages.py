@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from airflow_provider_notion.emulator import attachments
+from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
@@ -115,6 +116,7 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
     wanted = unquote(ctx.params["property_id"])
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
+        refresh_page(ctx.state, page)
         value = next(
             (v for name, v in page.properties.items() if v.get("id") == wanted or name == wanted),
             None,
