@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator
+from tests.conformance.expected import V1, V2, V3
 
 notion_client = pytest.importorskip("notion_client", reason="notion-client (dev extra) is not installed")
 
-V1, V2, V3 = "2022-06-28", "2025-09-03", "2026-03-11"
 VERSIONS = (V1, V2, V3)
 # endpoint -> version -> outcome ("passed" | "failed" | "skipped")
 OUTCOMES: dict[str, dict[str, str]] = defaultdict(dict)

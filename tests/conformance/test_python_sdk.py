@@ -14,9 +14,7 @@ from notion_client.helpers import collect_data_source_templates, collect_paginat
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
-
-from .conftest import V1, V2, V3
-from .expected import expected_keys, keys_of
+from tests.conformance.expected import V1, V2, V3, expected_keys, keys_of
 
 endpoint = pytest.mark.endpoint
 

@@ -9,9 +9,8 @@ import pytest
 import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
-
-from .conftest import V1, V2, V3, Api, make_database, title
-from .test_file_uploads import create, error_of, send
+from tests.emulator.helpers import V1, V2, V3, Api, make_database, title
+from tests.emulator.test_file_uploads import create, error_of, send
 
 CONTENT = b"col1,col2\n1,2\n"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import V1, V2, V3, Api, title
+from tests.emulator.helpers import V1, V2, V3, Api, title
 
 TASK_SCHEMA: dict[str, Any] = {
     "Name": {"title": {}},

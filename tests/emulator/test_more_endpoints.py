@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import V1, V2, V3, Api, make_database, title
+from tests.emulator.helpers import V1, V2, V3, Api, make_database, title
 
 
 def child_page(api: Api, parent: str, name: str) -> str:
