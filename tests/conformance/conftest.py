@@ -55,9 +55,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.conformance.test_js_sdk import JS_OUTCOMES
+
+    write = terminalreporter.write_line
+    if JS_OUTCOMES:
+        cells = [(endpoint, outcome) for endpoint, per in JS_OUTCOMES.items() for outcome in per.values()]
+        passing = sum(1 for _, outcome in cells if outcome == "passed")
+        write("")
+        write(
+            f"Official JavaScript SDK (@notionhq/client): {passing}/{len(cells)} endpoint x version pairs pass"
+        )
+        for endpoint, per in sorted(JS_OUTCOMES.items()):
+            if any(outcome != "passed" for outcome in per.values()):
+                write(f"  failing: {endpoint} {per}")
     if not OUTCOMES:
         return
-    write = terminalreporter.write_line
     write("")
     write("Official Python SDK (notion-client) against the emulator, endpoints x versions:")
     write(f"  {'endpoint':<52} {V1:>11} {V2:>11} {V3:>11}")

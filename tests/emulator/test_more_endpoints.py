@@ -107,3 +107,16 @@ def test_unimplemented_routes_answer_like_an_unknown_notion_url(api: Api, method
         "code": "invalid_request_url",
         "message": "Invalid request URL.",
     }
+
+
+def test_filter_properties_accepts_encoded_and_decoded_property_ids(api: Api) -> None:
+    # Found by the JavaScript SDK: it sends the id as returned ("a%5Bb") without encoding its "%", so the
+    # query string decodes it to "a[b"; the Python SDK encodes it, which decodes back to "a%5Bb".
+    db = make_database(api, api.emulator.root_page_id)
+    ds_id = db["data_sources"][0]["id"]
+    schema = api.emulator.state.data_sources[ds_id].schema
+    schema["Count"]["id"] = "a%5Bb"  # an id with an escape, as Notion's often have
+    page = api.ok("POST", "/v1/pages", {"parent": {"data_source_id": ds_id}, "properties": {}})
+    for raw_query in ("filter_properties=a%5Bb", "filter_properties=a%255Bb"):
+        only = api.ok("GET", f"/v1/pages/{page['id']}?{raw_query}")["properties"]
+        assert list(only) == ["Count"], raw_query
