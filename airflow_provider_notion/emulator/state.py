@@ -492,7 +492,7 @@ class EmulatorState:
                     continue
                 if title is not None and self.page_title(page) != title:
                     continue
-                found.append(_copy_row(page))
+                found.append(self._row_copy(page))
             return found
 
     def pages_in(
@@ -508,7 +508,7 @@ class EmulatorState:
             else:
                 raise KeyError(f"no database or data source {object_id}")
             return [
-                _copy_row(page)
+                self._row_copy(page)
                 for source in sources
                 for page in source.rows.values()
                 if include_trashed or not page.in_trash
@@ -517,7 +517,7 @@ class EmulatorState:
     def get_page(self, page_id: str) -> dict[str, Any] | None:
         with self.lock:
             page = self.pages.get(_require_id(page_id))
-            return _copy_row(page) if page else None
+            return self._row_copy(page) if page else None
 
     def block_children_of(self, container_id: str) -> list[dict[str, Any]]:
         """Child blocks (type and content) of a page or block, in order, trashed ones left out."""
@@ -531,6 +531,11 @@ class EmulatorState:
                 elif cid in self.databases:
                     result.append({"id": cid, "type": "child_database"})
             return result
+
+    def _row_copy(self, page: PageRecord) -> dict[str, Any]:
+        """A page row for the inspection API, formula and rollup values computed as a read would."""
+        computed.refresh_page(self, page)
+        return _copy_row(page)
 
     def counts(self) -> dict[str, int]:
         with self.lock:

@@ -322,3 +322,16 @@ def test_button_and_place_properties_are_accepted(api: Api) -> None:
     assert page["properties"]["Go"] == {"id": source["schema"]["Go"]["id"], "type": "button", "button": {}}
     assert page["properties"]["Where"]["place"]["name"] == "Paris"
     assert page["properties"]["Where"]["place"]["lat"] == 48.85
+
+
+def test_the_inspection_api_sees_computed_values(api: Api) -> None:
+    source = create_source(api, "Tasks", TASK_SCHEMA)
+    page = add_row(api, source, task("x", 2))
+    state = api.emulator.state
+    # A change made without HTTP (no page read refreshes the values in between).
+    state.update_page_properties(
+        state.pages[page["id"]], {"Hours": {"number": 5}}, api.emulator.default_integration().id
+    )
+    assert state.get_page(page["id"])["properties"]["Double"]["formula"]["number"] == 10  # type: ignore[index]
+    assert state.pages_in(source["data_source_id"])[0]["properties"]["Double"]["formula"]["number"] == 10
+    assert state.find_pages(title="x")[0]["properties"]["Label"]["formula"]["string"] == "open"
