@@ -364,7 +364,9 @@ def _build_config(
     if ptype == "formula":
         return computed_properties.formula_config(config, config_path)
     if ptype == "rollup":
-        return computed_properties.rollup_config(config, config_path)
+        # An update may change only the function (or only one side); the rest stays as it was.
+        merged = {**previous, **config} if previous else config
+        return computed_properties.rollup_config(merged, config_path)
     if ptype == "number":
         default_format = previous.get("format", "number") if previous else "number"
         number_format = config.get("format", default_format)

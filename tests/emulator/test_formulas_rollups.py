@@ -335,3 +335,22 @@ def test_the_inspection_api_sees_computed_values(api: Api) -> None:
     assert state.get_page(page["id"])["properties"]["Double"]["formula"]["number"] == 10  # type: ignore[index]
     assert state.pages_in(source["data_source_id"])[0]["properties"]["Double"]["formula"]["number"] == 10
     assert state.find_pages(title="x")[0]["properties"]["Label"]["formula"]["string"] == "open"
+
+
+def test_a_rollup_function_can_be_changed_alone(api: Api) -> None:
+    api.version = V3
+    tasks = create_source(api, "Tasks", TASK_SCHEMA)
+    ids = [add_row(api, tasks, task(name, hours))["id"] for name, hours in (("a", 2), ("b", 4))]
+    projects = projects_with_rollups(api, tasks)
+    page = add_row(
+        api, projects, {"Name": {"title": title("P")}, "Tasks": {"relation": [{"id": i} for i in ids]}}
+    )
+    updated = api.ok(
+        "PATCH",
+        f"/v1/data_sources/{projects['data_source_id']}",
+        {"properties": {"Total": {"rollup": {"function": "max"}}}},
+    )
+    assert updated["properties"]["Total"]["rollup"]["function"] == "max"
+    assert updated["properties"]["Total"]["rollup"]["rollup_property_name"] == "Hours"
+    total = api.ok("GET", f"/v1/pages/{page['id']}")["properties"]["Total"]["rollup"]
+    assert total == {"type": "number", "number": 4, "function": "max"}
