@@ -46,13 +46,12 @@ def is_file_upload(value: Any) -> bool:
     )
 
 
-def hosted_file(ctx: RequestContext, value: dict[str, Any], path: str) -> dict[str, Any]:
-    """``{"type": "file", "file": {"url", "expiry_time"}}`` for an attached upload (other values: unchanged).
+def attach(ctx: RequestContext, value: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    """Attach the upload named by ``value`` (``{"type": "file_upload", "file_upload": {"id"}}``) and return its
+    read shape, ``{"type": "file", "file": {"url", "expiry_time"}}``, with the upload's filename.
 
     Raises ``validation_error`` naming ``path`` when the upload is unknown to the caller or not ``uploaded``.
     """
-    if not is_file_upload(value):
-        return value
     upload = value.get("file_upload")
     raw_id = upload.get("id") if isinstance(upload, dict) else None
     upload_id = normalize_id(raw_id) if isinstance(raw_id, str) else None
@@ -73,7 +72,7 @@ def hosted_file(ctx: RequestContext, value: dict[str, Any], path: str) -> dict[s
     filename = record.filename or "file"
     url = f"{base_url(ctx)}{FILES_PREFIX}{record.id}/{quote(filename, safe='')}"
     expiry = (utcnow() + LINK_LIFETIME).strftime("%Y-%m-%dT%H:%M:%S.") + "000Z"
-    return {"type": "file", "file": {"url": url, "expiry_time": expiry}, "_filename": filename}
+    return {"type": "file", "file": {"url": url, "expiry_time": expiry}}, filename
 
 
 def resolve_properties(ctx: RequestContext, properties: Any) -> Any:
@@ -98,16 +97,14 @@ def resolve_properties(ctx: RequestContext, properties: Any) -> Any:
 def _files_item(ctx: RequestContext, item: Any, path: str) -> Any:
     if not is_file_upload(item):
         return item
-    hosted = hosted_file(ctx, item, path)
-    filename = hosted.pop("_filename")
+    hosted, filename = attach(ctx, item, path)
     return {"name": item.get("name") or filename, **hosted}
 
 
 def resolve_icon_or_cover(ctx: RequestContext, key: str, value: Any) -> Any:
     if not is_file_upload(value):
         return value
-    hosted = hosted_file(ctx, value, f"body.{key}")
-    hosted.pop("_filename")
+    hosted, _ = attach(ctx, value, f"body.{key}")
     return hosted
 
 
@@ -138,9 +135,10 @@ def media_content(ctx: RequestContext, kind: str, body: dict[str, Any], path: st
     """A media block body as Notion returns it: ``caption`` first, then ``type`` and the file object."""
     content: dict[str, Any] = {"caption": expand_rich_text(body.get("caption") or [], path=f"{path}.caption")}
     source = body if is_file_upload(body) or "type" in body else _with_type(body)
-    hosted = hosted_file(ctx, source, path)
-    filename = hosted.pop("_filename", None)
-    for key, value in hosted.items():
+    filename: str | None = None
+    if is_file_upload(source):
+        source, filename = attach(ctx, source, path)
+    for key, value in source.items():
         if key in ("type", *_SOURCE_KEYS):
             content[key] = value
     if kind == "file":
