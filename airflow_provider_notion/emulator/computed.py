@@ -96,14 +96,11 @@ def finalize_schema(state: EmulatorState, schema: dict[str, dict[str, Any]], own
 
     References given by name must exist; references already stored by id may dangle (a referenced property
     was deleted since), as in Notion the formula then computes an empty value."""
-    by_id = {entry["id"]: name for name, entry in schema.items()}
     for name, entry in schema.items():
         path = f"body.properties.{name}"
         if entry["type"] == "formula":
             entry["formula"] = {
-                "expression": _canonical_expression(
-                    entry["formula"]["expression"], schema, by_id, owner_id, path
-                )
+                "expression": _canonical_expression(entry["formula"]["expression"], schema, owner_id, path)
             }
         elif entry["type"] == "rollup":
             entry["rollup"] = _resolved_rollup(state, schema, entry["rollup"], f"{path}.rollup")
@@ -112,7 +109,6 @@ def finalize_schema(state: EmulatorState, schema: dict[str, dict[str, Any]], own
 def _canonical_expression(
     expression: str,
     schema: Mapping[str, Mapping[str, Any]],
-    by_id: Mapping[str, str],
     owner_id: str,
     path: str,
 ) -> str:
@@ -127,7 +123,6 @@ def _canonical_expression(
             property_id = schema[key]["id"]
         return f"{{{{notion:block_property:{property_id}:{_NULL_UUID}:{owner_id}}}}}"
 
-    _ = by_id
     return formula.rewrite_references(expression, reference)
 
 
