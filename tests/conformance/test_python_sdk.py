@@ -169,13 +169,17 @@ def test_data_source_templates(client: Any, version: str, emu: NotionEmulator) -
     if version == V1:
         pytest.skip("data sources exist from 2025-09-03 on")
     database = new_database(client, version, emu.root_page_id, SCHEMA)
-    listed = client.data_sources.list_templates(database["ds_id"], page_size=10)
+    for name in ("Daily report", "Weekly report"):
+        emu.add_template(database["ds_id"], name)
+    listed = client.data_sources.list_templates(database["ds_id"], page_size=1)
     # API reference: {templates: [{id, name, is_default}], has_more, next_cursor}, no object: "list".
     assert keys_of(listed) == {"templates", "has_more", "next_cursor"}
-    assert (
-        collect_data_source_templates(client.data_sources.list_templates, data_source_id=database["ds_id"])
-        == listed["templates"]
+    assert set(listed["templates"][0]) == {"id", "name", "is_default"}
+    assert listed["has_more"] is True
+    every = collect_data_source_templates(
+        client.data_sources.list_templates, data_source_id=database["ds_id"], page_size=1
     )
+    assert [template["name"] for template in every] == ["Daily report", "Weekly report"]
 
 
 # ---------------------------------------------------------------------- pages

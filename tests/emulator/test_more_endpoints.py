@@ -120,3 +120,21 @@ def test_filter_properties_accepts_encoded_and_decoded_property_ids(api: Api) ->
     for raw_query in ("filter_properties=a%5Bb", "filter_properties=a%255Bb"):
         only = api.ok("GET", f"/v1/pages/{page['id']}?{raw_query}")["properties"]
         assert list(only) == ["Count"], raw_query
+
+
+def test_seeded_templates_are_listed_with_name_filter_and_pagination(api: Api) -> None:
+    db = make_database(api, api.emulator.root_page_id)
+    ds_id = db["data_sources"][0]["id"]
+    ids = [api.emulator.add_template(ds_id, name) for name in ("Daily report", "Weekly report", "Incident")]
+    default = api.emulator.add_template(ds_id, "Blank", is_default=True)
+    first = api.ok("GET", f"/v1/data_sources/{ds_id}/templates?page_size=2")
+    assert [t["id"] for t in first["templates"]] == ids[:2]
+    assert first["has_more"] is True
+    rest = api.ok(
+        "GET", f"/v1/data_sources/{ds_id}/templates?page_size=2&start_cursor={first['next_cursor']}"
+    )
+    assert [t["id"] for t in rest["templates"]] == [ids[2], default]
+    assert rest["templates"][1] == {"id": default, "name": "Blank", "is_default": True}
+    assert (rest["has_more"], rest["next_cursor"]) == (False, None)
+    reports = api.ok("GET", f"/v1/data_sources/{ds_id}/templates?name=REPORT")["templates"]
+    assert [t["name"] for t in reports] == ["Daily report", "Weekly report"]
