@@ -153,6 +153,11 @@ class _Parser:
             kind, name = self.take()
             if kind != "name":
                 raise self.error(f"expected a function name after `.`, found `{name}`")
+            if name == "prop":
+                raise EmulatorValidationError(
+                    "The Notion emulator does not support reading properties of related pages "
+                    f'(`.prop("…")` on a relation) ({self.path}); use a rollup instead.'
+                )
             _check_supported(name, self.path)
             args = self.arguments() if self.peek() == ("op", "(") else []
             node = _call(name, [node, *args], self.path)

@@ -112,6 +112,8 @@ def test_block_property_references_resolve_by_id() -> None:
         ("prop(Name)", "unknown name `Name`"),
         ("if(true, 1)", "takes 3 arguments"),
         ('"open', "could not be parsed"),
+        ('prop("Tasks").prop("Hours")', "reading properties of related pages"),
+        ("[1, 2]", "could not be parsed"),
     ],
 )
 def test_refusals_name_the_problem(expression: str, message: str) -> None:
