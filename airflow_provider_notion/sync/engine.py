@@ -136,9 +136,9 @@ def sync_rows(
     if len(given) != 1:
         raise NotionInputError("database_id", "give exactly one of database_id or data_source_id")
     counts = _Counts()
+    source = _materialise(rows, options.key)  # bad input fails before the first request
     target = _read_target(hook, database_id, data_source_id, counts)
     key_type = check_key_type(options.key, target.schema)
-    source = _materialise(rows, options.key)
     added = _add_missing_properties(hook, target, source, options, counts)
     users = _users_by_email(hook, target.schema, source, counts)
     mapped = _map_rows(target.schema, source, options.key, key_type, users)

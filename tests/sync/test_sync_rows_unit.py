@@ -134,7 +134,12 @@ def test_data_source_id_needs_a_single_schema_read(hook: NotionHook, requests_mo
         ([{"Name": "a", "Colour": "red"}], {}, NotionInputError, "'Colour' are not properties"),
         ([{"Name": "a", "Score": "many"}], {}, NotionInputError, r"rows\[Name='a'\]\.Score"),
         ([{"Score": 1}], {}, NotionInputError, r"rows\[0\].*key column 'Name'"),
-        ([{"Name": "a"}], {"key": "Owner"}, NotionInputError, "people property cannot identify"),
+        (
+            [{"Name": "a", "Owner": ["x"]}],
+            {"key": "Owner"},
+            NotionInputError,
+            "people property cannot identify",
+        ),
         ([{"Name": "x"}], {"delete_missing": True}, NotionSyncError, "max_delete_fraction"),
     ],
 )
