@@ -1052,7 +1052,7 @@ class NotionHook(BaseHook):
         add_missing_properties: bool = False,
         dry_run: bool = False,
         max_delete_fraction: float = 0.5,
-        max_workers: int = 4,
+        max_workers: int | None = None,
         max_ids: int = 100,
         sample_size: int = 20,
         progress_interval: float = 10.0,
@@ -1062,9 +1062,10 @@ class NotionHook(BaseHook):
 
         Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
         the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
-        threads paced by the shared bucket. Returns the counts ``created``, ``updated``, ``unchanged``,
-        ``trashed``, ``requests`` and up to ``max_ids`` ids of each kind; ``dry_run`` plans without writing and
-        returns ``sample_size`` planned writes. Details: :mod:`airflow_provider_notion.sync.engine`.
+        threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+        Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+        ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+        writes. Details: :mod:`airflow_provider_notion.sync.engine`.
 
         :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
         :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write

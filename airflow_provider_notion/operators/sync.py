@@ -12,7 +12,6 @@ from airflow_provider_notion.operators.notion import (
     _as_number,
     _optional_str,
 )
-from airflow_provider_notion.sync.engine import DEFAULT_MAX_WORKERS
 from airflow_provider_notion.sync.sources import iter_rows
 
 
@@ -48,7 +47,8 @@ class NotionSyncRowsOperator(NotionBaseOperator):
     :param dry_run: only plan: return the counts and a sample of the planned writes. Templated (as
         ``sync_dry_run``: ``BaseOperator.dry_run`` is a method).
     :param rows_format: ``auto`` (by file name), ``jsonl`` or ``csv`` for a file. Templated.
-    :param max_workers: writes in flight at once (1-8); every request still waits for its slot in the
+    :param max_workers: writes in flight at once (1-8; default: enough to keep the pacing rate with writes
+        taking up to 1 s, e.g. 3 at Notion's 3 requests/s); every request still waits for its slot in the
         machine-wide pacing bucket.
     """
 
@@ -79,7 +79,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         add_missing_properties: bool | str = False,
         dry_run: bool | str = False,
         rows_format: str = "auto",
-        max_workers: int = DEFAULT_MAX_WORKERS,
+        max_workers: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

@@ -50,9 +50,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Writes in flight when pacing is off.
 DEFAULT_MAX_WORKERS = 4
 #: The hook's HTTP connection pool holds 8 connections; more threads would open and drop extra ones.
 MAX_WORKERS = 8
+#: The slowest write the automatic pool size keeps the pacing rate for: ``rate * this`` writes in flight.
+COVERED_LATENCY = 1.0
 DEFAULT_MAX_IDS = 100
 DEFAULT_SAMPLE_SIZE = 20
 PROGRESS_INTERVAL = 10.0
@@ -85,7 +88,7 @@ class SyncOptions:
     add_missing_properties: bool = False
     dry_run: bool = False
     max_delete_fraction: float = 0.5
-    max_workers: int = DEFAULT_MAX_WORKERS
+    max_workers: int | None = None
     max_ids: int = DEFAULT_MAX_IDS
     sample_size: int = DEFAULT_SAMPLE_SIZE
     progress_interval: float = PROGRESS_INTERVAL
@@ -97,15 +100,17 @@ class SyncOptions:
         fraction = self.max_delete_fraction
         if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
             raise NotionInputError("max_delete_fraction", f"must be a number from 0 to 1, got {fraction!r}")
-        workers = self.max_workers
-        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-            raise NotionInputError(
-                "max_workers", f"must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}"
-            )
         for name in ("max_ids", "sample_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise NotionInputError(name, f"must be a whole number >= 0, got {value!r}")
+        workers = self.max_workers
+        if workers is None:
+            return
+        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+            raise NotionInputError(
+                "max_workers", f"must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}"
+            )
 
 
 @dataclass
@@ -399,7 +404,7 @@ def _execute(
 
     started = options.clock()
     last_log = started
-    workers = min(options.max_workers, total)
+    workers = min(pool_size(options, hook.requests_per_second), total)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notion-sync") as pool:
         pending: set[Future[None]] = {pool.submit(send, write) for write in writes}
         while pending:
@@ -408,9 +413,19 @@ def _execute(
             if now - last_log >= options.progress_interval and pending:
                 last_log = now
                 _log_progress(counts, total, plan.unchanged, now - started)
+    result["write_seconds"] = round(options.clock() - started, 3)
     if failures:
         _finish(result, counts, options)
         raise _failure(failures, result, total)
+
+
+def pool_size(options: SyncOptions, requests_per_second: float | None) -> int:
+    """Writes in flight: as given, else enough to keep the pacing rate with writes taking up to 1 s each."""
+    if options.max_workers is not None:
+        return options.max_workers
+    if not requests_per_second:
+        return DEFAULT_MAX_WORKERS
+    return max(2, min(MAX_WORKERS, math.ceil(requests_per_second * COVERED_LATENCY)))
 
 
 def _log_progress(counts: _Counts, total: int, unchanged: int, elapsed: float) -> None:
