@@ -288,3 +288,13 @@ def test_rows_as_notion_values_and_json_unsafe_numbers(hook: NotionHook, request
     )
     body = json.loads(requests_mock.request_history[-1].body)
     assert body["properties"]["Score"] == {"number": 2.5}
+
+
+def test_pool_size_follows_the_pacing_rate() -> None:
+    from airflow_provider_notion.sync.engine import SyncOptions, pool_size
+
+    assert pool_size(SyncOptions(key="k"), 2.85) == 3  # Notion's pace: 3 writes of up to 1 s in flight
+    assert pool_size(SyncOptions(key="k"), 0.5) == 2
+    assert pool_size(SyncOptions(key="k"), 19) == 8  # capped by the hook's connection pool
+    assert pool_size(SyncOptions(key="k"), None) == 4
+    assert pool_size(SyncOptions(key="k", max_workers=1), 19) == 1
