@@ -78,7 +78,15 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.hooks.notion"]}
         ],
         "operators": [
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.notion"]}
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.notion"]},
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.sync"]},
+        ],
+        "transfers": [
+            {
+                "source-integration-name": "Common SQL",
+                "target-integration-name": INTEGRATION,
+                "python-module": "airflow_provider_notion.transfers.sql_to_notion",
+            }
         ],
         "sensors": [
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}
