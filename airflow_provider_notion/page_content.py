@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionPartialWriteError
@@ -47,34 +48,40 @@ def content_blocks(
     return [dict(b) for b in blocks]
 
 
-def split_levels(block: Mapping[str, Any]) -> tuple[dict[str, Any], list[list[dict[str, Any]]]]:
-    """The block with its children but without grandchildren (what one request takes), and per child the
-    grandchildren left for a follow-up append."""
+@dataclass
+class HeldBack:
+    """What one request could not carry for one block: its children's children, and children past 100."""
+
+    grandchildren: list[list[dict[str, Any]]] = field(default_factory=list)
+    extra_children: list[dict[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.extra_children) or any(self.grandchildren)
+
+
+def split_levels(block: Mapping[str, Any]) -> tuple[dict[str, Any], HeldBack]:
+    """The block with at most 100 children and no grandchildren (what one request takes), and what is left."""
     shallow = copy.deepcopy(dict(block))
     kind = shallow.get("type")
     body = shallow.get(kind) if isinstance(kind, str) else None
-    holder: dict[str, Any] = body if isinstance(body, dict) and body.get("children") else shallow
-    children = holder.get("children") or []
-    later: list[list[dict[str, Any]]] = []
+    children = shallow.pop("children", None) or []
+    if isinstance(body, dict):
+        children = body.pop("children", None) or children
+    held = HeldBack(extra_children=[dict(c) for c in children[MAX_CHILDREN_PER_REQUEST:]])
+    children = children[:MAX_CHILDREN_PER_REQUEST]
     for child in children:
         grandchildren = [dict(g) for g in children_of(child)]
-        later.append(grandchildren)
+        held.grandchildren.append(grandchildren)
+        child.pop("children", None)
         child_kind = child.get("type")
         child_body = child.get(child_kind) if isinstance(child_kind, str) else None
         if isinstance(child_body, dict):
             child_body.pop("children", None)
-        child.pop("children", None)
-        if (
-            grandchildren
-            and isinstance(child_body, dict)
-            and child_kind
-            and child_kind.startswith("heading_")
-        ):
-            child_body["is_toggleable"] = True
-    if holder is shallow and "children" in shallow and isinstance(body, dict):
-        # Notion reads children from the type's body: move them there.
-        body["children"] = shallow.pop("children")
-    return shallow, later
+            if grandchildren and str(child_kind).startswith("heading_"):
+                child_body["is_toggleable"] = True  # a heading holds children only as a toggle
+    if children and isinstance(body, dict):
+        body["children"] = children  # Notion reads children from the type's body
+    return shallow, held
 
 
 class BlockWriter:
@@ -105,7 +112,7 @@ class BlockWriter:
     def _append(
         self,
         parent_id: str,
-        blocks: list[Mapping[str, Any]],
+        blocks: Sequence[Mapping[str, Any]],
         after: str | None,
         created: list[dict[str, Any]],
     ) -> None:
@@ -123,16 +130,19 @@ class BlockWriter:
             created.extend(results)
             if after is not None:
                 after = str(results[-1]["id"])  # the next batch goes after this one, keeping the order
-            for made, (_, later) in zip(results, batch, strict=True):
-                if any(later):
-                    self.append_grandchildren(str(made["id"]), later)
+            for made, (_, held) in zip(results, batch, strict=True):
+                self.append_held_back(str(made["id"]), held)
 
-    def append_grandchildren(self, block_id: str, later: list[list[dict[str, Any]]]) -> None:
-        children = self.hook.list_block_children(block_id, fetch_all=True).get("results", [])
-        self.requests += 1
-        for child, grandchildren in zip(children, later, strict=False):
-            if grandchildren:
-                self._append(str(child["id"]), grandchildren, None, [])
+    def append_held_back(self, block_id: str, held: HeldBack) -> None:
+        """Append what :func:`split_levels` held back for the block just created as ``block_id``."""
+        if any(held.grandchildren):
+            children = self.hook.list_block_children(block_id, fetch_all=True).get("results", [])
+            self.requests += 1
+            for child, grandchildren in zip(children, held.grandchildren, strict=False):
+                if grandchildren:
+                    self._append(str(child["id"]), grandchildren, None, [])
+        if held.extra_children:
+            self._append(block_id, held.extra_children, None, [])
 
 
 def fetch_block_tree(
@@ -223,27 +233,24 @@ def replace_content(
     }
 
 
-def split_tree(
-    blocks: Sequence[Mapping[str, Any]],
-) -> tuple[list[dict[str, Any]], list[list[list[dict[str, Any]]]]]:
-    """What a create or append takes in one go (each block with its children), and what is left per block."""
+def split_tree(blocks: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[HeldBack]]:
+    """What a create takes in one go (each block with at most 100 children), and what is held back per block."""
     pairs = [split_levels(b) for b in blocks]
-    return [shallow for shallow, _ in pairs], [later for _, later in pairs]
+    return [shallow for shallow, _ in pairs], [held for _, held in pairs]
 
 
-def append_left_over(hook: NotionHook, parent_id: str, left_over: list[list[list[dict[str, Any]]]]) -> int:
+def append_left_over(hook: NotionHook, parent_id: str, left_over: list[HeldBack]) -> int:
     """Append the levels :func:`split_tree` held back, under the blocks just created at ``parent_id``.
 
     Returns the number of requests sent (0 when nothing was held back).
     """
-    if not any(any(later) for later in left_over):
+    if not any(left_over):
         return 0
     writer = BlockWriter(hook)
     created = hook.list_block_children(parent_id, fetch_all=True).get("results", [])
     try:
-        for block, later in zip(created, left_over, strict=False):
-            if any(later):
-                writer.append_grandchildren(str(block["id"]), later)
+        for block, held in zip(created, left_over, strict=False):
+            writer.append_held_back(str(block["id"]), held)
     except NotionError as err:
         raise NotionPartialWriteError(
             f"adding the nested content of {parent_id}",
@@ -253,9 +260,7 @@ def append_left_over(hook: NotionHook, parent_id: str, left_over: list[list[list
     return writer.requests + 1
 
 
-def content_for_create(
-    children: Any, markdown: Any
-) -> tuple[list[dict[str, Any]] | None, list[list[list[dict[str, Any]]]]]:
+def content_for_create(children: Any, markdown: Any) -> tuple[list[dict[str, Any]] | None, list[HeldBack]]:
     """The ``children`` to create a page with, and the deeper levels to append after it exists.
 
     ``children`` are passed on as given (Notion's limits apply); ``markdown`` is converted and split so that

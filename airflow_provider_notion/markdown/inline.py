@@ -202,6 +202,14 @@ def parse_inline(
                     items.extend(parse_inline(text[i + 1 : close], notes, url))
                     i = end + 1
                     continue
+        if text.startswith("***", i) and not notes.get("bold") and not notes.get("italic"):
+            end = _find(text, i + 3, "***")
+            if end > i + 3:
+                flush()
+                inner = text[i + 3 : end]
+                items.extend(parse_inline(inner, {**notes, "bold": True, "italic": True}, link))
+                i = end + 3
+                continue
         matched = False
         for name, mark in (("bold", "**"), ("strikethrough", "~~"), ("italic", "_"), ("italic", "*")):
             if not text.startswith(mark, i) or notes.get(name):

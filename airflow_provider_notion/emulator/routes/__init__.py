@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from airflow_provider_notion.emulator.routes import (
     blocks,
+    comments,
     data_sources,
     databases,
     file_uploads,
@@ -23,6 +24,7 @@ ALL_ROUTES: list[Route] = [
     *search.ROUTES,
     *oauth.ROUTES,
     *file_uploads.ROUTES,
+    *comments.ROUTES,
 ]
 
 __all__ = ["ALL_ROUTES", "Route", "Router"]
