@@ -48,7 +48,14 @@ def _style(item: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def escape(text: str) -> str:
-    return "".join("\\" + ch if ch in _ESCAPED else ch for ch in text)
+    """Backslash the characters that would read as Markdown; an underscore inside a word reads as itself."""
+    out = []
+    for index, ch in enumerate(text):
+        inside_word = (
+            ch == "_" and 0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
+        )
+        out.append("\\" + ch if ch in _ESCAPED and not inside_word else ch)
+    return "".join(out)
 
 
 def render_inline(items: Any, *, newline: str = "\n") -> str:
@@ -76,7 +83,8 @@ def render_inline(items: Any, *, newline: str = "\n") -> str:
             out.append(text)
             continue
         body = _code_span(core) if code else escape(core)
-        for flag, (_, mark) in zip((strike, bold, italic), _MARKS, strict=True):
+        # Innermost first: italic, then bold, then strikethrough (the order _MARKS lists them outermost first).
+        for flag, (_, mark) in reversed(list(zip((strike, bold, italic), _MARKS, strict=True))):
             if flag:
                 body = f"{mark}{body}{mark}"
         if link:

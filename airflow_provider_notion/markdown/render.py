@@ -42,7 +42,8 @@ def _render_list(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
             continue
         kind = str(block.get("type"))
         number = number + 1 if kind == "numbered_list_item" and previous == kind else 1
-        if previous is not None and not (kind in _LIST_TYPES and previous in _LIST_TYPES):
+        # Items of one list sit on consecutive lines; everything else is separated by a blank line.
+        if previous is not None and not (kind in _LIST_TYPES and previous == kind):
             lines.append("")
         lines.extend(_render_block(block, kind, number))
         previous = kind
