@@ -63,13 +63,24 @@ def _texts(block: dict[str, Any]) -> str:
 
 def test_blocks_have_the_shape_notion_takes() -> None:
     blocks = markdown_to_blocks(
-        "# Title\n\n- [x] done\n\n1. one\n    - sub\n\n```sql\nselect 1\n```\n\n---\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+        "# Title\n\n- [x] done\n\n1. one\n    - sub\n\n```sql\nselect 1\n```\n\n---\n\n"
+        "| A | B |\n|---|---|\n| 1 | 2 |\n"
     )
-    assert [b["type"] for b in blocks] == ["heading_1", "to_do", "numbered_list_item", "code", "divider", "table"]
+    assert [b["type"] for b in blocks] == [
+        "heading_1",
+        "to_do",
+        "numbered_list_item",
+        "code",
+        "divider",
+        "table",
+    ]
     assert blocks[1]["to_do"]["checked"] is True
     nested = blocks[2]["numbered_list_item"]["children"]
     assert [(b["type"], _texts(b)) for b in nested] == [("bulleted_list_item", "sub")]
-    assert blocks[3]["code"] == {"rich_text": [{"type": "text", "text": {"content": "select 1"}}], "language": "sql"}
+    assert blocks[3]["code"] == {
+        "rich_text": [{"type": "text", "text": {"content": "select 1"}}],
+        "language": "sql",
+    }
     table = blocks[5]["table"]
     assert (table["table_width"], table["has_column_header"]) == (2, True)
     cells = [[c[0]["text"]["content"] for c in row["table_row"]["cells"]] for row in table["children"]]
@@ -131,13 +142,21 @@ def test_response_shaped_tree_renders_children_and_hosted_files() -> None:
         {
             "type": "toggle",
             "has_children": True,
-            "toggle": {"rich_text": [{"type": "text", "plain_text": "Open me", "annotations": {"bold": False}}]},
+            "toggle": {
+                "rich_text": [{"type": "text", "plain_text": "Open me", "annotations": {"bold": False}}]
+            },
             "children": [
-                {"type": "image", "image": {"type": "file", "file": {"url": "https://s3/x.png"}, "caption": []}}
+                {
+                    "type": "image",
+                    "image": {"type": "file", "file": {"url": "https://s3/x.png"}, "caption": []},
+                }
             ],
         }
     ]
-    assert blocks_to_markdown(tree) == "<details><summary>Open me</summary>\n    ![](https://s3/x.png)\n</details>\n"
+    assert (
+        blocks_to_markdown(tree)
+        == "<details><summary>Open me</summary>\n    ![](https://s3/x.png)\n</details>\n"
+    )
 
 
 def test_mentions_render_as_their_text_and_links() -> None:
