@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator
-from tests.emulator.conftest import V1, V2, Api, title
+from tests.emulator.helpers import V1, V2, Api, title
 
 
 def _page(api: Api, emu: NotionEmulator, **body: Any) -> dict[str, Any]:

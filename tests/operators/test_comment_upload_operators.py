@@ -14,7 +14,7 @@ from airflow_provider_notion.exceptions import NotionInputError, NotionWriteOutc
 from airflow_provider_notion.file_upload import MIB, read_parts
 from airflow_provider_notion.operators.comments import NotionCreateCommentOperator, NotionListCommentsOperator
 from airflow_provider_notion.operators.file_uploads import NotionUploadFileOperator
-from tests.operators.conftest import API, list_pages, recorded
+from tests.operators.helpers import API, list_pages, recorded
 
 PAGE = "393abc1e-edcd-818a-81e9-e14c2f78901e"
 ADA = "1a2b3c4d-0001-4a00-8000-00000000a001"

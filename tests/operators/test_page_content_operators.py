@@ -30,7 +30,7 @@ from airflow_provider_notion.operators.pages import (
     NotionTrashPageOperator,
     NotionUpdatePageOperator,
 )
-from tests.operators.conftest import API, VERSIONS, assert_request, list_pages, pushed, recorded
+from tests.operators.helpers import API, VERSIONS, assert_request, list_pages, pushed, recorded
 
 PAGE = "393abc1e-edcd-818a-81e9-e14c2f78901e"
 BLOCK = "393abc1e-edcd-8170-aebf-cf1d14057b30"

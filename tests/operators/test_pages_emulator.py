@@ -31,7 +31,7 @@ from airflow_provider_notion.operators.pages import (
     NotionTrashPageOperator,
     NotionUpdatePageOperator,
 )
-from tests.operators.conftest import VERSIONS
+from tests.operators.helpers import VERSIONS
 
 REPORT = """# Daily report
 

@@ -11,7 +11,7 @@ import requests_mock as rm
 from airflow_provider_notion.get_provider_info import get_provider_info
 from airflow_provider_notion.operators import blocks, comments, file_uploads, pages
 from airflow_provider_notion.operators.notion import NotionListDatabasesOperator, NotionListPagesOperator
-from tests.operators.conftest import API
+from tests.operators.helpers import API
 
 NEW_OPERATORS = [
     pages.NotionUpdatePageOperator,
