@@ -224,3 +224,22 @@ def test_search_by_title(
     assert [p["id"] for p in found["results"]] and all(
         "zebra" in p["properties"]["title"]["title"][0]["plain_text"] for p in found["results"]
     )
+
+
+def test_upload_from_an_object_storage_url_into_a_files_property(
+    emu: NotionEmulator, on_version: Callable[[str], None], context: dict[str, Any], tmp_path: Path
+) -> None:
+    on_version("2025-09-03")
+    db = emu.add_database(
+        parent_id=emu.root_page_id, title="Docs", properties={"Name": {"title": {}}, "Files": {"files": {}}}
+    )
+    row = emu.add_page(parent_id=db["id"], title="row")
+    source = tmp_path / "notes.txt"
+    source.write_text("hello")
+    result = NotionUploadFileOperator(
+        task_id="u", path=f"file://{source}", attach_to=row["id"], attach_as="property", property_name="Files"
+    ).execute(context)
+    assert result["upload"]["filename"] == "notes.txt"
+    files = emu.state.get_page(row["id"])["properties"]["Files"]["files"]
+    assert len(files) == 1 and files[0]["name"] == "notes.txt"
+    assert result["attachment"]["id"] == row["id"]
