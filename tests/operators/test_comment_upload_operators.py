@@ -246,3 +246,15 @@ def test_upload_input_errors_come_first(
         NotionUploadFileOperator(task_id="u", **{"path": str(source), **kwargs}).execute(context)
     assert err.value.field == field
     assert requests_mock.call_count == 0
+
+
+def test_a_send_is_never_retried_after_an_ambiguous_failure(
+    default_conn: Any, requests_mock: rm.Mocker, context: dict[str, Any], tmp_path: Path
+) -> None:
+    requests_mock.post(f"{API}/file_uploads", json={"id": UPLOAD, "status": "pending"})
+    send = requests_mock.post(f"{API}/file_uploads/{UPLOAD}/send", status_code=504, json={})
+    source = tmp_path / "a.txt"
+    source.write_text("x")
+    with pytest.raises(NotionWriteOutcomeUnknownError):
+        NotionUploadFileOperator(task_id="u", path=str(source)).execute(context)
+    assert send.call_count == 1
