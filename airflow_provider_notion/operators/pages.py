@@ -140,8 +140,7 @@ class NotionTrashPageOperator(_NotionLinkedOperator):
 
     A separate operator (rather than only ``in_trash`` on :class:`NotionUpdatePageOperator`, which also works)
     so that a DAG reads as what it does. Notion's trash keeps the page for 30 days; the API cannot delete it for
-    good. Sent as ``in_trash`` (2026-03-11) or ``archived`` (earlier versions). Trashing a page already in the
-    trash succeeds.
+    good. Sent as ``in_trash`` (2026-03-11) or ``archived`` (earlier versions).
 
     :param page_id: the page's id or URL. Templated.
     :param restore: restore the page from the trash instead. Templated.
@@ -235,6 +234,13 @@ class NotionGetPageContentOperator(NotionBaseOperator):
                     "source": "converter",
                 }
             raw = str(result["markdown"]).encode("utf-8")
+            if result.get("truncated"):
+                self.log.warning(
+                    "Notion truncated the Markdown of page %s (too many blocks); %d blocks were left out: read "
+                    "them with format='blocks' or use_markdown_endpoint=False",
+                    page_id,
+                    len(result.get("unknown_block_ids") or []),
+                )
         if output is not None:
             summary = write_bytes(output, raw)
             self.log.info("Wrote the content of Notion page %s (%s) to %s", page_id, kind, summary["path"])
