@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionPartialWriteError
 from airflow_provider_notion.markdown import blocks_to_markdown, markdown_to_blocks
-from airflow_provider_notion.markdown.render import children_of
+from airflow_provider_notion.markdown.render import block_type, children_of
 from airflow_provider_notion.payloads import MAX_CHILDREN_PER_REQUEST, json_list
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class HeldBack:
 def split_levels(block: Mapping[str, Any]) -> tuple[dict[str, Any], HeldBack]:
     """The block with at most 100 children and no grandchildren (what one request takes), and what is left."""
     shallow = copy.deepcopy(dict(block))
-    kind = shallow.get("type")
+    kind = block_type(shallow)
     body = shallow.get(kind) if isinstance(kind, str) else None
     children = shallow.pop("children", None) or []
     if isinstance(body, dict):
@@ -73,7 +73,7 @@ def split_levels(block: Mapping[str, Any]) -> tuple[dict[str, Any], HeldBack]:
         grandchildren = [dict(g) for g in children_of(child)]
         held.grandchildren.append(grandchildren)
         child.pop("children", None)
-        child_kind = child.get("type")
+        child_kind = block_type(child)
         child_body = child.get(child_kind) if isinstance(child_kind, str) else None
         if isinstance(child_body, dict):
             child_body.pop("children", None)

@@ -52,7 +52,10 @@ def escape(text: str) -> str:
     out = []
     for index, ch in enumerate(text):
         inside_word = (
-            ch == "_" and 0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
+            ch == "_"
+            and 0 < index < len(text) - 1
+            and text[index - 1].isalnum()
+            and text[index + 1].isalnum()
         )
         out.append("\\" + ch if ch in _ESCAPED and not inside_word else ch)
     return "".join(out)

@@ -19,8 +19,20 @@ _BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|>|\d+[.)]\s|`{3}|\$\$|<|\||-{3,}$
 _NUMBERED_START = re.compile(r"^(\d+)([.)]\s)")
 
 
-def children_of(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+_NOT_TYPES = frozenset({"object", "id", "type", "children", "has_children", "parent", "in_trash", "archived"})
+
+
+def block_type(block: Mapping[str, Any]) -> str | None:
+    """A block's type: ``type``, or the one content key of a request block that leaves ``type`` out."""
     kind = block.get("type")
+    if isinstance(kind, str):
+        return kind
+    keys = [k for k, v in block.items() if k not in _NOT_TYPES and isinstance(v, Mapping)]
+    return keys[0] if len(keys) == 1 else None
+
+
+def children_of(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    kind = block_type(block)
     body = block.get(kind) if isinstance(kind, str) else None
     nested = body.get("children") if isinstance(body, Mapping) else None
     if not nested:
@@ -40,7 +52,7 @@ def _render_list(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
     for block in blocks:
         if not isinstance(block, Mapping):
             continue
-        kind = str(block.get("type"))
+        kind = str(block_type(block))
         number = number + 1 if kind == "numbered_list_item" and previous == kind else 1
         # Items of one list sit on consecutive lines; everything else is separated by a blank line.
         if previous is not None and not (kind in _LIST_TYPES and previous == kind):

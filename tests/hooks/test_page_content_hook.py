@@ -97,3 +97,15 @@ def test_split_levels_holds_back_grandchildren_and_children_past_100() -> None:
         str(n) for n in range(99, 120)
     ]
     assert "children" in block["paragraph"]["children"][0]["paragraph"]  # the input is not modified
+
+
+def test_split_levels_reads_blocks_without_a_type_key() -> None:
+    deep = {
+        "paragraph": {
+            "rich_text": [],
+            "children": [{"toggle": {"rich_text": [], "children": [{"divider": {}}]}}],
+        }
+    }
+    shallow, held = split_levels(deep)
+    assert shallow["paragraph"]["children"] == [{"toggle": {"rich_text": []}}]
+    assert held.grandchildren == [[{"divider": {}}]]
