@@ -78,8 +78,17 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.hooks.notion"]}
         ],
         "operators": [
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.notion"]},
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.sync"]},
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [
+                    "airflow_provider_notion.operators.notion",
+                    "airflow_provider_notion.operators.sync",
+                    "airflow_provider_notion.operators.pages",
+                    "airflow_provider_notion.operators.blocks",
+                    "airflow_provider_notion.operators.comments",
+                    "airflow_provider_notion.operators.file_uploads",
+                ],
+            }
         ],
         "transfers": [
             {
