@@ -262,6 +262,8 @@ class NotionQuerySensor(BaseSensorOperator):
             raise NotionError(f"NotionQuerySensor resumed without a trigger event (got {event!r})")
         status = event.get("status")
         message = event.get("message") or "no message"
+        if status == "success" and event.get("rows_included") is False:
+            return self._reread_after_large_match(context, event)
         if status == "success":
             results = event.get("results")
             if not isinstance(results, Mapping) or not isinstance(results.get("results"), list):
@@ -276,6 +278,29 @@ class NotionQuerySensor(BaseSensorOperator):
         if status == "error":
             raise NotionError(f"NotionQuerySensor failed: {message}")
         raise NotionError(f"NotionQuerySensor got an unknown trigger event status {status!r}")
+
+    def _reread_after_large_match(self, context: Context, event: Mapping[str, Any]) -> Any:
+        """The match was too large for the trigger's event: read the rows here (the XCom is the same list
+        object a poke returns); if they no longer match, wait on the triggerer again until the deadline."""
+        self.log.info(
+            "Notion query matched %s row(s), too many for the trigger event; reading them on the worker",
+            event.get("count"),
+        )
+        return self._poke_or_defer_again(context, event)
+
+    def _poke_or_defer_again(self, context: Context, event: Mapping[str, Any]) -> Any:
+        end_time = float(event.get("end_time") or time.time() + float(self.timeout))
+        poked = self.poke(context)
+        if poked.is_done:
+            return poked.xcom_value
+        remaining = end_time - time.time()
+        if remaining <= 0:
+            raise AirflowSensorTimeout("Sensor has timed out after the rows the trigger saw stopped matching")
+        self.defer(
+            trigger=self.build_trigger(end_time=end_time),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=remaining),
+        )
 
     def _resume_after_reauthorize(self, context: Context, event: Mapping[str, Any]) -> Any:
         """The trigger's OAuth token was rejected: poke here (the hook refreshes and stores the rotated pair),

@@ -13,6 +13,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 from airflow_provider_notion.client.aio import AsyncNotionClient, DeadlineReached
 from airflow_provider_notion.client.request import api_path, is_read_only
 from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.event_payload import query_success_event
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.query_window import QueryWindow
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
@@ -60,7 +61,10 @@ class NotionQueryTrigger(BaseTrigger):
 
     Yields exactly one event, then stops:
 
-    - ``{"status": "success", "results": <list object>}`` when enough rows match;
+    - ``{"status": "success", "count": n, "row_ids": [...], "rows_included": bool, "results": <list object>}``
+      when enough rows match; ``results`` only when the whole event fits in
+      :data:`~airflow_provider_notion.event_payload.MAX_EVENT_BYTES` (Airflow stores the event and logs it
+      whole), else the sensor re-reads the rows on the worker;
     - ``{"status": "error", "message": ...}`` when Notion refuses the query (after the retries the hook would
       make: 429/529 after ``Retry-After``, transient 5xx and lost answers, since a query only reads);
     - ``{"status": "reauthorize", "message": ..., "end_time": ...}`` when an OAuth access token is rejected (401):
@@ -190,7 +194,7 @@ class NotionQueryTrigger(BaseTrigger):
                 count = len(page.get("results", []))
                 if count >= self.min_results:
                     self.log.info("Notion query %s matched %d row(s)", self.query_path, count)
-                    yield _event({"status": "success", "results": page})
+                    yield _event(query_success_event(page, {"end_time": self.end_time}))
                     return
                 self.log.debug(
                     "Notion query %s matched %d of %d row(s)", self.query_path, count, self.min_results

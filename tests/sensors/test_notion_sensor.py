@@ -410,3 +410,24 @@ def test_the_xcom_budget_applies_to_a_trigger_event_too() -> None:
     event = {"status": "success", "results": list_page([page_row("a"), page_row("b")])}
     with pytest.raises(NotionError, match="max_xcom_results"):
         make_sensor(max_xcom_results=1, deferrable=True).execute_complete(context(), event)
+
+
+def test_an_event_without_rows_is_reread_on_the_worker(requests_mock: rm.Mocker) -> None:
+    requests_mock.post(QUERY_URL, json=list_page([page_row("a"), page_row("b")]))
+    event = {"status": "success", "count": 2, "rows_included": False, "row_ids": ["a", "b"], "end_time": 1e12}
+    assert make_sensor(deferrable=True).execute_complete(context(), event) == list_page(
+        [page_row("a"), page_row("b")]
+    )
+    assert requests_mock.call_count == 1
+
+
+def test_an_event_whose_rows_no_longer_match_defers_again_until_the_same_deadline(
+    requests_mock: rm.Mocker,
+) -> None:
+    requests_mock.post(QUERY_URL, json=list_page([]))
+    end_time = time.time() + 600
+    event = {"status": "success", "count": 2, "rows_included": False, "row_ids": [], "end_time": end_time}
+    with pytest.raises(TaskDeferred) as deferred:
+        make_sensor(deferrable=True).execute_complete(context(), event)
+    assert isinstance(deferred.value.trigger, NotionQueryTrigger)
+    assert deferred.value.trigger.end_time == end_time

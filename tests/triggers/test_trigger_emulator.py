@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -160,3 +161,45 @@ async def test_fetch_all_continues_past_the_result_cap(emu: NotionEmulator) -> N
     assert event["status"] == "success"
     assert sorted(row["id"] for row in event["results"]["results"]) == sorted(ids)
     assert event["results"]["has_more"] is False
+
+
+async def test_a_large_match_keeps_the_event_small_and_the_sensor_reads_every_row(
+    emu: NotionEmulator, data_source: str
+) -> None:
+    """Issue 10: Airflow stores and logs the event whole; 400 rows are ~400 KB, so the event carries the count
+    and ids only, and the sensor re-reads the rows on the worker: its XCom is the complete list object."""
+    from unittest.mock import MagicMock
+
+    from airflow_provider_notion.event_payload import MAX_EVENT_BYTES, json_size
+    from airflow_provider_notion.sensors.notion import NotionQuerySensor
+
+    emu.add_rows(data_source, [release(f"v{i}", ready=True) for i in range(400)])
+    ready = {"property": "Ready", "checkbox": {"equals": True}}
+    event = await single_event(
+        trigger_for(
+            data_source, body={"filter": ready}, fetch_all=True, min_results=1, requests_per_second=None
+        )
+    )
+    assert event["status"] == "success"
+    assert json_size(event) <= MAX_EVENT_BYTES
+    assert event["count"] == 400
+    assert event["rows_included"] is False
+    assert "results" not in event
+    assert "v1" not in json.dumps(event)  # no page content in the event (it goes to the triggerer log)
+
+    sensor = NotionQuerySensor(
+        task_id="wait", data_source_id=data_source, filter=ready, fetch_all=True, deferrable=True
+    )
+    sensor.hook.requests_per_second = None
+    xcom = sensor.execute_complete({"ti": MagicMock()}, event)
+    names = sorted(row["properties"]["Name"]["title"][0]["plain_text"] for row in xcom["results"])
+    assert names == sorted(f"v{i}" for i in range(400))
+    assert set(event["row_ids"]) <= {row["id"] for row in xcom["results"]}
+
+
+async def test_a_small_match_is_carried_whole_in_the_event(emu: NotionEmulator, data_source: str) -> None:
+    emu.add_rows(data_source, [release(f"v{i}", ready=True) for i in range(3)])
+    event = await single_event(trigger_for(data_source, fetch_all=True, requests_per_second=None))
+    assert event["rows_included"] is True
+    assert event["count"] == len(event["results"]["results"]) == len(event["row_ids"]) == 3
+    assert event["row_ids_complete"] is True
