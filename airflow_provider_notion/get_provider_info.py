@@ -101,7 +101,21 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}
         ],
         "triggers": [
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.triggers.notion"]}
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [
+                    "airflow_provider_notion.triggers.notion",
+                    "airflow_provider_notion.triggers.change",
+                ],
+            }
+        ],
+        "asset-uris": [
+            {
+                "schemes": ["notion"],
+                "handler": "airflow_provider_notion.assets.sanitize_uri",
+                "factory": "airflow_provider_notion.assets.create_asset",
+                "to_openlineage_converter": "airflow_provider_notion.assets.convert_asset_to_openlineage",
+            }
         ],
         "extra-links": ["airflow_provider_notion.links.notion.NotionLink"],
         "connection-types": [

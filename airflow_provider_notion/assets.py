@@ -1,0 +1,88 @@
+"""Notion assets: one canonical URI per Notion object, so DAGs can be scheduled on "this database changed".
+
+A database given as a Notion link, a dashed or an undashed id is the same asset::
+
+    notion://database/<dashed-id>      a database (the container)
+    notion://data_source/<dashed-id>   a data source (where rows live since Notion-Version 2025-09-03)
+    notion://page/<dashed-id>          a page
+
+The id is lower-case and dashed. Airflow normalises every ``notion://`` URI with :func:`sanitize_uri`
+(registered under ``asset-uris`` in the provider info), so ``Asset("notion://database/<32 hex>")`` and
+``Asset("notion://database/<dashed id>")`` are one asset. OpenLineage datasets use the namespace ``notion``
+and the name ``<kind>/<id>`` (:func:`convert_asset_to_openlineage`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import SplitResult, urlsplit
+
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.ids import normalize_notion_id
+
+if TYPE_CHECKING:
+    from airflow.sdk import Asset
+
+SCHEME = "notion"
+Kind = Literal["database", "data_source", "page"]
+KINDS: tuple[Kind, ...] = ("database", "data_source", "page")
+#: OpenLineage namespace of every Notion dataset.
+OPENLINEAGE_NAMESPACE = "notion"
+
+
+def notion_uri(kind: Kind, object_id: str, field: str = "id") -> str:
+    """The canonical URI of a Notion object; ``object_id`` may be an id (dashed or not) or a Notion link."""
+    if kind not in KINDS:
+        raise NotionInputError("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    return f"{SCHEME}://{kind}/{normalize_notion_id(object_id, field)}"
+
+
+def notion_asset(kind: Kind, object_id: str, field: str = "id", **kwargs: Any) -> Asset:
+    """An Airflow ``Asset`` for a Notion object (named by its canonical URI unless ``name`` is given)."""
+    from airflow.sdk import Asset
+
+    uri = notion_uri(kind, object_id, field)
+    return Asset(uri=uri, name=kwargs.pop("name", uri), **kwargs)
+
+
+def sanitize_uri(uri: SplitResult) -> SplitResult:
+    """Airflow's URI handler for ``notion://``: the canonical form, or ``ValueError`` for anything else."""
+    kind = uri.netloc.lower().replace("-", "_")
+    if kind == "datasource":
+        kind = "data_source"
+    if kind not in KINDS:
+        raise ValueError(f"a notion:// asset URI names one of {', '.join(KINDS)}, got {uri.netloc!r}")
+    raw = uri.path.strip("/")
+    if not raw or "/" in raw or uri.query or uri.fragment:
+        raise ValueError("a notion:// asset URI is notion://<kind>/<id> with nothing after the id")
+    try:
+        object_id = normalize_notion_id(raw, "uri")
+    except NotionInputError as err:
+        raise ValueError(str(err)) from None
+    return SplitResult(SCHEME, kind, f"/{object_id}", "", "")
+
+
+def canonical_uri(uri: str) -> str:
+    """``uri`` in canonical form (what Airflow stores)."""
+    return sanitize_uri(urlsplit(uri)).geturl()
+
+
+def create_asset(uri: str, **kwargs: Any) -> Asset:
+    """Airflow's asset factory for ``notion://`` URIs."""
+    from airflow.sdk import Asset
+
+    canonical = canonical_uri(uri)
+    return Asset(uri=canonical, name=kwargs.pop("name", canonical), **kwargs)
+
+
+def openlineage_name(uri: str) -> str:
+    """The OpenLineage dataset name of a Notion URI: ``<kind>/<id>``."""
+    parts = urlsplit(canonical_uri(uri))
+    return f"{parts.netloc}{parts.path}"
+
+
+def convert_asset_to_openlineage(asset: Any, lineage_context: Any = None) -> Any:
+    """Airflow's converter of a Notion asset to an OpenLineage dataset (namespace ``notion``)."""
+    from airflow.providers.common.compat.openlineage.facet import Dataset
+
+    return Dataset(namespace=OPENLINEAGE_NAMESPACE, name=openlineage_name(str(asset.uri)))

@@ -1,0 +1,337 @@
+"""NotionChangeTrigger: an AssetWatcher trigger that fires when rows of a Notion database are created or edited.
+
+**Windows.** Notion keeps ``last_edited_time`` to the minute. The trigger keeps a *watermark* ``W`` (a minute):
+every row whose edit minute is before ``W`` has been reported. Each poll closes the window
+``[W, E)`` with ``E = floor_minute(now - settle_seconds)`` (the current minute stays open: a row may still be
+edited in it), reads the rows whose edit minute ``m`` has ``W <= m < E`` (the rule of
+:mod:`airflow_provider_notion.query_window`), yields them as events of at most ``batch_size`` ids, then moves
+``W`` to ``E``. Consecutive windows touch without overlapping, so each edit is reported once.
+
+**Restarts.** On Airflow 3.3+ the triggerer gives an event trigger the asset state store of the assets it
+watches (AIP-103); the watermark is kept there under :data:`WATERMARK_KEY`, so a trigger recreated from the same
+kwargs after a restart resumes at the stored minute and reports the edits made while it was down. The
+watermark of a window is stored at the start of the next poll, one ``poll_interval`` after its events were
+handed to the triggerer (which commits them within its ~1 s loop): a triggerer that dies in between re-reports
+that one window after the restart (same ``window_start``/``window_end``, ``resumed: true``), never loses it.
+Without a state store (Airflow < 3.3, or a trigger not attached to an asset) the watermark lives in memory and
+starts at ``start_after`` or ``now - initial_lookback_minutes``; edits made while no triggerer ran are only
+reported if they fall within that look-back (at-least-once for a downtime shorter than it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+from airflow_provider_notion.assets import notion_uri
+from airflow_provider_notion.client.aio import AsyncNotionClient
+from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.event_payload import row_ids
+from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
+from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.payloads import check_filter_depth
+from airflow_provider_notion.query_window import QueryWindow, floor_minute, notion_instant, parse_instant
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.versions import resolve_notion_version
+
+log = logging.getLogger(__name__)
+
+#: The asset state store key holding the watermark (ISO minute) of one watched data source.
+WATERMARK_KEY = "notion_change_watermark"
+#: The most row ids one event carries (36-character ids: ~4 KB); more changed rows make more events.
+DEFAULT_BATCH_SIZE = 100
+MAX_BATCH_SIZE = 1000
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class WatermarkStore(Protocol):
+    """What the trigger needs of Airflow's ``AssetStateStoreAccessors`` (single watched asset)."""
+
+    async def aget(self, key: str, default: Any = None) -> Any: ...
+
+    async def aset(self, key: str, value: Any) -> None: ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _event(payload: dict[str, Any]) -> TriggerEvent:
+    return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
+
+
+def _positive(value: Any, field: str, *, minimum: float, maximum: float | None = None) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise NotionInputError(field, f"expected a number, got {value!r}") from None
+    if not (number >= minimum) or (maximum is not None and number > maximum) or number != number:
+        bound = f" and <= {maximum:g}" if maximum is not None else ""
+        raise NotionInputError(field, f"must be >= {minimum:g}{bound}, got {value!r}")
+    return number
+
+
+class NotionChangeTrigger(BaseEventTrigger):
+    """Watch a Notion database or data source; yield events for rows created or edited since the last one.
+
+    Use it in an ``AssetWatcher`` on a Notion asset (see :mod:`airflow_provider_notion.assets`)::
+
+        Asset("notion://data_source/<id>", watchers=[AssetWatcher(name="...", trigger=NotionChangeTrigger(...))])
+
+    Each event (a few KB; Airflow stores and logs events whole) is::
+
+        {"source": "notion://data_source/<id>", "window_start": "...", "window_end": "...",
+         "count": <ids in this event>, "window_count": <rows changed in the window>,
+         "batch": i, "batches": n, "row_ids": [...], "resumed": bool}
+
+    A window with more than ``batch_size`` changed rows is reported as several events (``batch`` 1..n), every
+    id in exactly one of them. See the module docstring for what is guaranteed across restarts.
+
+    :param conn_id: the Notion connection id (its secret is read in :meth:`run`, never in the kwargs).
+    :param data_source_id: the data source to watch (id or link); or
+    :param database_id: a database (id or link); under 2025-09-03+ it must have exactly one data source.
+    :param filter: an optional Notion filter (dict), AND-ed with the window (at most one level deep unless a
+        top-level ``and``).
+    :param poll_interval: seconds between polls (>= 1).
+    :param settle_seconds: how long after a minute ends before it is read (Notion's search index can lag).
+    :param batch_size: the most row ids per event (1..1000).
+    :param start_after: ISO instant to start from when no watermark is stored (default: now minus
+        ``initial_lookback_minutes``).
+    :param initial_lookback_minutes: how far back a trigger without a stored watermark starts.
+    :param notion_version: overrides the connection's ``Notion-Version``.
+    :param requests_per_second: pacing per token on this machine (shared with every trigger and sensor).
+    :param clock: the current time (UTC); not serialised (a seam for tests and benchmarks).
+    :param sleep: every wait of the trigger; not serialised.
+    """
+
+    def __init__(
+        self,
+        conn_id: str = "notion_default",
+        *,
+        data_source_id: str | None = None,
+        database_id: str | None = None,
+        filter: dict[str, Any] | None = None,
+        poll_interval: float = 60.0,
+        settle_seconds: float = 5.0,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        start_after: str | None = None,
+        initial_lookback_minutes: int = 0,
+        notion_version: str | None = None,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's base is untyped
+        if data_source_id is None and database_id is None:
+            raise NotionInputError("data_source_id", "give data_source_id or database_id")
+        self.conn_id = conn_id
+        self.data_source_id = (
+            normalize_notion_id(data_source_id, "data_source_id") if data_source_id else None
+        )
+        self.database_id = (
+            normalize_notion_id(database_id, "database_id") if database_id and not data_source_id else None
+        )
+        check_filter_depth(filter, "filter")
+        self.filter = dict(filter) if filter else None
+        QueryWindow.build(edited_after=_utcnow()).combine(self.filter)  # the window must fit with the filter
+        self.poll_interval = _positive(poll_interval, "poll_interval", minimum=1.0)
+        self.settle_seconds = _positive(settle_seconds, "settle_seconds", minimum=0.0, maximum=3600.0)
+        self.batch_size = int(_positive(batch_size, "batch_size", minimum=1, maximum=MAX_BATCH_SIZE))
+        start = parse_instant(start_after, "start_after")
+        self.start_after = notion_instant(start) if start else None
+        self.initial_lookback_minutes = int(
+            _positive(initial_lookback_minutes, "initial_lookback_minutes", minimum=0, maximum=60 * 24 * 31)
+        )
+        if notion_version is not None:
+            resolve_notion_version(notion_version)
+        self.notion_version = notion_version
+        self.requests_per_second = requests_per_second
+        self.clock: Clock = clock or _utcnow
+        self.sleep: Sleep = sleep or asyncio.sleep
+
+    # ------------------------------------------------------------------------------------ identity
+
+    @property
+    def source_uri(self) -> str:
+        """The asset URI of what is watched (a database until it is resolved to its data source)."""
+        if self.data_source_id:
+            return notion_uri("data_source", self.data_source_id)
+        return notion_uri("database", str(self.database_id))
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "conn_id": self.conn_id,
+                "data_source_id": self.data_source_id,
+                "database_id": self.database_id,
+                "filter": self.filter,
+                "poll_interval": self.poll_interval,
+                "settle_seconds": self.settle_seconds,
+                "batch_size": self.batch_size,
+                "start_after": self.start_after,
+                "initial_lookback_minutes": self.initial_lookback_minutes,
+                "notion_version": self.notion_version,
+                "requests_per_second": self.requests_per_second,
+            },
+        )
+
+    def shared_stream_key(self) -> Hashable | None:
+        # Each watcher keeps its own watermark in its own asset's state; sharing one poll would need one
+        # watermark for the group (not done yet), so every trigger runs its own loop through run().
+        return None
+
+    # ------------------------------------------------------------------------------------ the watermark
+
+    def _store(self) -> WatermarkStore | None:
+        store = getattr(self, "asset_state_store", None)
+        return store if store is not None and hasattr(store, "aget") else None
+
+    async def load_watermark(self) -> tuple[datetime, bool]:
+        """The stored watermark (``resumed`` True), else the configured start."""
+        store = self._store()
+        if store is not None:
+            try:
+                stored = await store.aget(WATERMARK_KEY)
+            except Exception as err:  # several watched assets, or a store that cannot be read
+                self.log.warning("Cannot read the watermark from the asset state store (%s)", err)
+                stored = None
+            if isinstance(stored, str):
+                try:
+                    moment = parse_instant(stored, WATERMARK_KEY)
+                except NotionInputError:
+                    moment = None
+                if moment is not None:
+                    return floor_minute(moment), True
+        if self.start_after:
+            start = parse_instant(self.start_after, "start_after")
+            assert start is not None
+            return floor_minute(start), False
+        return floor_minute(self.clock()) - timedelta(minutes=self.initial_lookback_minutes), False
+
+    async def save_watermark(self, watermark: datetime) -> None:
+        store = self._store()
+        if store is None:
+            return
+        try:
+            await store.aset(WATERMARK_KEY, notion_instant(watermark))
+        except Exception as err:
+            # Events keep flowing; only a restart would re-report from the older stored minute.
+            self.log.warning("Cannot store the watermark in the asset state store (%s)", err)
+
+    # ------------------------------------------------------------------------------------ Notion
+
+    async def client(self) -> AsyncNotionClient:
+        from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+
+        from airflow_provider_notion.triggers.notion import _with_stored_oauth_token
+
+        conn = await get_async_connection(self.conn_id)
+        extras = await get_async_extra_dejson(conn)
+        settings = NotionConnectionSettings.from_connection(conn, extras)
+        if settings.auth_type == "oauth":
+            settings = await _with_stored_oauth_token(settings, extras)
+        version = resolve_notion_version(self.notion_version or settings.notion_version)
+        return AsyncNotionClient(
+            settings=settings,
+            notion_version=version.name,
+            requests_per_second=self.requests_per_second,
+            sleep=self.sleep,
+        )
+
+    async def query_path(self, client: AsyncNotionClient) -> str:
+        version = resolve_notion_version(client.notion_version)
+        if not version.has_data_sources:
+            if self.data_source_id:
+                raise NotionInputError(
+                    "data_source_id", f"needs Notion-Version 2025-09-03+ (not {version.name})"
+                )
+            return version.query_path(database_id=self.database_id)
+        if not self.data_source_id:
+            database = await client.request("GET", f"/databases/{self.database_id}")
+            sources = database.get("data_sources") if isinstance(database, dict) else None
+            if not isinstance(sources, list) or len(sources) != 1:
+                raise NotionInputError(
+                    "database_id", f"database {self.database_id} must have exactly one data source to watch"
+                )
+            self.data_source_id = normalize_notion_id(str(sources[0]["id"]), "data_source_id")
+        return version.query_path(data_source_id=self.data_source_id)
+
+    async def changed_rows(
+        self, client: AsyncNotionClient, path: str, start: datetime, end: datetime
+    ) -> list[str]:
+        """Ids of the rows whose edit minute lies in ``[start, end)`` (creation is an edit too)."""
+        window = QueryWindow.build(edited_after=start, edited_before=end)
+        body: dict[str, Any] = {"filter": window.combine(self.filter)}
+        page = await client.query(path, body, fetch_all=True)
+        return list(dict.fromkeys(row_ids(window.keep(page.get("results", [])))))
+
+    # ------------------------------------------------------------------------------------ the loop
+
+    def window_events(
+        self, ids: list[str], start: datetime, end: datetime, *, resumed: bool
+    ) -> list[dict[str, Any]]:
+        """The events of one window: ``batch_size`` ids each, in order."""
+        batches = [ids[i : i + self.batch_size] for i in range(0, len(ids), self.batch_size)]
+        return [
+            {
+                "source": self.source_uri,
+                "window_start": notion_instant(start),
+                "window_end": notion_instant(end),
+                "count": len(batch),
+                "window_count": len(ids),
+                "batch": number,
+                "batches": len(batches),
+                "row_ids": batch,
+                "resumed": resumed,
+            }
+            for number, batch in enumerate(batches, start=1)
+        ]
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        client = await self.client()
+        path = await self.query_path(client)
+        watermark, resumed = await self.load_watermark()
+        stored = watermark if resumed else None
+        self.log.info(
+            "Watching %s for edits from %s (%s)",
+            self.source_uri,
+            notion_instant(watermark),
+            "resumed from the asset state store" if resumed else "no stored watermark",
+        )
+        while True:
+            if stored != watermark:
+                # One poll interval after the window's events were handed over: they are committed by now.
+                await self.save_watermark(watermark)
+                stored = watermark
+            end = floor_minute(self.clock() - timedelta(seconds=self.settle_seconds))
+            if end > watermark:
+                try:
+                    ids = await self.changed_rows(client, path, watermark, end)
+                except (NotionTransportError, NotionApiError) as err:
+                    if isinstance(err, NotionApiError) and err.status != 429 and err.status < 500:
+                        raise
+                    # The client already retried; the same window is read again next time.
+                    self.log.warning("Polling %s failed, retrying next poll: %s", self.source_uri, err)
+                    await self.sleep(self.poll_interval)
+                    continue
+                for payload in self.window_events(ids, watermark, end, resumed=resumed):
+                    yield _event(payload)
+                if ids:
+                    self.log.info(
+                        "%d row(s) of %s changed in [%s, %s)",
+                        len(ids),
+                        self.source_uri,
+                        notion_instant(watermark),
+                        notion_instant(end),
+                    )
+                watermark = end
+                resumed = False
+            await self.sleep(self.poll_interval)
