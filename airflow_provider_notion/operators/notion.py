@@ -22,6 +22,7 @@ from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
+from airflow_provider_notion.lineage import Direction, declare_notion_outlet, operator_lineage
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
 from airflow_provider_notion.page_content import append_left_over, content_for_create
@@ -112,6 +113,8 @@ class NotionBaseOperator(BaseOperator):
     template_fields: Sequence[str] = ("notion_version",)
     template_fields_renderers: ClassVar[dict[str, str]] = {}
     ui_color = "#f7f6f3"
+    #: Whether the Notion object named by the operator's id field is read ("input") or written ("output").
+    notion_lineage: ClassVar[Direction | None] = None
 
     def __init__(
         self,
@@ -128,6 +131,10 @@ class NotionBaseOperator(BaseOperator):
     def hook(self) -> NotionHook:
         """The hook, created on first use in ``execute`` (after templates are rendered)."""
         return NotionHook(notion_conn_id=self.notion_conn_id, notion_version=self.notion_version or None)
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage datasets of the Notion object read or written (used by the OpenLineage provider)."""
+        return operator_lineage(self, self.notion_lineage)
 
     def push_object_xcoms(self, context: Any, obj: Any) -> None:
         """Push the object's ``id`` (so ``task.output["id"]`` works downstream) and ``url`` (the extra link).
@@ -196,6 +203,7 @@ class NotionGetPageOperator(_NotionLinkedOperator):
         comma-separated string. Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "input"
     template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, "page_id", "filter_properties")
 
     def __init__(
@@ -228,6 +236,7 @@ class NotionGetDatabaseOperator(_NotionLinkedOperator):
     :param include_data_sources: also fetch each data source's schema. Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "input"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "database_id",
@@ -457,6 +466,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
     :param unique_property: turns the create into an upsert on this property (see above). Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "database_id",
@@ -491,6 +501,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         self.icon = icon
         self.cover = cover
         self.unique_property = unique_property
+        declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
         hook = self.hook
@@ -715,6 +726,7 @@ class NotionQueryDatabaseOperator(_NotionListOperator):
     See :class:`_NotionListOperator` for the paging options.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "input"
     template_fields: Sequence[str] = (
         *_NotionListOperator.template_fields,
         "database_id",

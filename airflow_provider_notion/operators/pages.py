@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import AirflowSkipException
 
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
@@ -54,6 +55,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
     :param on_mismatch: ``skip``, ``fail`` or ``ignore``.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "page_id",
@@ -89,6 +91,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
         self.only_if_property = only_if_property
         self.only_if_equals = only_if_equals
         self.on_mismatch = on_mismatch
+        declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
@@ -146,12 +149,14 @@ class NotionTrashPageOperator(_NotionLinkedOperator):
     :param restore: restore the page from the trash instead. Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, "page_id", "restore")
 
     def __init__(self, *, page_id: Any, restore: Any = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.page_id = page_id
         self.restore = restore
+        declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
@@ -181,6 +186,7 @@ class NotionGetPageContentOperator(NotionBaseOperator):
         ``ObjectStoragePath`` and return ``{"path", "bytes"}`` instead, for pages too large for XCom. Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "input"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "page_id",
@@ -268,6 +274,7 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
     :param use_markdown_endpoint: use Notion's Markdown endpoint where the API version has it. Templated.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "page_id",
@@ -291,6 +298,7 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
         self.markdown = markdown
         self.children = children
         self.use_markdown_endpoint = use_markdown_endpoint
+        declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")

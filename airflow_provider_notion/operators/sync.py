@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _as_bool,
@@ -52,6 +53,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         machine-wide pacing bucket.
     """
 
+    notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (
         *NotionBaseOperator.template_fields,
         "rows",
@@ -94,6 +96,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         self.sync_dry_run = dry_run
         self.rows_format = rows_format
         self.max_workers = max_workers
+        declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
         key = _optional_str(self.key, "key")

@@ -1,0 +1,84 @@
+"""Assets and OpenLineage datasets of the Notion operators, from the same ``notion://`` URIs.
+
+**Outlets.** An operator that changes a database or a page declares its Notion asset as an outlet when the id is
+known when the DAG is parsed (an id or a Notion link, not a template or an XCom): Airflow then emits an asset
+event each time the task succeeds, and DAGs scheduled on that asset run without polling. A templated id cannot be
+an outlet (Airflow reads outlets before templates are rendered); attach the asset yourself with ``outlets=[...]``.
+
+**OpenLineage.** When ``apache-airflow-providers-openlineage`` is installed it calls
+``get_openlineage_facets_on_complete`` on each operator; the Notion operators answer with datasets of
+namespace ``notion`` and name ``<kind>/<id>`` (see :mod:`airflow_provider_notion.assets`) for what they read
+(inputs) and wrote (outputs), taken from the rendered fields. Without the provider nothing is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from airflow_provider_notion.assets import Kind, notion_asset, notion_uri, openlineage_name
+from airflow_provider_notion.exceptions import NotionInputError
+
+Direction = Literal["input", "output"]
+
+#: (attribute, asset kind), most specific first: a data source wins over its database.
+ID_FIELDS: tuple[tuple[str, Kind], ...] = (
+    ("data_source_id", "data_source"),
+    ("database_id", "database"),
+    ("page_id", "page"),
+)
+
+
+def _literal_uri(kind: Kind, value: Any) -> str | None:
+    """The URI for an id or link given literally; ``None`` for a template, an XComArg or nothing."""
+    if not isinstance(value, str) or "{{" in value or "{%" in value or not value.strip():
+        return None
+    try:
+        return notion_uri(kind, value)
+    except NotionInputError:
+        return None
+
+
+def target_uri(operator: Any) -> str | None:
+    """The URI of the object the operator works on, from its first set id field (as it is now)."""
+    for attribute, kind in ID_FIELDS:
+        value = getattr(operator, attribute, None)
+        if value:
+            return _literal_uri(kind, value)
+    return None
+
+
+def declare_notion_outlet(operator: Any) -> None:
+    """Add the operator's Notion object as an outlet when its id is a literal (call at the end of ``__init__``)."""
+    uri = target_uri(operator)
+    if uri is None:
+        return
+    if any(getattr(outlet, "uri", None) == uri for outlet in operator.outlets):
+        return
+    kind, _, object_id = uri.removeprefix("notion://").partition("/")
+    operator.outlets.append(notion_asset(kind, object_id))  # type: ignore[arg-type]  # kind from our own URI
+
+
+def openlineage_datasets(uris: Iterable[str]) -> list[Any]:
+    """OpenLineage ``Dataset`` objects for Notion URIs (empty without the OpenLineage provider)."""
+    from airflow.providers.common.compat.openlineage.facet import Dataset
+
+    datasets = [Dataset(namespace="notion", name=openlineage_name(uri)) for uri in uris]
+    return [dataset for dataset in datasets if dataset is not None]
+
+
+def operator_lineage(operator: Any, direction: Direction | None) -> Any:
+    """The ``OperatorLineage`` for a finished Notion operator, or ``None`` without OpenLineage / nothing to say."""
+    if direction is None:
+        return None
+    try:
+        from airflow.providers.openlineage.extractors import OperatorLineage  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    uri = target_uri(operator)
+    if uri is None:
+        return None
+    datasets = openlineage_datasets([uri])
+    if direction == "input":
+        return OperatorLineage(inputs=datasets, outputs=[])
+    return OperatorLineage(inputs=[], outputs=datasets)
