@@ -13,6 +13,7 @@ import requests_mock as rm
 EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
 DAG_IDS = {
     "example_notion_etl",
+    "example_notion_on_change",
     "example_notion_pages",
     "example_notion_raw_request",
     "example_notion_report",
@@ -104,3 +105,16 @@ def test_report_wiring(dagbag: Any) -> None:
     assert tasks["attach_csv"].downstream_task_ids == {"notify"}
     assert tasks["old_report_ids"].downstream_task_ids == {"trash_old_report"}
     assert tasks["report_page"].unique_property == "Name"
+
+
+def test_on_change_dag_is_scheduled_on_a_watched_notion_asset(dagbag: Any) -> None:
+    from airflow_provider_notion.triggers.change import NotionChangeTrigger
+
+    dag = dagbag.dags["example_notion_on_change"]
+    from airflow.sdk import Asset
+
+    [asset] = [a for a in dag.timetable.asset_condition.objects if isinstance(a, Asset)]
+    assert asset.uri.startswith("notion://data_source/")
+    [watcher] = asset.watchers
+    assert watcher.name == "notion_tickets_changes"
+    assert isinstance(watcher.trigger, NotionChangeTrigger) or "NotionChangeTrigger" in str(watcher.trigger)
