@@ -37,12 +37,19 @@ def notion_uri(kind: Kind, object_id: str, field: str = "id") -> str:
     return f"{SCHEME}://{kind}/{normalize_notion_id(object_id, field)}"
 
 
+def _asset(uri: str, kwargs: dict[str, Any]) -> Asset:
+    """``Asset`` on Airflow 3 (named by its URI unless ``name`` is given), ``Dataset`` on Airflow 2 (no name)."""
+    from airflow.providers.common.compat.sdk import Asset
+
+    try:
+        return Asset(uri=uri, name=kwargs.pop("name", uri), **kwargs)  # type: ignore[no-any-return]
+    except TypeError:  # Airflow 2's Dataset has no name
+        return Asset(uri=uri, **kwargs)  # type: ignore[no-any-return]
+
+
 def notion_asset(kind: Kind, object_id: str, field: str = "id", **kwargs: Any) -> Asset:
     """An Airflow ``Asset`` for a Notion object (named by its canonical URI unless ``name`` is given)."""
-    from airflow.sdk import Asset
-
-    uri = notion_uri(kind, object_id, field)
-    return Asset(uri=uri, name=kwargs.pop("name", uri), **kwargs)
+    return _asset(notion_uri(kind, object_id, field), dict(kwargs))
 
 
 def sanitize_uri(uri: SplitResult) -> SplitResult:
@@ -69,10 +76,7 @@ def canonical_uri(uri: str) -> str:
 
 def create_asset(uri: str, **kwargs: Any) -> Asset:
     """Airflow's asset factory for ``notion://`` URIs."""
-    from airflow.sdk import Asset
-
-    canonical = canonical_uri(uri)
-    return Asset(uri=canonical, name=kwargs.pop("name", canonical), **kwargs)
+    return _asset(canonical_uri(uri), dict(kwargs))
 
 
 def openlineage_name(uri: str) -> str:

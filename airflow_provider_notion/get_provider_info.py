@@ -117,6 +117,15 @@ def get_provider_info() -> dict[str, Any]:
                 "to_openlineage_converter": "airflow_provider_notion.assets.convert_asset_to_openlineage",
             }
         ],
+        # Airflow 2 reads the same registration under its older name.
+        "dataset-uris": [
+            {
+                "schemes": ["notion"],
+                "handler": "airflow_provider_notion.assets.sanitize_uri",
+                "factory": "airflow_provider_notion.assets.create_asset",
+                "to_openlineage_converter": "airflow_provider_notion.assets.convert_asset_to_openlineage",
+            }
+        ],
         "extra-links": ["airflow_provider_notion.links.notion.NotionLink"],
         "connection-types": [
             {

@@ -26,7 +26,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+from airflow.triggers.base import TriggerEvent
+
+try:
+    from airflow.triggers.base import BaseEventTrigger
+except ImportError:  # Airflow 2: no event-driven scheduling; the trigger still imports and runs
+    from airflow.triggers.base import BaseTrigger as BaseEventTrigger  # type: ignore[assignment]
 
 from airflow_provider_notion.assets import notion_uri
 from airflow_provider_notion.client.aio import AsyncNotionClient
