@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_notion.client.request import check_finite
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.ids import normalize_notion_id
 
@@ -45,6 +46,7 @@ def json_object(value: Any, field: str, *, required: bool = False) -> dict[str, 
         return None
     if not isinstance(parsed, Mapping):
         raise NotionInputError(field, f"expected a JSON object, got {type(parsed).__name__}")
+    check_finite(parsed, field)
     return dict(parsed)
 
 
@@ -57,6 +59,7 @@ def json_list(value: Any, field: str) -> list[Any] | None:
         parsed = list(parsed)
     if not isinstance(parsed, list):
         raise NotionInputError(field, f"expected a JSON array, got {type(parsed).__name__}")
+    check_finite(parsed, field)
     return parsed
 
 

@@ -18,6 +18,9 @@ from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_notion.client.paging import check_page_size, list_object
 from airflow_provider_notion.client.request import api_path
+from airflow_provider_notion.coerce import as_bool as _as_bool
+from airflow_provider_notion.coerce import as_number as _as_number
+from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
@@ -36,40 +39,6 @@ from airflow_provider_notion.retry import RetryPolicy
 _JSON = "json"
 #: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).
 _PAGE_FIELDS = ("parent", "properties", "children", "icon", "cover")
-
-
-def _as_bool(value: Any, field: str) -> bool:
-    """A flag that may arrive rendered from a template as ``"True"``/``"false"``."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
-        return value.strip().lower() in ("true", "1", "yes")
-    raise NotionInputError(field, f"expected true or false, got {value!r}")
-
-
-def _as_optional_bool(value: Any, field: str) -> bool | None:
-    return None if value is None or value == "" else _as_bool(value, field)
-
-
-def _as_number(value: Any, field: str, *, whole: bool = False, minimum: float = 0) -> Any:
-    """An int (``whole``) or float that may arrive as a rendered string; ``None``/``""`` means unset."""
-    if value is None or value == "":
-        return None
-    number: Any = value
-    if isinstance(value, str):
-        try:
-            number = int(value) if whole else float(value)
-        except ValueError:
-            number = None
-    if (
-        isinstance(number, bool)
-        or not isinstance(number, int | float)
-        or (whole and not isinstance(number, int))
-        or number < minimum
-    ):
-        kind = "a whole number" if whole else "a number"
-        raise NotionInputError(field, f"expected {kind} >= {minimum:g}, got {value!r}")
-    return number
 
 
 def _optional_str(value: Any, field: str) -> str | None:
