@@ -646,10 +646,18 @@ class NotionHook(BaseHook):
         try:
             me = self.get_current_user()
         except Exception as err:
-            return False, str(err)
+            from airflow_provider_notion.connection_test import connection_test_failure
+
+            return False, connection_test_failure(err, self._base_url_or_none())
         bot = me.get("bot") or {}
         workspace = bot.get("workspace_name") or "an unnamed workspace"
         return True, f"{me.get('name') or 'Notion bot'} in {workspace}"
+
+    def _base_url_or_none(self) -> str | None:
+        try:
+            return self.settings.base_url
+        except Exception:
+            return None
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:

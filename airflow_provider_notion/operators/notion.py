@@ -300,7 +300,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
             else _rich_text_input(self.description, "description"),
         )
         self.push_object_xcoms(context, database)
-        self.log.info("Created Notion database %s (%s)", database.get("id"), database.get("url"))
+        self.log.info("Created Notion database %s, open it at %s", database.get("id"), database.get("url"))
         return database
 
 
@@ -346,7 +346,7 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         )
         self.push_object_xcoms(context, page)
         self.log.info(
-            "Created Notion page %s with %d child blocks (%s)",
+            "Created Notion page %s with %d child blocks, open it at %s",
             page.get("id"),
             len(children or []),
             page.get("url"),
@@ -439,7 +439,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
             )
             action = "Created" if created else "Updated"
         self.push_object_xcoms(context, page)
-        self.log.info("%s Notion database item %s (%s)", action, page.get("id"), page.get("url"))
+        self.log.info("%s Notion database item %s, open it at %s", action, page.get("id"), page.get("url"))
         return page
 
 
