@@ -20,11 +20,11 @@ from airflow_provider_notion.connection import CONN_TYPE, NotionConnectionSettin
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
-    NotionTransportError,
 )
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.masking import mask_secrets
+from airflow_provider_notion.page_children import NotionPartialPageError, missing_children
 from airflow_provider_notion.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
@@ -554,17 +554,27 @@ class NotionHook(BaseHook):
             self.request("PATCH", f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children", json=body)
         )
 
-    def _append_in_batches(self, block_id: str, blocks: list[Any], *, already: int) -> None:
+    def _append_in_batches(
+        self, block_id: str, blocks: list[Any], *, already: int, abandon: bool = True
+    ) -> None:
+        """Append ``blocks`` 100 at a time; a failure moves the page to the trash when ``abandon`` (a page this
+        call created), so no partial page is left behind (see :mod:`airflow_provider_notion.page_children`)."""
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
             batch = blocks[start : start + MAX_CHILDREN_PER_REQUEST]
             try:
                 self.append_block_children(block_id, batch)
             except Exception as err:
-                raise NotionTransportError(
-                    "PATCH",
-                    f"/v1/blocks/{block_id}/children",
-                    f"page {block_id} was created, but appending blocks {already + start + 1}-"
-                    f"{already + start + len(batch)} failed: {err}",
+                trashed = False
+                if abandon:
+                    try:
+                        self.update_page(block_id, in_trash=True)
+                        trashed = True
+                    except Exception as trash_error:
+                        self.log.warning(
+                            "Could not move partial page %s to the trash: %s", block_id, trash_error
+                        )
+                raise NotionPartialPageError(
+                    block_id, already + start + 1, already + len(blocks), err, trashed=trashed
                 ) from err
 
     def list_block_children(
@@ -826,10 +836,30 @@ class NotionHook(BaseHook):
             )
         if not matches:
             return self.create_database_item(target, props, children=children, icon=icon, cover=cover), True
-        if children:
-            self.log.info("Row %s exists; children are only added when a row is created", matches[0]["id"])
+        row_id = str(matches[0]["id"])
+        blocks = json_list(children, "children") or []
+        check_children(blocks)
         fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
-        return self.update_page(str(matches[0]["id"]), props, **fields), False
+        page = self.update_page(row_id, props, **fields)
+        if len(blocks) > MAX_CHILDREN_PER_REQUEST:
+            self._finish_children(row_id, blocks)  # an earlier try may have stopped between the appends
+        elif blocks:
+            self.log.info("Row %s exists; children are only added when a row is created", row_id)
+        return page, False
+
+    def _finish_children(self, row_id: str, blocks: list[Any]) -> None:
+        existing = self.list_block_children(row_id, fetch_all=True)["results"]
+        tail = missing_children(row_id, existing, blocks)
+        if tail:
+            self.log.info(
+                "Row %s has %d of the %d requested child blocks (an earlier try stopped part-way); appending the "
+                "missing %d",
+                row_id,
+                len(blocks) - len(tail),
+                len(blocks),
+                len(tail),
+            )
+            self._append_in_batches(row_id, list(tail), already=len(blocks) - len(tail), abandon=False)
 
     # ------------------------------------------------------------------ OAuth tokens (issue 6)
 
