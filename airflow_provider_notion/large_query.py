@@ -28,10 +28,8 @@ sorting every row in memory would make a stream's memory grow with the result. S
 ``created_time`` ascending are windowed like the default. Memory: only the ids of the rows in the newest minute
 seen are kept (for de-duplication), so streaming uses memory bounded by the rows of one minute, not the result.
 
-Filters are combined with the window without adding nesting where possible: a top-level ``and`` takes the
-window as one more condition; an ``or`` is distributed (``(A or B) and W`` = ``(A and W) or (B and W)``), with
-a nested ``or`` flattened into it and a nested ``and`` extended. Every filter within Notion's two levels can so
-be windowed; anything deeper is refused.
+Filters are combined with the window by :func:`airflow_provider_notion.filters.and_conditions` (the rules the
+sensor's time windows use too): every filter within Notion's two levels can be windowed.
 """
 
 from __future__ import annotations
@@ -44,7 +42,7 @@ from typing import Any
 
 from airflow_provider_notion.client.paging import CursorGuard, is_incomplete
 from airflow_provider_notion.exceptions import NotionQueryIncompleteError
-from airflow_provider_notion.payloads import MAX_FILTER_NESTING
+from airflow_provider_notion.filters import MAX_FILTER_NESTING, FilterTooDeepError, and_conditions
 
 log = logging.getLogger(__name__)
 
@@ -61,47 +59,20 @@ def created_window(on_or_after: str) -> dict[str, Any]:
     return {"timestamp": "created_time", "created_time": {"on_or_after": on_or_after}}
 
 
-def _depth(node: Any) -> int:
-    if isinstance(node, Mapping):
-        for key in ("and", "or"):
-            children = node.get(key)
-            if isinstance(children, list):
-                return 1 + max((_depth(child) for child in children), default=0)
-    return 0
-
-
-def _and_branch(branch: Any, window: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(branch, Mapping) and isinstance(branch.get("and"), list):
-        return {"and": [*branch["and"], window]}
-    return {"and": [branch, window]}
-
-
 def and_window(user_filter: Mapping[str, Any] | None, window: dict[str, Any]) -> dict[str, Any]:
-    """``user_filter AND window``, within Notion's nesting limit.
+    """``user_filter AND window``, within Notion's nesting limit (rules: :mod:`airflow_provider_notion.filters`).
 
     :raises NotionQueryIncompleteError: the combination would nest compounds deeper than Notion accepts.
     """
-    if not user_filter:
-        return window
-    combined: dict[str, Any]
-    if isinstance(user_filter.get("and"), list):
-        combined = {"and": [*user_filter["and"], window]}
-    elif isinstance(user_filter.get("or"), list):
-        branches: list[dict[str, Any]] = []
-        for child in user_filter["or"]:
-            if isinstance(child, Mapping) and isinstance(child.get("or"), list):
-                branches.extend(_and_branch(grandchild, window) for grandchild in child["or"])
-            else:
-                branches.append(_and_branch(child, window))
-        combined = {"or": branches}
-    else:
-        combined = {"and": [dict(user_filter), window]}
-    if _depth(combined) > MAX_FILTER_NESTING:
+    try:
+        combined = and_conditions(user_filter, [window])
+    except FilterTooDeepError as err:
         raise NotionQueryIncompleteError(
             "Notion's result cap was reached and the query cannot be continued: adding the created_time window "
-            f"to the filter would nest compound filters {_depth(combined)} levels deep (Notion accepts "
+            f"to the filter would nest compound filters {err.depth} levels deep (Notion accepts "
             f"{MAX_FILTER_NESTING}). Simplify the filter, or split the query into several narrower ones."
-        )
+        ) from None
+    assert combined is not None
     return combined
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from airflow_provider_notion.client.request import check_finite
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.filters import MAX_FILTER_NESTING, check_filter_depth  # noqa: F401 - re-exported
 from airflow_provider_notion.ids import normalize_notion_id
 
 MAX_TEXT_LENGTH = 2000
 MAX_ARRAY_LENGTH = 100
 MAX_CHILDREN_PER_REQUEST = 100
-MAX_FILTER_NESTING = 2
 #: Rows an operator or sensor may push to XCom before it asks for ``output_path`` or a narrower query.
 DEFAULT_MAX_XCOM_RESULTS = 10_000
 
@@ -104,30 +104,6 @@ def parent_object(value: Any, field: str, *, default_type: str = "page_id") -> d
         raise NotionInputError(field, f"must name exactly one of {', '.join(known)} (or workspace: true)")
     kind = kinds[0]
     return {"type": kind, kind: normalize_notion_id(parsed[kind], f"{field}.{kind}")}
-
-
-def check_filter_depth(filter_: Mapping[str, Any] | None, field: str = "filter") -> int:
-    """Return the compound nesting depth of a query filter, refusing more than Notion accepts."""
-    if filter_ is None:
-        return 0
-
-    def depth(node: Any) -> int:
-        if isinstance(node, Mapping):
-            for key in ("and", "or"):
-                if key in node:
-                    children = node[key]
-                    if not isinstance(children, list):
-                        raise NotionInputError(field, f"'{key}' must hold a list of filters")
-                    return 1 + max((depth(child) for child in children), default=0)
-        return 0
-
-    found = depth(filter_)
-    if found > MAX_FILTER_NESTING:
-        raise NotionInputError(
-            field,
-            f"compound filters are nested {found} levels deep; Notion accepts at most {MAX_FILTER_NESTING}",
-        )
-    return found
 
 
 def check_children(children: list[Any], field: str = "children") -> None:

@@ -21,6 +21,7 @@ from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
 )
+from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.masking import mask_secrets
@@ -28,7 +29,6 @@ from airflow_provider_notion.page_children import NotionPartialPageError, missin
 from airflow_provider_notion.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
-    check_filter_depth,
     json_list,
     json_object,
     parent_object,

@@ -703,7 +703,7 @@ CASES: list[Bad] = [
         "filter",
         sensor(
             data_source_id=DS_ID,
-            filter={"or": [{"and": [{"property": "A", "checkbox": {"equals": True}}]}]},
+            filter={"or": [{"and": [{"or": [{"property": "A", "checkbox": {"equals": True}}]}]}]},
             edited_after="{{ data_interval_start }}",
         ),
     ),
