@@ -29,15 +29,16 @@ from airflow_provider_notion.page_children import NotionPartialPageError, missin
 from airflow_provider_notion.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
+    equals_condition,
     json_list,
     json_object,
     parent_object,
     property_values,
     rich_text,
+    unique_value,
 )
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
 from airflow_provider_notion.retry import RetryPolicy
-from airflow_provider_notion.upsert_values import equals_condition, unique_value
 from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
 
 __all__ = ["NotionHook", "check_page_size", "list_object"]
@@ -333,7 +334,12 @@ class NotionHook(BaseHook):
             raise NotionMultipleDataSourcesError(normalize_notion_id(database_id, "database_id"), sources)
         return str(sources[0]["id"])
 
-    def _query_target(self, database_id: str | None, data_source_id: str | None) -> str:
+    def query_target(self, database_id: str | None = None, data_source_id: str | None = None) -> str:
+        """The path a query of this database or data source is sent to, e.g. ``/v1/data_sources/{id}/query``.
+
+        Under data-source versions a ``database_id`` is resolved to its single data source (once per hook);
+        before them a ``data_source_id`` is refused. Used by the query methods and by the sensor.
+        """
         if database_id is None and data_source_id is None:
             raise NotionInputError("database_id", "give database_id or data_source_id")
         if self.version.has_data_sources:
@@ -423,7 +429,7 @@ class NotionHook(BaseHook):
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         check_page_size(page_size)
-        path = self._query_target(database_id, data_source_id)
+        path = self.query_target(database_id, data_source_id)
         return self.iter_pages(
             "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
         )
@@ -465,7 +471,7 @@ class NotionHook(BaseHook):
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         size = check_page_size(page_size)
-        path = self._query_target(database_id, data_source_id)
+        path = self.query_target(database_id, data_source_id)
         return CompleteQuery(
             lambda page_body: self.request("POST", path, json=page_body, params=params),
             filter=body.get("filter"),
@@ -861,7 +867,7 @@ class NotionHook(BaseHook):
             )
             self._append_in_batches(row_id, list(tail), already=len(blocks) - len(tail), abandon=False)
 
-    # ------------------------------------------------------------------ OAuth tokens (issue 6)
+    # ------------------------------------------------------------------ OAuth tokens
 
     def introspect_token(self, token: str | None = None) -> dict[str, Any]:
         """``POST /v1/oauth/introspect`` with the client id and secret: ``{"active": bool, "scope"?, "iat"?}``.

@@ -161,16 +161,7 @@ class NotionQuerySensor(BaseSensorOperator):
     def query_path(self) -> str:
         """Where the query goes (a database resolves to its data source under 2025-09-03+)."""
         ids = self._ids()
-        version = self.hook.version
-        if version.has_data_sources:
-            source = ids["data_source_id"] or self.hook.resolve_data_source_id(str(ids["database_id"]))
-            return version.query_path(data_source_id=source)
-        if ids["data_source_id"]:
-            raise NotionInputError(
-                "data_source_id",
-                f"needs Notion-Version 2025-09-03 or later (this sensor uses {version.name})",
-            )
-        return version.query_path(database_id=ids["database_id"])
+        return self.hook.query_target(ids["database_id"], ids["data_source_id"])
 
     # ------------------------------------------------------------------ poke / reschedule
 
