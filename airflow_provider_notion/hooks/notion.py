@@ -25,17 +25,15 @@ from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.masking import mask_secrets
-from airflow_provider_notion.page_children import NotionPartialPageError, missing_children
+from airflow_provider_notion.page_children import NotionPartialPageError
 from airflow_provider_notion.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
-    equals_condition,
     json_list,
     json_object,
     parent_object,
     property_values,
     rich_text,
-    unique_value,
 )
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
 from airflow_provider_notion.retry import RetryPolicy
@@ -532,9 +530,7 @@ class NotionHook(BaseHook):
             body["children"] = blocks[:MAX_CHILDREN_PER_REQUEST]
         body.update(drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")}))
         page = dict(self.request("POST", "/pages", json=body))
-        self._append_in_batches(
-            page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST
-        )
+        self.append_blocks(page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST)
         return page
 
     def update_page(self, page_id: str, properties: Any = None, **fields: Any) -> dict[str, Any]:
@@ -560,11 +556,14 @@ class NotionHook(BaseHook):
             self.request("PATCH", f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children", json=body)
         )
 
-    def _append_in_batches(
-        self, block_id: str, blocks: list[Any], *, already: int, abandon: bool = True
+    def append_blocks(
+        self, block_id: str, blocks: list[Any], *, already: int = 0, abandon: bool = True
     ) -> None:
-        """Append ``blocks`` 100 at a time; a failure moves the page to the trash when ``abandon`` (a page this
-        call created), so no partial page is left behind (see :mod:`airflow_provider_notion.page_children`)."""
+        """Append ``blocks`` in order, 100 per request; ``already`` blocks are on the page before them (for messages).
+
+        A failure raises :class:`~airflow_provider_notion.page_children.NotionPartialPageError`; with ``abandon``
+        (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
+        """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
             batch = blocks[start : start + MAX_CHILDREN_PER_REQUEST]
             try:
@@ -689,31 +688,9 @@ class NotionHook(BaseHook):
     @classmethod
     def get_connection_form_widgets(cls) -> dict[str, Any]:
         """Extra fields of the connection form for Airflow before 3.2."""
-        from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
-        from flask_babel import lazy_gettext
-        from wtforms import PasswordField, SelectField, StringField
+        from airflow_provider_notion.connection_form import connection_form_widgets
 
-        from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
-
-        return {
-            "auth_type": SelectField(
-                lazy_gettext("Auth type"),
-                choices=[("internal", "Internal Integration Secret"), ("oauth", "OAuth 2.0")],
-                default="internal",
-            ),
-            "notion_version": SelectField(
-                lazy_gettext("Notion-Version"),
-                choices=[(v, v) for v in SUPPORTED_NOTION_VERSIONS],
-                default=DEFAULT_NOTION_VERSION,
-            ),
-            "access_token": PasswordField(
-                lazy_gettext("OAuth access token"), widget=BS3PasswordFieldWidget()
-            ),
-            "refresh_token": PasswordField(
-                lazy_gettext("OAuth refresh token"), widget=BS3PasswordFieldWidget()
-            ),
-            "oauth_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
-        }
+        return connection_form_widgets()
 
     # ------------------------------------------------------------------ database items and upserts
     # Upserts keep scheduled ETL idempotent: a re-run updates the row it created instead of adding another.
@@ -789,19 +766,9 @@ class NotionHook(BaseHook):
         self, parent: Mapping[str, Any], property_name: str, value: Any, *, schema: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """Every row whose ``property_name`` equals ``value`` (the filter type follows the property's schema)."""
-        if property_name not in schema:
-            raise NotionInputError(
-                "unique_property",
-                f"{property_name!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
-            )
-        prop_type = str(schema[property_name].get("type"))
-        condition = equals_condition(prop_type, value)
-        query_filter = {"property": property_name, prop_type: condition}
-        if parent["type"] == "data_source_id":
-            pages = self.iter_query_pages(data_source_id=parent["data_source_id"], filter=query_filter)
-        else:
-            pages = self.iter_query_pages(parent["database_id"], filter=query_filter)
-        return [dict(row) for page in pages for row in page.get("results", [])]
+        from airflow_provider_notion.upsert import find_database_items
+
+        return find_database_items(self, parent, property_name, value, schema=schema)
 
     def upsert_database_item(
         self,
@@ -815,61 +782,13 @@ class NotionHook(BaseHook):
     ) -> tuple[dict[str, Any], bool]:
         """Update the row whose ``unique_property`` has the given value, or create it; returns ``(page, created)``.
 
-        The value is read from ``properties[unique_property]`` (a Notion property value, or a plain string,
-        number or boolean, which is wrapped according to the schema). ``children`` are only added when the row
-        is created, so a re-run does not append the same blocks twice. Several matching rows are an error.
+        Rules (matching, children on an existing row, retries): :mod:`airflow_provider_notion.upsert`.
         """
-        props = property_values(properties)
-        if unique_property not in props:
-            raise NotionInputError(
-                "unique_property",
-                f"{unique_property!r} has no value in properties, so there is nothing to match",
-            )
-        schema, target = self.database_item_schema(parent)
-        prop_schema = schema.get(unique_property)
-        if not isinstance(prop_schema, Mapping):
-            raise NotionInputError(
-                "unique_property",
-                f"{unique_property!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
-            )
-        prop_type = str(prop_schema.get("type"))
-        value, wrapped = unique_value(prop_type, props[unique_property])
-        props[unique_property] = wrapped
-        matches = self.find_database_items(target, unique_property, value, schema=schema)
-        if len(matches) > 1:
-            from airflow_provider_notion.exceptions import NotionError
+        from airflow_provider_notion.upsert import upsert_database_item
 
-            ids = ", ".join(str(m.get("id")) for m in matches[:10])
-            raise NotionError(
-                f"{len(matches)} rows have {unique_property} = {value!r} ({ids}); an upsert needs at most one. "
-                "Remove the duplicates or choose a unique_property whose values are unique."
-            )
-        if not matches:
-            return self.create_database_item(target, props, children=children, icon=icon, cover=cover), True
-        row_id = str(matches[0]["id"])
-        blocks = json_list(children, "children") or []
-        check_children(blocks)
-        fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
-        page = self.update_page(row_id, props, **fields)
-        if len(blocks) > MAX_CHILDREN_PER_REQUEST:
-            self._finish_children(row_id, blocks)  # an earlier try may have stopped between the appends
-        elif blocks:
-            self.log.info("Row %s exists; children are only added when a row is created", row_id)
-        return page, False
-
-    def _finish_children(self, row_id: str, blocks: list[Any]) -> None:
-        existing = self.list_block_children(row_id, fetch_all=True)["results"]
-        tail = missing_children(row_id, existing, blocks)
-        if tail:
-            self.log.info(
-                "Row %s has %d of the %d requested child blocks (an earlier try stopped part-way); appending the "
-                "missing %d",
-                row_id,
-                len(blocks) - len(tail),
-                len(blocks),
-                len(tail),
-            )
-            self._append_in_batches(row_id, list(tail), already=len(blocks) - len(tail), abandon=False)
+        return upsert_database_item(
+            self, parent, properties, unique_property, children=children, icon=icon, cover=cover
+        )
 
     def sync_rows(
         self,
