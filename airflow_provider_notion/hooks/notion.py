@@ -663,7 +663,8 @@ class NotionHook(BaseHook):
                 from airflow_provider_notion.oauth.connection_test import check_oauth_connection
 
                 return check_oauth_connection(self)
-            me = self.get_current_user()
+            # One quick retry at most: the UI waits for the answer, and a wrong host should say so at once.
+            me = dict(self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5)))
         except Exception as err:
             from airflow_provider_notion.connection_test import connection_test_failure
 
