@@ -664,7 +664,9 @@ class NotionHook(BaseHook):
 
                 return check_oauth_connection(self)
             # One quick retry at most: the UI waits for the answer, and a wrong host should say so at once.
-            me = dict(self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5)))
+            me = dict(
+                self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5))
+            )
         except Exception as err:
             from airflow_provider_notion.connection_test import connection_test_failure
 
