@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.faults import Fault
+from airflow_provider_notion.emulator.limits import declared_body_length, parse_json, too_deep
+from airflow_provider_notion.emulator.redaction import redact_body, redact_query, scrub
 from airflow_provider_notion.emulator.request_log import RequestRecord
 from airflow_provider_notion.emulator.util import SUPPORTED_VERSIONS
 
@@ -60,6 +62,8 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Every read and write on the connection times out, so a silent or half-sent request frees its thread.
+        self.connection.settimeout(self.server.emulator.limits.socket_timeout)
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -83,8 +87,17 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ main flow
     def _handle(self) -> None:
         emulator = self.server.emulator
-        length = int(self.headers.get("Content-Length") or 0)
-        raw_body = self.rfile.read(length) if length else b""
+        try:
+            length = declared_body_length(
+                self.command,
+                self.headers.get("Content-Length"),
+                self.headers.get("Transfer-Encoding"),
+                emulator.limits,
+            )
+        except NotionEmulatorError as refusal:
+            self._refuse(refusal)
+            return
+        raw_body = self._read_body(length)
         split = urlsplit(self.path)
         path = split.path
         query = parse_qs(split.query, keep_blank_values=True)
@@ -167,6 +180,9 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             return 200, payload, {}, integration_id
         except NotionEmulatorError as error:
             return error.status, error.body(request_id), error.headers, integration_id
+        except RecursionError:
+            # A body nested deeper than the handlers' recursion can follow (the parser's limit is higher).
+            return 400, too_deep().body(request_id), {}, integration_id
         except Exception:
             traceback.print_exc(file=sys.stderr)
             crash = NotionEmulatorError(500, "internal_server_error", "Unexpected error occurred.")
@@ -207,6 +223,32 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         # The stdlib flushes wfile after the handler; give it something harmless to flush.
         self.wfile = io.BytesIO()
 
+    # ------------------------------------------------------------------ reading
+    def _read_body(self, length: int) -> bytes:
+        """Read exactly ``length`` bytes within the body deadline; a client dripping bytes slower than that
+        gets its connection closed (``TimeoutError`` ends the request in ``handle_one_request``)."""
+        if not length:
+            return b""
+        deadline = time.monotonic() + self.server.emulator.limits.body_deadline
+        chunks: list[bytes] = []
+        remaining = length
+        while remaining:
+            if time.monotonic() > deadline:
+                raise TimeoutError("request body not received within the deadline")
+            chunk = self.rfile.read1(min(remaining, 65536))
+            if not chunk:
+                raise ConnectionResetError("client closed the connection mid-body")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _refuse(self, refusal: NotionEmulatorError) -> None:
+        """Answer a request whose body is not read (bad or oversized Content-Length), then close: the unread
+        bytes would otherwise be parsed as the next request."""
+        self.close_connection = True
+        self._log(b"", 0, refusal.status, None, None)
+        self._send_json(refusal.status, refusal.body(str(uuid.uuid4())), {})
+
     # ------------------------------------------------------------------ writing
     def _head(self, status: int, length: int, headers: dict[str, str]) -> bytes:
         lines = [f"HTTP/1.1 {status} {_reason(status)}", f"Content-Length: {length}"]
@@ -231,18 +273,25 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         integration_id: str | None,
         fault: Fault | None,
     ) -> None:
-        self.server.emulator.record(
+        emulator = self.server.emulator
+        secrets = emulator.state.known_secrets()
+        split = urlsplit(self.path)
+        emulator.record(
             RequestRecord(
                 method=self.command,
-                path=urlsplit(self.path).path,
-                query=urlsplit(self.path).query,
+                path=scrub(split.path, secrets),
+                query=redact_query(split.query, secrets),
                 status=status,
                 notion_version=self.headers.get("Notion-Version"),
                 request_bytes=len(raw_body),
                 response_bytes=response_bytes,
                 integration_id=integration_id,
                 fault=None if fault is None else f"{fault.kind}:{fault.when}",
-                body=raw_body.decode("utf-8", "replace") if len(raw_body) <= 65536 else None,
+                body=(
+                    redact_body(raw_body, self.headers.get("Content-Type", ""), secrets)
+                    if len(raw_body) <= 65536
+                    else None
+                ),
             )
         )
 
@@ -274,7 +323,7 @@ def _parse_body(method: str, raw: bytes, content_type: str) -> dict[str, Any]:
     if method in ("GET", "DELETE") or not raw.strip() or content_type.lower().startswith("multipart/"):
         return {}
     try:
-        parsed = json.loads(raw)
+        parsed = parse_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise NotionEmulatorError(400, "invalid_json", "Error parsing JSON body.") from None
     if not isinstance(parsed, dict):

@@ -15,6 +15,12 @@ from airflow_provider_notion.emulator.context import EmulatorConfig
 from airflow_provider_notion.emulator.faults import FaultInjector
 from airflow_provider_notion.emulator.file_uploads import FileUploadRecord
 from airflow_provider_notion.emulator.http_handler import EmulatorHTTPServer
+from airflow_provider_notion.emulator.limits import (
+    DEFAULT_BODY_DEADLINE,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_SOCKET_TIMEOUT,
+    ServerLimits,
+)
 from airflow_provider_notion.emulator.ratelimit import RateLimit, RateLimiter
 from airflow_provider_notion.emulator.records import Integration
 from airflow_provider_notion.emulator.request_log import RequestRecord
@@ -39,10 +45,17 @@ class NotionEmulator:
         rate_limit: RateLimit | None = None,
         max_logged_requests: int = 10_000,
         max_file_upload_bytes: int = 5_242_880,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
+        body_deadline: float = DEFAULT_BODY_DEADLINE,
     ) -> None:
         self._seed = load_seed(seed)
         self._host = host
         self._port = port
+        # Checked before anything else of a request (see ``limits``); fixed for the server's lifetime.
+        self.limits = ServerLimits(
+            max_body_bytes=max_body_bytes, socket_timeout=socket_timeout, body_deadline=body_deadline
+        )
         self.config = EmulatorConfig(query_cap=query_cap, max_file_upload_bytes=max_file_upload_bytes)
         self._initial_config = dataclasses.replace(self.config)
         self.router = Router(list(ALL_ROUTES))

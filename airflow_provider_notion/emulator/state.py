@@ -122,6 +122,13 @@ class EmulatorState:
                 return None
             return self.integrations.get(record.integration_id)
 
+    def known_secrets(self) -> list[str]:
+        """Every bearer token and client secret, so the request log can scrub them wherever they appear."""
+        with self.lock:
+            secrets = list(self.tokens)
+            secrets.extend(i.client_secret for i in self.integrations.values() if i.client_secret)
+            return secrets
+
     def user_map(self) -> dict[str, dict[str, Any]]:
         """Known users as Notion user objects (what ``people`` values expand to)."""
         users: dict[str, dict[str, Any]] = {}
