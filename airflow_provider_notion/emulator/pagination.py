@@ -1,13 +1,19 @@
-"""Opaque cursors and ``page_size`` handling shared by every paginated endpoint."""
+"""Cursors and ``page_size`` handling shared by every paginated endpoint.
+
+Listings whose items can be trashed or inserted while a client pages through them (queries, block children,
+search) use Notion's cursor: the id of the next item (``anchored_page``). Static listings keep opaque offset
+cursors tied to the listing they were issued for."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
+from airflow_provider_notion.emulator.util import normalize_id
 
 MAX_PAGE_SIZE = 100
 
@@ -68,3 +74,39 @@ def paginate(items: list[Any], offset: int, size: int, listing: str) -> tuple[li
     window = items[offset : offset + size]
     more = offset + size < len(items)
     return window, encode_cursor(offset + size, listing) if more else None
+
+
+def anchored_page(
+    ordered_ids: list[str],
+    is_live: Callable[[str], bool],
+    cursor: Any,
+    size: int,
+    *,
+    cap: int | None = None,
+) -> tuple[list[str], str | None, bool]:
+    """One page of a listing whose cursor is the id of the next item, as Notion's cursors are.
+
+    ``ordered_ids`` holds every item the listing has ever had, trashed ones included, in listing order; only
+    items for which ``is_live`` is true are returned. Because the cursor names a row, not a position, rows
+    inserted or trashed between two pages neither shift the next page nor make it skip a row that is still
+    there. ``cap`` bounds the rows a whole scan may return (the query's 10,000-row limit); returns
+    ``(ids, next_cursor, capped)`` where ``capped`` says the scan stopped at the cap with rows left.
+    """
+    start = 0
+    if cursor is not None:
+        anchor = normalize_id(cursor) if isinstance(cursor, str) else None
+        try:
+            start = ordered_ids.index(anchor or "")
+        except ValueError:
+            raise EmulatorValidationError(f"The start_cursor provided is invalid: {cursor}") from None
+    returned_before = sum(1 for object_id in ordered_ids[:start] if is_live(object_id)) if cap else 0
+    budget = size if cap is None else max(0, min(size, cap - returned_before))
+    window: list[str] = []
+    position = start
+    while position < len(ordered_ids) and len(window) < budget:
+        if is_live(ordered_ids[position]):
+            window.append(ordered_ids[position])
+        position += 1
+    next_id = next((i for i in ordered_ids[position:] if is_live(i)), None)
+    capped = cap is not None and next_id is not None and returned_before + len(window) >= cap
+    return window, None if capped else next_id, capped

@@ -463,9 +463,9 @@ class EmulatorState:
             return block
 
     def live_children(self, container_id: str) -> list[str]:
-        return [cid for cid in self.children.get(container_id, []) if not self._is_trashed(cid)]
+        return [cid for cid in self.children.get(container_id, []) if not self.is_trashed(cid)]
 
-    def _is_trashed(self, object_id: str) -> bool:
+    def is_trashed(self, object_id: str) -> bool:
         record = self.pages.get(object_id) or self.databases.get(object_id) or self.blocks.get(object_id)
         return bool(record is not None and record.in_trash)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.pagination import anchored_page, page_size_from
 from airflow_provider_notion.emulator.richtext import expand_rich_text
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.serialize import block_json, list_json
@@ -207,10 +207,13 @@ def list_children(ctx: RequestContext) -> dict[str, Any]:
     size = page_size_from(_first(ctx.query, "page_size"), where="query")
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
-        listing = f"children:{block_id}"
-        offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
-        ids = ctx.state.live_children(block_id)
-        window, cursor = paginate(ids, offset, size, listing)
+        state = ctx.state
+        window, cursor, _ = anchored_page(
+            list(state.children.get(block_id, [])),
+            lambda child_id: not state.is_trashed(child_id),
+            _first(ctx.query, "start_cursor"),
+            size,
+        )
         return list_json([block_json(ctx.state, i, ctx.version) for i in window], "block", cursor)
 
 
