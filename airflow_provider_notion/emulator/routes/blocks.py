@@ -10,6 +10,7 @@ from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import anchored_page, page_size_from
 from airflow_provider_notion.emulator.richtext import expand_rich_text
 from airflow_provider_notion.emulator.routes.base import Route
+from airflow_provider_notion.emulator.routes.common import refuse_edit_if_trashed
 from airflow_provider_notion.emulator.serialize import block_json, list_json
 from airflow_provider_notion.emulator.util import V2026, utcnow
 
@@ -161,6 +162,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
         trash = ctx.trash_flag()
+        refuse_edit_if_trashed(ctx.state.is_trashed(block_id), trash)
         block = ctx.state.blocks.get(block_id)
         if block is not None:
             if block.type in ctx.body:
@@ -226,6 +228,7 @@ def append(ctx: RequestContext) -> dict[str, Any]:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
         if block_id in ctx.state.databases:
             raise EmulatorValidationError("Cannot append children to a database block.")
+        refuse_edit_if_trashed(ctx.state.is_trashed(block_id), None)
         index = _insert_index(ctx, block_id)
         created = append_children(ctx, block_id, children, index)
         if (page := ctx.state.pages.get(block_id)) is not None:
