@@ -228,7 +228,18 @@ def test_block_limits_and_update_delete(api: Api) -> None:
         "type": "toggle",
         "toggle": {
             "rich_text": title("1"),
-            "children": [{"type": "toggle", "toggle": {"rich_text": title("2"), "children": [_para("3")]}}],
+            "children": [
+                {
+                    "type": "toggle",
+                    "toggle": {
+                        "rich_text": title("2"),
+                        # A third level of nesting in one request: Notion refuses it (two are fine).
+                        "children": [
+                            {"type": "toggle", "toggle": {"rich_text": title("3"), "children": [_para("4")]}}
+                        ],
+                    },
+                }
+            ],
         },
     }
     assert api.call("PATCH", f"/v1/blocks/{page}/children", {"children": [deep]}).status_code == 400

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from airflow_provider_notion.emulator.block_schema import validate_children
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import MAX_PAGE_SIZE, decode_cursor, page_size_from, paginate
 from airflow_provider_notion.emulator.routes.base import Route
-from airflow_provider_notion.emulator.routes.blocks import append_children, validate_children
+from airflow_provider_notion.emulator.routes.blocks import append_children
 from airflow_provider_notion.emulator.routes.common import (
     filter_properties,
     only_data_source,
