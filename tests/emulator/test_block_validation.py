@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, title
+from tests.emulator.helpers import Api, title
 
 
 def _para(text: str, children: list[dict[str, Any]] | None = None) -> dict[str, Any]:

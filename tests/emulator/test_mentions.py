@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import V1, V2, V3, Api, make_database, title
+from tests.emulator.helpers import V1, V2, V3, Api, make_database, title
 
 ADA = "1a2b3c4d-0001-4a00-8000-00000000a001"
 

@@ -10,8 +10,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from airflow_provider_notion.emulator.routes.pages import _property_item_list
-
-from .conftest import V1, V2, V3, Api, make_database, title
+from tests.emulator.helpers import V1, V2, V3, Api, make_database, title
 
 
 def _read_all(

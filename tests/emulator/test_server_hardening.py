@@ -15,8 +15,7 @@ import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
-
-from .conftest import V3, Api
+from tests.emulator.helpers import V3, Api
 
 CLIENT_ID = "client-id-hardening"
 CLIENT_SECRET = "client-secret-must-not-be-logged-0123456789"

@@ -14,8 +14,7 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
-
-from .conftest import Api, make_database, title
+from tests.emulator.helpers import Api, make_database, title
 
 ROWS = 120
 PAGE_SIZE = 10

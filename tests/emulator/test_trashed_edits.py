@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import V1, V2, V3, Api, make_database, title
+from tests.emulator.helpers import V1, V2, V3, Api, make_database, title
 
 ARCHIVED = "Can't edit block that is archived. You must unarchive the block before editing."
 
