@@ -257,3 +257,21 @@ def test_sensor_fetch_all_returns_every_surviving_row_once(
     assert result.is_done
     assert result.xcom_value is not None
     churn.check([row["id"] for row in result.xcom_value["results"]])
+
+
+def test_file_upload_list_cursor_survives_new_uploads(api: Api) -> None:
+    emu = api.emulator
+    original = [emu.add_file_upload(filename=f"f{i}.txt").id for i in range(30)]
+    returned: list[str] = []
+    cursor = None
+    while True:
+        query = "?page_size=10" + (f"&start_cursor={cursor}" if cursor else "")
+        page = api.ok("GET", f"/v1/file_uploads{query}")
+        returned += [upload["id"] for upload in page["results"]]
+        if not page["has_more"]:
+            break
+        cursor = page["next_cursor"]
+        for i in range(3):  # newest first: these go before everything already listed
+            emu.add_file_upload(filename=f"new{i}.txt")
+    assert len(returned) == len(set(returned))
+    assert set(original) <= set(returned)
