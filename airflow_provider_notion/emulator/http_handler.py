@@ -34,6 +34,11 @@ _HTML_PAGE = (
 )
 
 
+# After refusing a body unread: how long, and how much of it, to discard so the client can read the answer.
+_DRAIN_SECONDS = 1.0
+_DRAIN_BYTES = 64 * 1024 * 1024
+
+
 class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -248,6 +253,24 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self._log(b"", 0, refusal.status, None, None)
         self._send_json(refusal.status, refusal.body(str(uuid.uuid4())), {})
+        self._drain_briefly()
+
+    def _drain_briefly(self) -> None:
+        """Closing a socket with unread input makes the kernel send a reset, which can destroy the answer
+        before a client still sending its body reads it. Stop writing, then discard input for a moment."""
+        deadline = time.monotonic() + _DRAIN_SECONDS
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_DRAIN_SECONDS)
+            drained = 0
+            while time.monotonic() < deadline and drained < _DRAIN_BYTES:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+        except OSError:
+            pass
 
     # ------------------------------------------------------------------ writing
     def _head(self, status: int, length: int, headers: dict[str, str]) -> bytes:

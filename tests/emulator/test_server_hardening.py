@@ -234,6 +234,14 @@ def test_body_over_the_cap_is_413_before_it_is_read_or_authenticated() -> None:
         assert body["code"] == "payload_too_large"
         assert "1024" in str(body["message"])
         assert emulator.request_log[-1].status == 413
+        # A client that sends its whole (too large) body still reads the 413, not a reset connection.
+        sent = requests.post(
+            emulator.base_url + "/v1/pages",
+            data=b"x" * 2_000_000,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert (sent.status_code, sent.json()["code"]) == (413, "payload_too_large")
         # At the cap is accepted.
         at_cap = {"query": "x" * (1024 - len('{"query": ""}'))}
         assert len(json.dumps(at_cap)) == 1024
