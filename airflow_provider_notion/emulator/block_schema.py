@@ -71,6 +71,28 @@ PARENT_TYPES = frozenset(
 # Types that only exist inside a given parent type, and the children some parents require.
 _REQUIRED_PARENT = {"column": "column_list", "table_row": "table"}
 _REQUIRED_CHILD = {"column_list": "column", "table": "table_row"}
+# What a new block of each type must carry (a PATCH may send any subset).
+_TEXT_TYPES = (
+    "paragraph",
+    "heading_1",
+    "heading_2",
+    "heading_3",
+    "bulleted_list_item",
+    "numbered_list_item",
+    "to_do",
+    "toggle",
+    "quote",
+    "callout",
+    "code",
+)
+_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_TEXT_TYPES, ("rich_text",)),
+    "equation": ("expression",),
+    "bookmark": ("url",),
+    "embed": ("url",),
+    "table": ("table_width",),
+    "table_row": ("cells",),
+}
 _RESERVED = frozenset({"object", "type", "id"})
 _QUOTE_LIMIT = 55
 
@@ -96,7 +118,11 @@ def block_type(child: Any, where: str) -> tuple[str, dict[str, Any]]:
     keys = [k for k in child if k not in _RESERVED]
     known = [k for k in keys if k in CREATABLE_TYPES]
     kind = declared if declared is not None else (known[0] if known else None)
-    if kind is None or kind not in child:
+    if declared is not None and declared not in child:
+        raise EmulatorValidationError(
+            f"body failed validation: {where}.{declared} should be defined, instead was `undefined`."
+        )
+    if kind is None:
         raise EmulatorValidationError(
             "body failed validation. Fix one:\n"
             + "\n".join(f"{where}.{t} should be defined, instead was `undefined`." for t in CREATABLE_TYPES)
@@ -112,6 +138,11 @@ def block_type(child: Any, where: str) -> tuple[str, dict[str, Any]]:
         raise EmulatorValidationError(
             f"body failed validation: {where}.{kind} should be an object, instead was `{quoted(content)}`."
         )
+    for field in _REQUIRED_FIELDS.get(kind, ()):
+        if field not in content:
+            raise EmulatorValidationError(
+                f"body failed validation: {where}.{kind}.{field} should be defined, instead was `undefined`."
+            )
     return kind, content
 
 

@@ -182,3 +182,24 @@ def test_page_create_children_follow_the_same_rules(api: Api) -> None:
         {"parent": parent, "properties": {"title": title("q")}, "children": [{"type": "nope", "nope": {}}]},
     )
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            {"paragraph": {}},
+            "body failed validation: body.children[0].paragraph.rich_text should be defined, instead was `undefined`.",
+        ),
+        (
+            {"type": "equation", "equation": {}},
+            "body failed validation: body.children[0].equation.expression should be defined, instead was `undefined`.",
+        ),
+        (
+            {"type": "bookmark"},
+            "body failed validation: body.children[0].bookmark should be defined, instead was `undefined`.",
+        ),
+    ],
+)
+def test_required_block_fields(api: Api, page: str, block: dict[str, Any], message: str) -> None:
+    _refused(_append(api, page, [block]), message)
