@@ -15,6 +15,7 @@ from typing import Any
 from airflow_provider_notion.emulator import properties as props_model
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.file_uploads import FileUploadStore
+from airflow_provider_notion.emulator.pagination import AnchoredListing
 from airflow_provider_notion.emulator.records import (
     AccessToken,
     BlockRecord,
@@ -67,7 +68,8 @@ class EmulatorState:
         self.children: dict[str, list[str]] = {}
         self.file_uploads = FileUploadStore()
         self._seq = 0
-        self.query_cache: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+        # Ordered query results (with their cursor index) per data source revision, filter, sorts and minute.
+        self.query_cache: OrderedDict[tuple[Any, ...], AnchoredListing] = OrderedDict()
 
     # ------------------------------------------------------------------ users and integrations
     def add_person(

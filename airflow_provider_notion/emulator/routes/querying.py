@@ -7,7 +7,7 @@ from typing import Any
 
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import anchored_page, fingerprint, page_size_from
+from airflow_provider_notion.emulator.pagination import AnchoredListing, fingerprint, page_size_from
 from airflow_provider_notion.emulator.records import DataSourceRecord
 from airflow_provider_notion.emulator.routes.common import filter_properties
 from airflow_provider_notion.emulator.serialize import list_json, page_json
@@ -39,25 +39,21 @@ def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict
         now = utcnow()
         # Relative date filters (past_week …) depend on the clock, hence the minute in the key.
         key = (ds.id, ds.revision, listing, now.strftime("%Y%m%d%H%M"))
-        ids = state.query_cache.get(key)
-        if ids is None:
+        listing_index = state.query_cache.get(key)
+        if listing_index is None:
             query_model.validate_filter(filt, ds.schema)
             query_model.validate_sorts(sorts, ds.schema)
-            # Trashed rows keep their place in the ordering so a cursor naming one still finds where it was.
+            # Trashed rows keep their place in the ordering so a cursor naming one still finds where it was
+            # (trashing bumps the revision, so the cached liveness is current).
             rows = [page.row for page in ds.rows.values()]
             ids = [row["id"] for row in query_model.filter_and_sort(rows, filt, sorts, ds.schema, now=now)]
-            state.query_cache[key] = ids
+            listing_index = AnchoredListing(ids, lambda pid: not ds.rows[pid].in_trash)
+            state.query_cache[key] = listing_index
             while len(state.query_cache) > _QUERY_CACHE_SIZE:
                 state.query_cache.popitem(last=False)
         else:
             state.query_cache.move_to_end(key)
-        window, cursor, capped = anchored_page(
-            ids,
-            lambda pid: not ds.rows[pid].in_trash,
-            body.get("start_cursor"),
-            size,
-            cap=ctx.config.query_cap,
-        )
+        window, cursor, capped = listing_index.page(body.get("start_cursor"), size, cap=ctx.config.query_cap)
         results = [page_json(state, ds.rows[pid], ctx.version, only_properties=only) for pid in window]
     response = list_json(results, list_type, cursor)
     if capped:
