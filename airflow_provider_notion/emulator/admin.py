@@ -11,6 +11,9 @@
 | POST /_emulator/faults | ``Fault`` fields (kind, status, when, method, path, count, …) | inject |
 | PUT /_emulator/rate_limit | ``{"rate": 3, "burst": 10}`` or ``{"enabled": false}`` | configure |
 | PUT /_emulator/query_cap | ``{"query_cap": 50}`` | configure |
+
+A value of the wrong type or out of range answers 400 ``{"error": "<field>: <what is wrong>", "field"}`` and
+changes nothing.
 """
 
 from __future__ import annotations
