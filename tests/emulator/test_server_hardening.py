@@ -103,6 +103,7 @@ def test_request_log_never_holds_oauth_codes_secrets_or_tokens(emu: NotionEmulat
         rotated["access_token"],
         rotated["refresh_token"],
         emu.token,
+        basic,  # the Authorization header (headers are not logged at all)
     ):
         assert secret not in logged
     token_records = [r for r in emu.request_log if r.path == "/v1/oauth/token"]
