@@ -92,10 +92,12 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ main flow
     def _handle(self) -> None:
         emulator = self.server.emulator
+        # Several Content-Length headers join into a value that is not a number, hence a 400.
+        lengths = self.headers.get_all("Content-Length")
         try:
             length = declared_body_length(
                 self.command,
-                self.headers.get("Content-Length"),
+                ",".join(lengths) if lengths else None,
                 self.headers.get("Transfer-Encoding"),
                 emulator.limits,
             )

@@ -201,6 +201,10 @@ def test_keep_alive_still_works_with_the_timeout(api: Api) -> None:
         (b"Content-Length: -5\r\n", "Content-Length header should be a non-negative integer."),
         (b"Content-Length: abc\r\n", "Content-Length header should be a non-negative integer."),
         (b"Content-Length: 1e3\r\n", "Content-Length header should be a non-negative integer."),
+        (
+            b"Content-Length: 2\r\nContent-Length: 3\r\n",
+            "Content-Length header should be a non-negative integer.",
+        ),
         (b"Transfer-Encoding: chunked\r\n", "Transfer-Encoding is not supported"),
     ],
 )
