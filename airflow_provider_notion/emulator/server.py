@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,7 +27,7 @@ from airflow_provider_notion.emulator.request_log import RequestRecord
 from airflow_provider_notion.emulator.routes import ALL_ROUTES, Router
 from airflow_provider_notion.emulator.seed import build_state, load_seed
 from airflow_provider_notion.emulator.state import EmulatorState
-from airflow_provider_notion.emulator.util import LATEST_VERSION, normalize_id
+from airflow_provider_notion.emulator.util import LATEST_VERSION, new_id, normalize_id
 
 DEFAULT_CONN_VERSION = LATEST_VERSION
 
@@ -64,6 +64,7 @@ class NotionEmulator:
         self._initial_rate_limit = rate_limit
         self._log_lock = threading.Lock()
         self._log: list[RequestRecord] = []
+        self._listeners: list[Callable[[RequestRecord], None]] = []
         self._max_logged = max_logged_requests
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -105,6 +106,7 @@ class NotionEmulator:
         self.faults.clear()
         self.rate_limiter.configure(self._initial_rate_limit)
         self.clear_request_log()
+        self._listeners.clear()
 
     def __enter__(self) -> NotionEmulator:
         return self.start()
@@ -171,6 +173,19 @@ class NotionEmulator:
             self._log.append(record)
             if len(self._log) > self._max_logged:
                 del self._log[: len(self._log) - self._max_logged]
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(record)
+
+    def add_request_listener(self, listener: Callable[[RequestRecord], None]) -> None:
+        """Call ``listener`` with each request's record once it is handled, before its answer is sent: a test
+        can act as another writer between two requests of the code under test (``reset()`` removes it)."""
+        with self._log_lock:
+            self._listeners.append(listener)
+
+    def remove_request_listener(self, listener: Callable[[RequestRecord], None]) -> None:
+        with self._log_lock:
+            self._listeners.remove(listener)
 
     @property
     def request_log(self) -> list[RequestRecord]:
@@ -312,6 +327,18 @@ class NotionEmulator:
             record.parts = {1: data}
             record.content_length = len(data)
         return record
+
+    def add_template(self, data_source_id: str, name: str, *, is_default: bool = False) -> str:
+        """Offer a page template in a data source (listed by ``GET /v1/data_sources/{id}/templates``); returns
+        its id. Creating pages from templates is not emulated."""
+        with self.state.lock:
+            source = self.state.data_sources[_id(data_source_id)]
+            if is_default:
+                for template in source.templates:
+                    template["is_default"] = False
+            template_id = new_id()
+            source.templates.append({"id": template_id, "name": name, "is_default": is_default})
+            return template_id
 
     @property
     def root_page_id(self) -> str:

@@ -5,13 +5,13 @@ one twice. Checked on the raw API and through the hook's ``paginate``/``fetch_al
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
 from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator
+from airflow_provider_notion.emulator.request_log import RequestRecord
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from tests.emulator.helpers import Api, make_database, title
@@ -31,13 +31,17 @@ class Churn:
         self.inserted: list[str] = []
         self.random = random.Random(seed)
 
-    def between_pages(self, seen: set[str]) -> None:
+    def between_pages(self, seen: set[str] | None = None) -> None:
+        """Without ``seen`` (the churn runs inside the server), two rows picked at random."""
         alive = [row for row in self.original if row not in self.trashed]
-        returned = [row for row in alive if row in seen]
-        pending = [row for row in alive if row not in seen]
-        for pool in (returned, pending):
-            if pool:
-                victim = self.random.choice(pool)
+        if seen is None:
+            pools = [alive, alive]
+        else:
+            pools = [[row for row in alive if row in seen], [row for row in alive if row not in seen]]
+        for pool in pools:
+            candidates = [row for row in pool if row not in self.trashed]
+            if candidates:
+                victim = self.random.choice(candidates)
                 page = self.emu.state.pages[victim]
                 self.emu.state.set_page_trashed(page, True, self.emu.default_integration().id)
                 self.trashed.add(victim)
@@ -203,42 +207,46 @@ def hook(emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> NotionHook:
     return NotionHook(requests_per_second=None)
 
 
-def _churn_after_each_query(
-    monkeypatch: pytest.MonkeyPatch, hook: NotionHook, churn: Churn, returned: Callable[[], set[str]]
-) -> None:
-    """Wrap the hook's public ``request`` so every query answer is followed by churn, as if other writers
-    were busy while the scan pages through."""
-    send = hook.request
+def _churn_after_each_query(emu: NotionEmulator, churn: Churn) -> None:
+    """Another writer at work: after every query the emulator answers (before the answer reaches the client),
+    two rows are trashed and two inserted."""
 
-    def request(method: str, path: str, **kwargs: Any) -> Any:
-        answer = send(method, path, **kwargs)
-        if path.endswith("/query"):
-            seen = returned() | {row["id"] for row in answer.get("results", [])}
-            churn.between_pages(seen)
-        return answer
+    def listener(record: RequestRecord) -> None:
+        if record.path.endswith("/query") and record.status == 200:
+            churn.between_pages()
 
-    monkeypatch.setattr(hook, "request", request)
+    emu.add_request_listener(listener)
 
 
-def test_hook_paginate_returns_every_surviving_row_once(
-    emu: NotionEmulator, table: tuple[str, list[str]], hook: NotionHook, monkeypatch: pytest.MonkeyPatch
+def test_hook_iter_pages_returns_every_surviving_row_once(
+    emu: NotionEmulator, table: tuple[str, list[str]], hook: NotionHook
 ) -> None:
     ds_id, original = table
     churn = Churn(emu, ds_id, original, seed=11)
     returned: list[str] = []
-    _churn_after_each_query(monkeypatch, hook, churn, lambda: set(returned))
-    rows: Iterator[Any] = hook.paginate("POST", f"/v1/data_sources/{ds_id}/query", page_size=PAGE_SIZE)
-    for row in rows:
-        returned.append(row["id"])
+    # Page by page through the public generator, churning with knowledge of what was returned.
+    for page in hook.iter_pages("POST", f"/v1/data_sources/{ds_id}/query", page_size=PAGE_SIZE):
+        returned += [row["id"] for row in page["results"]]
+        churn.between_pages(set(returned))
     churn.check(returned)
 
 
+def test_hook_paginate_under_a_concurrent_writer(
+    emu: NotionEmulator, table: tuple[str, list[str]], hook: NotionHook
+) -> None:
+    ds_id, original = table
+    churn = Churn(emu, ds_id, original, seed=19)
+    _churn_after_each_query(emu, churn)
+    rows = list(hook.paginate("POST", f"/v1/data_sources/{ds_id}/query", page_size=PAGE_SIZE))
+    churn.check([row["id"] for row in rows])
+
+
 def test_hook_fetch_all_returns_every_surviving_row_once(
-    emu: NotionEmulator, table: tuple[str, list[str]], hook: NotionHook, monkeypatch: pytest.MonkeyPatch
+    emu: NotionEmulator, table: tuple[str, list[str]], hook: NotionHook
 ) -> None:
     ds_id, original = table
     churn = Churn(emu, ds_id, original, seed=13)
-    _churn_after_each_query(monkeypatch, hook, churn, set)
+    _churn_after_each_query(emu, churn)
     result = hook.query_data_source(ds_id, page_size=PAGE_SIZE, fetch_all=True)
     churn.check([row["id"] for row in result["results"]])
 
@@ -252,7 +260,7 @@ def test_sensor_fetch_all_returns_every_surviving_row_once(
     churn = Churn(emu, ds_id, original, seed=17)
     sensor = NotionQuerySensor(task_id="rows", data_source_id=ds_id, min_results=0, fetch_all=True)
     sensor.hook.requests_per_second = None
-    _churn_after_each_query(monkeypatch, sensor.hook, churn, set)
+    _churn_after_each_query(emu, churn)
     result = sensor.poke({"ti": MagicMock()})
     assert result.is_done
     assert result.xcom_value is not None

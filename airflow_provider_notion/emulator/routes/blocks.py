@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_notion.emulator import attachments
 from airflow_provider_notion.emulator.block_schema import (
     block_type,
     may_have_children,
@@ -49,6 +50,8 @@ def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(content["rich_text"], list):
             raise EmulatorValidationError(f"body failed validation: {kind}.rich_text should be an array.")
         content["rich_text"] = expand_rich_text(content["rich_text"])
+    if kind == "table_row" and isinstance(content.get("cells"), list):
+        content["cells"] = [expand_rich_text(cell) for cell in content["cells"] if isinstance(cell, list)]
     if kind in _COLORED_TYPES:
         content.setdefault("color", "default")
     if kind == "paragraph":
@@ -136,7 +139,13 @@ def update(ctx: RequestContext) -> dict[str, Any]:
         if block is not None:
             raw = validate_update(ctx.body, block.type)
             if raw is not None:
-                block.content = {**block.content, **_normalize_content(block.type, raw)}
+                if block.type in attachments.MEDIA_BLOCK_TYPES:
+                    # A new source replaces the old one instead of sitting next to it.
+                    block.content = attachments.media_update(
+                        ctx, block.type, block.content, raw, f"body.{block.type}"
+                    )
+                else:
+                    block.content = {**block.content, **_normalize_content(block.type, raw)}
             if trash is not None:
                 block.in_trash = trash
             block.last_edited = utcnow()
@@ -198,6 +207,8 @@ def append(ctx: RequestContext) -> dict[str, Any]:
             raise EmulatorValidationError("Cannot append children to a database block.")
         refuse_edit_if_trashed(ctx.state.is_trashed(block_id), None)
         index = _insert_index(ctx, block_id)
+        # Last, once nothing can refuse the request: resolving attaches file uploads.
+        children = attachments.resolve_blocks(ctx, children)
         created = append_children(ctx, block_id, children, index)
         if (page := ctx.state.pages.get(block_id)) is not None:
             ctx.state.touch_page(page, ctx.bot.id)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from airflow_provider_notion.emulator import attachments
 from airflow_provider_notion.emulator.block_schema import validate_children
+from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import MAX_PAGE_SIZE, decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.routes import page_markdown
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.routes.blocks import append_children
 from airflow_provider_notion.emulator.routes.common import (
@@ -39,6 +42,9 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     children = ctx.body.get("children")
     if children is not None:
         validate_children(children)
+        children = attachments.resolve_blocks(ctx, children)
+    properties_input = attachments.resolve_properties(ctx, properties_input)
+    markdown = page_markdown.markdown_in_create(ctx)
     with ctx.state.lock:
         if kind == "workspace":
             raise EmulatorValidationError(
@@ -65,6 +71,8 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         ctx.state.share(ctx.bot.id, page.id)
         if children:
             append_children(ctx, page.id, children, None)
+        if markdown:
+            append_children(ctx, page.id, page_markdown.parse(markdown), None)
         return page_json(ctx.state, page, ctx.version)
 
 
@@ -98,6 +106,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
         if properties_input is not None:
             if not isinstance(properties_input, dict):
                 raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+            properties_input = attachments.resolve_properties(ctx, properties_input)
             ctx.state.update_page_properties(page, properties_input, ctx.bot.id)
         for key in ("icon", "cover"):
             if key in ctx.body:
@@ -119,6 +128,7 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
     raw = ctx.params["property_id"]
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
+        refresh_page(ctx.state, page)
         value = next((v for name, v in page.properties.items() if _designates(raw, name, v.get("id"))), None)
         if value is None:
             raise ctx.not_found("property", unquote(raw))
@@ -181,6 +191,8 @@ def _property_item_list(value: dict[str, Any]) -> tuple[list[dict[str, Any]], An
 
 ROUTES = [
     Route("POST", "/v1/pages", create),
+    Route("GET", "/v1/pages/{page_id}/markdown", page_markdown.retrieve),
+    Route("PATCH", "/v1/pages/{page_id}/markdown", page_markdown.update),
     Route("GET", "/v1/pages/{page_id}/properties/{property_id}", property_item),
     Route("GET", "/v1/pages/{page_id}", retrieve),
     Route("PATCH", "/v1/pages/{page_id}", update),
