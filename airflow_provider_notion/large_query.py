@@ -19,8 +19,8 @@ throughout is returned exactly once. Rows created during the fetch have the newe
 last: each may or may not be returned, never twice. Edits during the fetch do not move rows (the order is by
 ``created_time``), so they are neither lost nor repeated; the row is returned as it was when its page was read.
 Not covered: a row trashed or edited out of the filter during the fetch may, on a server whose cursors are
-positions in the result list, shift the rows after it by one, so one row can be skipped (the emulator behaves
-so; Notion does not document how its cursors behave).
+positions in the result list, shift the rows after it by one, so one row can be skipped. Notion's cursors are
+the id of the next row (as the recorded answers show), and the emulator's are too, so neither does this.
 
 The caller's sort: a query with ``sorts`` is run exactly as given and returns its rows in that order while it
 stays under the cap; at the cap it fails with a clear error, because a window needs ``created_time`` order and
