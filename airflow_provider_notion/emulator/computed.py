@@ -243,9 +243,13 @@ class _RowEvaluator:
             self.visiting.add(name)
             try:
                 tree = formula.parse(entry["formula"]["expression"])
+            except EmulatorValidationError:
+                tree = ("const", ("string", None))
+            try:
                 result = formula.evaluate(tree, self.resolve, self.now)
-            except (FormulaError, EmulatorValidationError, TypeError, ValueError):
-                result = ("string", None)
+            except (FormulaError, ArithmeticError, TypeError, ValueError):
+                # Notion shows a failing row as empty, in the formula's result type.
+                result = (formula.static_kind(tree), None)
             finally:
                 self.visiting.discard(name)
         elif entry["type"] == "rollup":

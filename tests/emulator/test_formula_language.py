@@ -114,6 +114,7 @@ def test_block_property_references_resolve_by_id() -> None:
         ('"open', "could not be parsed"),
         ('prop("Tasks").prop("Hours")', "reading properties of related pages"),
         ("[1, 2]", "could not be parsed"),
+        ("(" * 5000 + "1" + ")" * 5000, "nested too deeply"),
     ],
 )
 def test_refusals_name_the_problem(expression: str, message: str) -> None:

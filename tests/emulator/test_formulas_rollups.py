@@ -354,3 +354,16 @@ def test_a_rollup_function_can_be_changed_alone(api: Api) -> None:
     assert updated["properties"]["Total"]["rollup"]["rollup_property_name"] == "Hours"
     total = api.ok("GET", f"/v1/pages/{page['id']}")["properties"]["Total"]["rollup"]
     assert total == {"type": "number", "number": 4, "function": "max"}
+
+
+def test_runtime_errors_give_empty_values_not_server_errors(api: Api) -> None:
+    schema = {
+        "Name": {"title": {}},
+        "Due": {"date": {}},
+        "Far": {"formula": {"expression": 'dateAdd(prop("Due"), 10000000000, "days")'}},
+        "Wrong": {"formula": {"expression": 'dateAdd(prop("Name"), 1, "days")'}},
+    }
+    source = create_source(api, "Odd", schema)
+    page = add_row(api, source, {"Name": {"title": title("x")}, "Due": {"date": {"start": "2026-07-01"}}})
+    assert page["properties"]["Far"]["formula"] == {"type": "date", "date": None}
+    assert page["properties"]["Wrong"]["formula"] == {"type": "date", "date": None}
