@@ -759,4 +759,5 @@ def result_json(value: Value) -> dict[str, Any]:
         }
     if kind == "list":
         return {"type": "string", "string": _format(value) if raw else None}
-    return {"type": "string", "string": raw}
+    # The API never returns empty strings: "" is null (reference/intro, JSON conventions).
+    return {"type": "string", "string": raw if raw != "" else None}

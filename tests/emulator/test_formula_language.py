@@ -87,6 +87,11 @@ def test_booleans(expression: str, expected: bool) -> None:
     assert run(expression) == {"type": "boolean", "boolean": expected}
 
 
+def test_an_empty_text_result_is_null() -> None:
+    assert run('""') == {"type": "string", "string": None}
+    assert run('lower("")') == {"type": "string", "string": None}
+
+
 def test_dates() -> None:
     assert run('dateAdd(prop("Due"), 2, "months")')["date"]["start"] == "2026-09-10"
     assert run('dateSubtract(prop("Due"), 1, "weeks")')["date"]["start"] == "2026-07-03"
