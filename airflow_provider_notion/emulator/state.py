@@ -14,6 +14,7 @@ from typing import Any
 
 from airflow_provider_notion.emulator import computed
 from airflow_provider_notion.emulator import properties as props_model
+from airflow_provider_notion.emulator.comments import CommentStore
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.file_uploads import FileUploadStore
 from airflow_provider_notion.emulator.records import (
@@ -67,6 +68,7 @@ class EmulatorState:
         # Container id (page or block) -> ordered ids of child blocks, child pages and child databases.
         self.children: dict[str, list[str]] = {}
         self.file_uploads = FileUploadStore()
+        self.comments = CommentStore()
         self._seq = 0
         self.query_cache: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
 

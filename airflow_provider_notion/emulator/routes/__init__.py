@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow_provider_notion.emulator.routes import (
     blocks,
     catalog,
+    comments,
     data_sources,
     databases,
     file_uploads,
@@ -27,6 +28,7 @@ ALL_ROUTES: list[Route] = [
     *file_uploads.ROUTES,
     *page_move.ROUTES,
     *catalog.ROUTES,
+    *comments.ROUTES,
 ]
 
 __all__ = ["ALL_ROUTES", "Route", "Router"]

@@ -60,6 +60,8 @@ def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(content["rich_text"], list):
             raise EmulatorValidationError(f"body failed validation: {kind}.rich_text should be an array.")
         content["rich_text"] = expand_rich_text(content["rich_text"])
+    if kind == "table_row" and isinstance(content.get("cells"), list):
+        content["cells"] = [expand_rich_text(cell) for cell in content["cells"] if isinstance(cell, list)]
     if kind in _COLORED_TYPES:
         content.setdefault("color", "default")
     if kind == "paragraph":

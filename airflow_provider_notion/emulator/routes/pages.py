@@ -10,6 +10,7 @@ from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.routes import page_markdown
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.routes.blocks import append_children, validate_children
 from airflow_provider_notion.emulator.routes.common import (
@@ -39,6 +40,7 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         validate_children(children)
         children = attachments.resolve_blocks(ctx, children)
     properties_input = attachments.resolve_properties(ctx, properties_input)
+    markdown = page_markdown.markdown_in_create(ctx)
     with ctx.state.lock:
         if kind == "workspace":
             raise EmulatorValidationError(
@@ -65,6 +67,8 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         ctx.state.share(ctx.bot.id, page.id)
         if children:
             append_children(ctx, page.id, children, None)
+        if markdown:
+            append_children(ctx, page.id, page_markdown.parse(markdown), None)
         return page_json(ctx.state, page, ctx.version)
 
 
@@ -142,6 +146,8 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
 
 ROUTES = [
     Route("POST", "/v1/pages", create),
+    Route("GET", "/v1/pages/{page_id}/markdown", page_markdown.retrieve),
+    Route("PATCH", "/v1/pages/{page_id}/markdown", page_markdown.update),
     Route("GET", "/v1/pages/{page_id}/properties/{property_id}", property_item),
     Route("GET", "/v1/pages/{page_id}", retrieve),
     Route("PATCH", "/v1/pages/{page_id}", update),
