@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 
@@ -248,9 +249,12 @@ def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_
             for row_id in state.live_children(blocks[2]["id"])
         ]
         assert rows == [["Name", "Score"], ["beta", "7"], ["gamma", "5"], ["alpha", "3"]]
-        upload = state.file_uploads.get(blocks[3]["file"]["file_upload"]["id"], emu.default_integration().id)
-        assert upload is not None
-        assert upload.data.decode().splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
+        # An attached upload reads back as a Notion-hosted file whose link serves the uploaded bytes.
+        attached = blocks[3]["file"]
+        assert attached["type"] == "file"
+        assert attached["caption"][0]["plain_text"] == f"Results of {day} (CSV)"
+        download = requests.get(attached["file"]["url"], timeout=10)
+        assert download.text.splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
         (comment,) = state.comments.on(page_id)
         assert "".join(t["plain_text"] for t in comment.rich_text) == (
             f"The report for {day} is ready, @{reviewer['name']} please have a look."
