@@ -11,7 +11,13 @@ import pytest
 import requests_mock as rm
 
 EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
-DAG_IDS = {"example_notion_etl", "example_notion_pages", "example_notion_raw_request", "example_notion_users"}
+DAG_IDS = {
+    "example_notion_etl",
+    "example_notion_pages",
+    "example_notion_raw_request",
+    "example_notion_report",
+    "example_notion_users",
+}
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +93,14 @@ def test_other_dags_show_the_xcom_wiring(dagbag: Any) -> None:
     raw = dagbag.dags["example_notion_raw_request"]
     assert json.loads(json.dumps(raw.get_task("search").data))["page_size"] == 5
     assert raw.get_task("summarise").upstream_task_ids == {"whoami", "search", "users_page"}
+
+
+def test_report_wiring(dagbag: Any) -> None:
+    dag = dagbag.dags["example_notion_report"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["report_page"].downstream_task_ids == {"write_report", "attach_csv", "notify"}
+    # The attachment comes after the content is replaced, or the replace would remove it.
+    assert tasks["write_report"].downstream_task_ids == {"attach_csv"}
+    assert tasks["attach_csv"].downstream_task_ids == {"notify"}
+    assert tasks["old_report_ids"].downstream_task_ids == {"trash_old_report"}
+    assert tasks["report_page"].unique_property == "Name"

@@ -642,8 +642,12 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection test and UI
 
     def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace."""
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
+            if self.settings.auth_type == "oauth":
+                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+
+                return check_oauth_connection(self)
             me = self.get_current_user()
         except Exception as err:
             return False, str(err)
@@ -894,3 +898,77 @@ class NotionHook(BaseHook):
         return NotionOAuthClient(
             settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
         )
+
+    # ------------------------------------------------------------------ page content, comments, file uploads (issue 15)
+    # One thin method per endpoint; the logic (batching, Markdown, multi-part) lives in page_content.py,
+    # comments.py and file_upload.py.
+
+    def post_page(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/pages`` with a body built by the caller (e.g. with ``markdown`` instead of ``children``)."""
+        return dict(self.request("POST", "/pages", json=dict(body)))
+
+    def get_block(self, block_id: str) -> dict[str, Any]:
+        """``GET /v1/blocks/{id}``."""
+        return dict(self.request("GET", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def delete_block(self, block_id: str) -> dict[str, Any]:
+        """``DELETE /v1/blocks/{id}``: moves the block (or page) to the trash."""
+        return dict(self.request("DELETE", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def get_page_markdown(self, page_id: str) -> dict[str, Any]:
+        """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
+        self._require_page_markdown("page_id")
+        return dict(self.request("GET", f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"))
+
+    def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
+        self._require_page_markdown("page_id")
+        path = f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+        return dict(self.request("PATCH", path, json=dict(body)))
+
+    def _require_page_markdown(self, field: str) -> None:
+        if not self.version.has_page_markdown:
+            raise NotionInputError(
+                field, f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}"
+            )
+
+    def create_comment(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/comments`` with ``parent`` (a page) or ``discussion_id``, and ``rich_text``."""
+        return dict(self.request("POST", "/comments", json=dict(body)))
+
+    def iter_comment_pages(
+        self, block_id: str, *, start_cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of ``GET /v1/comments?block_id=`` (the open comments on a page or block)."""
+        params = {"block_id": normalize_notion_id(block_id, "block_id")}
+        return self.iter_pages(
+            "GET", "/comments", params=params, page_size=page_size, start_cursor=start_cursor
+        )
+
+    def create_file_upload(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/file_uploads`` (``mode``, ``filename``, ``content_type``, ``number_of_parts``)."""
+        return dict(self.request("POST", "/file_uploads", json=dict(body)))
+
+    def send_file_upload(
+        self,
+        upload_id: str,
+        content: bytes,
+        *,
+        filename: str,
+        content_type: str | None = None,
+        part_number: int | None = None,
+    ) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/send``: one part (or the whole small file) as multipart/form-data."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/send"
+        part = (filename, content, content_type) if content_type else (filename, content)
+        data = None if part_number is None else {"part_number": str(part_number)}
+        return dict(self.request("POST", path, files={"file": part}, data=data))
+
+    def complete_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/complete`` after every part of a multi-part upload was sent."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/complete"
+        return dict(self.request("POST", path))
+
+    def get_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``GET /v1/file_uploads/{id}``."""
+        return dict(self.request("GET", f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}"))

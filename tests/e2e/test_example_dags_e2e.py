@@ -204,3 +204,60 @@ def test_raw_request_dag_reaches_three_endpoints(airflow_home: Path) -> None:
         assert results["summarise"]["users"] == len(emu.state.people) + len(emu.state.integrations)
         paths = {(r.method, r.path) for r in emu.request_log}
         assert {("GET", "/v1/users/me"), ("POST", "/v1/search"), ("GET", "/v1/users")} <= paths
+
+
+@pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
+def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_old_one(
+    airflow_home: Path, tmp_path: Path, version: str
+) -> None:
+    with NotionEmulator(seed="demo") as emu:
+        results = emu.add_database(
+            parent_id=emu.root_page_id,
+            title="Results",
+            properties={"Name": {"title": {}}, "Score": {"number": {}}},
+        )
+        for name, score in (("alpha", 3), ("beta", 7), ("gamma", 5)):
+            emu.add_page(parent_id=results["id"], title=name, properties={"Score": {"number": score}})
+        reports = emu.add_database(
+            parent_id=emu.root_page_id, title="Reports", properties={"Name": {"title": {}}}
+        )
+        # One old report per January day: the run must trash exactly the one 30 days before its own date.
+        for day in range(1, 32):
+            emu.add_page(parent_id=reports["id"], title=f"Report 2026-01-{day:02d}")
+        reviewer = next(p for p in emu.state.people.values() if p.get("email"))
+        _, values = run_dag(
+            airflow_home,
+            emu,
+            "example_notion_report",
+            version,
+            {
+                "NOTION_RESULTS_DATABASE_ID": results["id"],
+                "NOTION_REPORTS_DATABASE_ID": reports["id"],
+                "NOTION_REPORT_REVIEWER": reviewer["email"],
+                "AIRFLOW_VAR_NOTION_EXPORT_DIR": str(tmp_path),
+            },
+        )
+        state = emu.state
+        page_id = values["write_report"]["id"]
+        title = state.page_title(state.pages[page_id])
+        day = title.removeprefix("Report ")
+        blocks = state.block_children_of(page_id)
+        assert [b["type"] for b in blocks] == ["heading_1", "paragraph", "table", "file"]
+        assert blocks[0]["heading_1"]["rich_text"][0]["plain_text"] == f"Results for {day}"
+        rows = [
+            [cell[0]["plain_text"] if cell else "" for cell in state.blocks[row_id].content["cells"]]
+            for row_id in state.live_children(blocks[2]["id"])
+        ]
+        assert rows == [["Name", "Score"], ["beta", "7"], ["gamma", "5"], ["alpha", "3"]]
+        upload = state.file_uploads.get(blocks[3]["file"]["file_upload"]["id"], emu.default_integration().id)
+        assert upload is not None
+        assert upload.data.decode().splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
+        (comment,) = state.comments.on(page_id)
+        assert "".join(t["plain_text"] for t in comment.rich_text) == (
+            f"The report for {day} is ready, @{reviewer['name']} please have a look."
+        )
+        from datetime import date, timedelta
+
+        old = (date.fromisoformat(day) - timedelta(days=30)).isoformat()
+        trashed = [state.page_title(p) for p in state.pages.values() if p.in_trash]
+        assert trashed == [f"Report {old}"]
