@@ -109,6 +109,7 @@ def _title(row: dict[str, Any], prop: str = "Name") -> str:
     return "".join(part["plain_text"] for part in row["properties"][prop]["title"])
 
 
+@pytest.mark.timeout(900)  # two `airflow dags test` runs
 @pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
 def test_etl_is_idempotent_over_two_scheduled_runs(airflow_home: Path, version: str) -> None:
     with NotionEmulator(seed="demo") as emu:
