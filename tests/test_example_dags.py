@@ -53,17 +53,16 @@ def test_etl_wiring(dagbag: Any) -> None:
     tasks = {t.task_id: t for t in dag.tasks}
     assert set(tasks) == {
         "extract",
-        "build_rows",
         "create_database",
-        "describe_database",
-        "load_items",
+        "sync_rows",
         "wait_for_items",
         "query_items",
         "report",
     }
-    assert tasks["create_database"].downstream_task_ids >= {"load_items", "query_items", "wait_for_items"}
-    assert tasks["build_rows"].downstream_task_ids == {"load_items"}
-    assert tasks["load_items"].downstream_task_ids == {"wait_for_items"}
+    assert tasks["create_database"].downstream_task_ids >= {"sync_rows", "query_items", "wait_for_items"}
+    assert tasks["create_database"].if_exists == "reuse"  # scheduled runs find the database again
+    assert tasks["extract"].downstream_task_ids == {"sync_rows"}
+    assert tasks["sync_rows"].downstream_task_ids == {"wait_for_items"}
     assert tasks["wait_for_items"].downstream_task_ids == {"query_items"}
     assert tasks["query_items"].downstream_task_ids == {"report"}
     # The parent page is a template resolved at run time, not a value read at parse time.
@@ -82,7 +81,7 @@ def test_parent_page_renders_from_the_environment_at_run_time(
     context = {"var": var, "ds": "2026-01-02", "dag": task.dag, "run_id": "manual__1"}
     task.render_template_fields(context)
     assert task.parent == "393abc1eedcd81e895dcec52a3110c68"
-    assert task.title == "Sensor readings 2026-01-02"
+    assert task.title == "Sensor readings"  # one database for every run, not one per day
 
 
 def test_other_dags_show_the_xcom_wiring(dagbag: Any) -> None:

@@ -5,7 +5,7 @@ one short method per endpoint. Requests are built, sent, retried and parsed by :
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -642,8 +642,12 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection test and UI
 
     def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace."""
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
+            if self.settings.auth_type == "oauth":
+                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+
+                return check_oauth_connection(self)
             me = self.get_current_user()
         except Exception as err:
             return False, str(err)
@@ -822,6 +826,52 @@ class NotionHook(BaseHook):
             self.log.info("Row %s exists; children are only added when a row is created", matches[0]["id"])
         fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
         return self.update_page(str(matches[0]["id"]), props, **fields), False
+
+    def sync_rows(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        key: str,
+        database_id: Any = None,
+        data_source_id: Any = None,
+        delete_missing: bool = False,
+        add_missing_properties: bool = False,
+        dry_run: bool = False,
+        max_delete_fraction: float = 0.5,
+        max_workers: int | None = None,
+        max_ids: int = 100,
+        sample_size: int = 20,
+        progress_interval: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict[str, Any]:
+        """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
+
+        Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
+        the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
+        threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+        Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+        ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+        writes. Details: :mod:`airflow_provider_notion.sync.engine`.
+
+        :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
+        :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
+            that failed (the others already sent are kept; a rerun finishes the job).
+        """
+        from airflow_provider_notion.sync.engine import SyncOptions, sync_rows
+
+        options = SyncOptions(
+            key=key,
+            delete_missing=delete_missing,
+            add_missing_properties=add_missing_properties,
+            dry_run=dry_run,
+            max_delete_fraction=max_delete_fraction,
+            max_workers=max_workers,
+            max_ids=max_ids,
+            sample_size=sample_size,
+            progress_interval=progress_interval,
+            clock=clock,
+        )
+        return sync_rows(self, rows, database_id=database_id, data_source_id=data_source_id, options=options)
 
     # ------------------------------------------------------------------ OAuth tokens (issue 6)
 

@@ -270,6 +270,11 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
     :param cover: a cover object (external file).
     :param is_inline: create the database inline in the parent page.
     :param description: a plain string or rich-text list.
+    :param if_exists: what to do when a database with exactly this title already exists under ``parent``:
+        ``create`` (default: create another, no lookup), ``reuse`` (return the existing one and create nothing,
+        so a scheduled DAG creates its database once; its schema is not changed) or ``error`` (fail). The
+        lookup searches titles (see :mod:`airflow_provider_notion.database_lookup`; Notion's search index can
+        lag a brand-new database). Several matches fail. Templated.
     """
 
     template_fields: Sequence[str] = (
@@ -281,6 +286,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         "cover",
         "is_inline",
         "description",
+        "if_exists",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
         "parent": _JSON,
@@ -301,6 +307,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         cover: Any = None,
         is_inline: bool | None = None,
         description: Any = None,
+        if_exists: str = "create",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -311,6 +318,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         self.cover = cover
         self.is_inline = is_inline
         self.description = description
+        self.if_exists = if_exists
 
     def execute(self, context: Any) -> dict[str, Any]:
         schema = json_object(self.properties, "properties", required=True)
@@ -320,6 +328,14 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
             raise NotionInputError(
                 "properties", 'needs exactly one title property, e.g. {"Name": {"title": {}}}'
             )
+        if self.if_exists not in ("create", "reuse", "error"):
+            raise NotionInputError("if_exists", f"{self.if_exists!r} is not one of create, reuse, error")
+        if self.if_exists != "create":
+            existing = self._existing_database()
+            if existing is not None:
+                self.push_object_xcoms(context, existing)
+                self.log.info("Reusing Notion database %s (%s)", existing.get("id"), existing.get("url"))
+                return existing
         database = self.hook.create_database(
             self.parent,
             _rich_text_input(self.title, "title"),
@@ -334,6 +350,25 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         self.push_object_xcoms(context, database)
         self.log.info("Created Notion database %s (%s)", database.get("id"), database.get("url"))
         return database
+
+    def _existing_database(self) -> dict[str, Any] | None:
+        """The database of this title under the parent (``if_exists`` reuse), or an error (``error``)."""
+        from airflow_provider_notion.database_lookup import find_databases
+        from airflow_provider_notion.payloads import parent_object
+        from airflow_provider_notion.sync.normal_form import plain_text
+
+        title = _rich_text_input(self.title, "title")
+        text = title if isinstance(title, str) else plain_text(title)
+        found = find_databases(self.hook, parent_object(self.parent, "parent"), text)
+        if not found:
+            return None
+        ids = ", ".join(str(db.get("id")) for db in found)
+        if self.if_exists == "error" or len(found) > 1:
+            raise NotionError(
+                f"{len(found)} databases titled {text!r} already exist under the parent ({ids}); "
+                + ("if_exists='error' forbids another." if self.if_exists == "error" else "reuse needs one.")
+            )
+        return found[0]
 
 
 class NotionCreatePageOperator(_NotionLinkedOperator):

@@ -109,7 +109,7 @@ def _title(row: dict[str, Any], prop: str = "Name") -> str:
 
 
 @pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
-def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str) -> None:
+def test_etl_is_idempotent_over_two_scheduled_runs(airflow_home: Path, version: str) -> None:
     with NotionEmulator(seed="demo") as emu:
         _, results = run_dag(airflow_home, emu, "example_notion_etl", version)
         state = emu.state
@@ -119,9 +119,13 @@ def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str
         assert sorted(_title(r) for r in rows) == [f"sensor-{i}" for i in range(1, 6)]
         readings = {_title(r): r["properties"]["Reading"]["number"] for r in rows}
         assert readings == {f"sensor-{i}": round(10.5 * i, 1) for i in range(1, 6)}
+        assert {_title(r): r["properties"]["Day"]["date"]["start"] for r in rows} == {
+            f"sensor-{i}": f"2026-01-{i:02d}" for i in range(1, 6)
+        }
         assert results["wait_for_items"]["object"] == "list"
         assert len(results["wait_for_items"]["results"]) == 5
-        assert len(results["load_items"]) == 5  # one mapped upsert per row
+        sync = results["sync_rows"]
+        assert (sync["created"], sync["updated"], sync["unchanged"], sync["trashed"]) == (5, 0, 0, 0)
         healthy = sorted(
             (r for r in rows if r["properties"]["Healthy"]["checkbox"]), key=lambda r: -readings[_title(r)]
         )
@@ -131,7 +135,25 @@ def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str
             "names": [_title(r) for r in healthy],
         }
         creates = [r for r in emu.request_log if r.method == "POST" and r.path == "/v1/pages"]
-        assert len(creates) == 5  # the upsert created each row exactly once
+        assert len(creates) == 5
+
+        # The next scheduled run: same database, same rows, no write at all.
+        emu.clear_request_log()
+        _, again = run_dag(airflow_home, emu, "example_notion_etl", version)
+        databases = [db for db in state.databases.values() if db.parent_id == emu.root_page_id]
+        assert len(databases) == 1
+        assert sorted(_title(r) for r in state.pages_in(databases[0].id)) == [
+            f"sensor-{i}" for i in range(1, 6)
+        ]
+        assert again["create_database"]["id"] == results["create_database"]["id"]
+        sync = again["sync_rows"]
+        assert (sync["created"], sync["updated"], sync["unchanged"], sync["trashed"]) == (0, 0, 5, 0)
+        written = [
+            (r.method, r.path)
+            for r in emu.request_log
+            if r.method in ("POST", "PATCH") and not r.path.endswith("/query") and r.path != "/v1/search"
+        ]
+        assert written == []
 
 
 def test_pages_dag_creates_a_page_with_all_its_blocks_and_exports(airflow_home: Path, tmp_path: Path) -> None:

@@ -180,4 +180,3 @@ def test_unimplemented_edits_fail_loudly(api: Api, emu: NotionEmulator, kind: st
     page = _page(api, emu)
     body = {"type": kind, kind: {"content": "x"}}
     _error(api.call("PATCH", f"/v1/pages/{page['id']}/markdown", body), 400, "validation_error")
-

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from airflow_provider_notion.emulator import attachments
+from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
@@ -36,6 +38,8 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     children = ctx.body.get("children")
     if children is not None:
         validate_children(children)
+        children = attachments.resolve_blocks(ctx, children)
+    properties_input = attachments.resolve_properties(ctx, properties_input)
     markdown = page_markdown.markdown_in_create(ctx)
     with ctx.state.lock:
         if kind == "workspace":
@@ -97,6 +101,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
         if properties_input is not None:
             if not isinstance(properties_input, dict):
                 raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+            properties_input = attachments.resolve_properties(ctx, properties_input)
             ctx.state.update_page_properties(page, properties_input, ctx.bot.id)
         for key in ("icon", "cover"):
             if key in ctx.body:
@@ -115,6 +120,7 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
     wanted = unquote(ctx.params["property_id"])
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
+        refresh_page(ctx.state, page)
         value = next(
             (v for name, v in page.properties.items() if v.get("id") == wanted or name == wanted),
             None,
