@@ -256,6 +256,13 @@ def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_
         assert attached["caption"][0]["plain_text"] == f"Results of {day} (CSV)"
         download = requests.get(attached["file"]["url"], timeout=10)
         assert download.text.splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
+        # The attached upload reads back as a Notion-hosted file linking to the uploaded CSV.
+        upload = state.file_uploads.get(values["attach_csv"]["upload"]["id"], emu.default_integration().id)
+        assert upload is not None
+        assert blocks[3]["file"]["type"] == "file"
+        assert blocks[3]["file"]["file"]["url"].endswith(f"/{upload.id}/results-{day}.csv")
+        assert blocks[3]["file"]["caption"][0]["plain_text"] == f"Results of {day} (CSV)"
+        assert upload.data.decode().splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
         (comment,) = state.comments.on(page_id)
         assert "".join(t["plain_text"] for t in comment.rich_text) == (
             f"The report for {day} is ready, @{reviewer['name']} please have a look."
