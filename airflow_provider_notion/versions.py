@@ -53,6 +53,11 @@ class NotionVersion:
         """The body field that moves a page, database or block to (or out of) the trash."""
         return {self.trash_field: in_trash}
 
+    @property
+    def has_page_markdown(self) -> bool:
+        """Since 2026-03-11 ``GET /v1/pages/{id}/markdown`` returns a page's content as Markdown."""
+        return self.name >= "2026-03-11"  # ISO dates compare as text
+
     def append_after(self, after_block_id: str | None) -> dict[str, Any]:
         """Where appended blocks go: after a given block, else at the end."""
         if after_block_id is None:
