@@ -55,12 +55,21 @@ def add_computed_properties(emu: NotionEmulator, data_source_id: str) -> None:
     so they are put into its state as Notion returns them."""
     with emu.state.lock:
         source = emu.state.data_sources[data_source_id]
-        source.schema["Score"] = {"id": "fScr", "name": "Score", "type": "formula", "formula": {"expression": "1"}}
+        source.schema["Score"] = {
+            "id": "fScr",
+            "name": "Score",
+            "type": "formula",
+            "formula": {"expression": "1"},
+        }
         source.schema["Total"] = {
             "id": "rTot",
             "name": "Total",
             "type": "rollup",
-            "rollup": {"function": "sum", "relation_property_name": "Related", "rollup_property_name": "Count"},
+            "rollup": {
+                "function": "sum",
+                "relation_property_name": "Related",
+                "rollup_property_name": "Count",
+            },
         }
         source.schema["Related"] = {
             "id": "rRel",
@@ -75,6 +84,7 @@ def set_page_values(emu: NotionEmulator, page_id: str, values: dict[str, Any]) -
     with emu.state.lock:
         page = emu.state.pages[page_id]
         page.row["properties"].update(values)
+        emu.state.data_sources[str(page.parent_id)].revision += 1
 
 
 def set_edited(emu: NotionEmulator, page_id: str, moment: datetime) -> None:
@@ -83,3 +93,4 @@ def set_edited(emu: NotionEmulator, page_id: str, moment: datetime) -> None:
         page = emu.state.pages[page_id]
         page.last_edited = moment
         page.row["last_edited_time"] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
+        emu.state.data_sources[str(page.parent_id)].revision += 1  # the emulator caches sorted queries

@@ -1,0 +1,467 @@
+"""NotionToObjectStorageOperator against the emulator over HTTP: every property type to Parquet/CSV/JSON Lines,
+read back and checked; consecutive intervals export each edit exactly once; empty windows; atomic reruns;
+deletions; users; errors before any request."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from airflow_provider_notion.emulator import NotionEmulator
+from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
+from tests.export.conftest import (
+    EVERY_TYPE_SCHEMA,
+    add_computed_properties,
+    set_edited,
+    set_page_values,
+    title,
+)
+
+T0 = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
+EXPECTED_ARROW = {
+    "id": pa.string(),
+    "url": pa.string(),
+    "created_time": pa.timestamp("us", tz="UTC"),
+    "last_edited_time": pa.timestamp("us", tz="UTC"),
+    "in_trash": pa.bool_(),
+    "Attachments": pa.list_(pa.string()),
+    "Count": pa.float64(),
+    "Created": pa.timestamp("us", tz="UTC"),
+    "Creator": pa.string(),
+    "Done": pa.bool_(),
+    "Due.start": pa.timestamp("us", tz="UTC"),
+    "Due.end": pa.timestamp("us", tz="UTC"),
+    "Due.time_zone": pa.string(),
+    "Edited": pa.timestamp("us", tz="UTC"),
+    "Editor": pa.string(),
+    "Labels": pa.list_(pa.string()),
+    "Link": pa.string(),
+    "Mail": pa.string(),
+    "Name": pa.string(),
+    "Notes": pa.string(),
+    "Owner": pa.list_(pa.string()),
+    "Phone": pa.string(),
+    "Related": pa.list_(pa.string()),
+    "Score": pa.string(),
+    "State": pa.string(),
+    "Tag": pa.string(),
+    "Ticket": pa.string(),
+    "Total": pa.float64(),
+}
+
+
+def export(**kwargs: Any) -> dict[str, Any]:
+    kwargs.setdefault("task_id", "export")
+    kwargs.setdefault("requests_per_second", None)
+    return NotionToObjectStorageOperator(**kwargs).execute({})
+
+
+def every_type_database(emu: NotionEmulator) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A database with every property type and two rows: one full, one empty. Returns (database, expected)."""
+    database = emu.add_database(parent_id=emu.root_page_id, title="Everything", properties=EVERY_TYPE_SCHEMA)
+    source = str(database["data_source_id"])
+    add_computed_properties(emu, source)
+    person = next(iter(emu.state.user_map()))
+    full, empty = emu.add_rows(
+        source,
+        [
+            {
+                "Name": {"title": title('Full, "quoted"\nrow')},
+                "Notes": {"rich_text": title("two ") + title("parts")},
+                "Count": {"number": 2.5},
+                "Tag": {"select": {"name": "red"}},
+                "State": {"status": {"name": "Done"}},
+                "Labels": {"multi_select": [{"name": "x"}, {"name": "y"}]},
+                "Due": {
+                    "date": {"start": "2026-01-31T10:00:00.000+02:00", "end": "2026-02-02", "time_zone": None}
+                },
+                "Owner": {"people": [{"id": person}]},
+                "Done": {"checkbox": True},
+                "Link": {"url": "https://example.com/a"},
+                "Mail": {"email": "a@example.com"},
+                "Phone": {"phone_number": "+1 555"},
+                "Attachments": {
+                    "files": [
+                        {"name": "a.png", "type": "external", "external": {"url": "https://f.example/a.png"}}
+                    ]
+                },
+            },
+            {"Name": {"title": title("Empty")}},
+        ],
+    )
+    set_page_values(
+        emu,
+        full,
+        {
+            "Score": {"id": "fScr", "type": "formula", "formula": {"type": "number", "number": 42}},
+            "Total": {
+                "id": "rTot",
+                "type": "rollup",
+                "rollup": {"type": "number", "number": 7, "function": "sum"},
+            },
+            "Related": {"id": "rRel", "type": "relation", "relation": [{"id": empty}], "has_more": False},
+        },
+    )
+    created = emu.state.pages[full].row["created_time"]
+    moment = datetime.fromisoformat(created)
+    creator = emu.state.pages[full].row["created_by"]["id"]
+    expected = {
+        "full": {
+            "id": full,
+            "in_trash": False,
+            "created_time": moment,
+            "last_edited_time": moment,
+            "Attachments": ["https://f.example/a.png"],
+            "Count": 2.5,
+            "Created": moment,
+            "Creator": creator,
+            "Done": True,
+            "Due.start": datetime(2026, 1, 31, 8, 0, tzinfo=UTC),
+            "Due.end": datetime(2026, 2, 2, tzinfo=UTC),
+            "Due.time_zone": None,
+            "Edited": moment,
+            "Editor": creator,
+            "Labels": ["x", "y"],
+            "Link": "https://example.com/a",
+            "Mail": "a@example.com",
+            "Name": 'Full, "quoted"\nrow',
+            "Notes": "two parts",
+            "Owner": [person],
+            "Phone": "+1 555",
+            "Related": [empty],
+            "Score": "42",
+            "State": "Done",
+            "Tag": "red",
+            "Ticket": "TCK-1",
+            "Total": 7.0,
+        },
+        "empty": {
+            "id": empty,
+            "Attachments": [],
+            "Count": None,
+            "Done": False,
+            "Due.start": None,
+            "Labels": [],
+            "Link": None,
+            "Name": "Empty",
+            "Notes": "",
+            "Owner": [],
+            "Related": [],
+            "Score": None,
+            "Tag": None,
+            "Ticket": "TCK-2",
+            "Total": None,
+        },
+    }
+    return database, expected
+
+
+def test_every_property_type_to_parquet_with_its_arrow_type_and_value(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    database, expected = every_type_database(emu)
+    target = tmp_path / "rows.parquet"
+
+    result = export(database_id=database["id"], path=str(target), format="parquet", mode="full")
+
+    table = pq.read_table(target)
+    assert {field.name: field.type for field in table.schema} == EXPECTED_ARROW
+    assert result["columns"] == list(EXPECTED_ARROW)
+    assert result["rows"] == 2 and result["format"] == "parquet" and result["window"] is None
+    assert result["requests"] == 3  # database -> data source, its schema, one query page
+    rows = {row["id"]: row for row in table.to_pylist()}
+    for case in ("full", "empty"):
+        got = rows[expected[case]["id"]]
+        for column, value in expected[case].items():
+            assert got[column] == value, column
+    assert rows[expected["full"]["id"]]["url"].startswith("https://")
+
+
+def test_every_property_type_to_csv_with_the_sidecar_schema(emu: NotionEmulator, tmp_path: Path) -> None:
+    database, expected = every_type_database(emu)
+    target = tmp_path / "out" / "rows.csv"
+
+    export(database_id=database["id"], path=str(target), format="csv", mode="full")
+
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    full = rows[expected["full"]["id"]]
+    assert full["Name"] == 'Full, "quoted"\nrow'  # quoting survives commas, quotes and newlines
+    assert full["Count"] == "2.5" and full["Total"] == "7.0" and full["Score"] == "42"
+    assert full["Done"] == "true" and full["in_trash"] == "false"
+    assert json.loads(full["Labels"]) == ["x", "y"]
+    assert json.loads(full["Owner"]) == expected["full"]["Owner"]
+    assert full["Due.start"] == "2026-01-31T08:00:00Z" and full["Due.end"] == "2026-02-02T00:00:00Z"
+    assert full["Due.time_zone"] == "" and full["Ticket"] == "TCK-1"
+    empty = rows[expected["empty"]["id"]]
+    assert empty["Count"] == "" and empty["Done"] == "false" and json.loads(empty["Labels"]) == []
+    sidecar = json.loads((target.parent / "rows.schema.json").read_text())
+    types = {column["name"]: column["type"] for column in sidecar["columns"]}
+    assert (
+        types["Count"] == "float64"
+        and types["Labels"] == "list<string>"
+        and types["Due.start"] == "timestamp"
+    )
+    assert types["Total"] == "float64" and types["Score"] == "string" and types["Done"] == "bool"
+    assert [column["name"] for column in sidecar["columns"]] == list(rows[expected["full"]["id"]])
+
+
+def test_json_lines_keep_types_and_snake_case_names(emu: NotionEmulator, tmp_path: Path) -> None:
+    database, expected = every_type_database(emu)
+    target = tmp_path / "rows.jsonl"
+    result = export(
+        data_source_id=database["data_source_id"],
+        path=str(target),
+        format="jsonl",
+        mode="full",
+        column_names="snake_case",
+    )
+    assert "due_start" in result["columns"] and "due_time_zone" in result["columns"]
+    rows = {row["id"]: row for row in map(json.loads, target.read_text().splitlines())}
+    full = rows[expected["full"]["id"]]
+    assert full["count"] == 2.5 and full["done"] is True and full["labels"] == ["x", "y"]
+    assert full["due_start"] == "2026-01-31T08:00:00Z"
+    assert result["requests"] == 2  # a data source needs no database lookup
+
+
+# ---------------------------------------------------------------------------------------------- windows
+
+
+def simple_database(emu: NotionEmulator) -> str:
+    database = emu.add_database(
+        parent_id=emu.root_page_id,
+        properties={"Name": {"title": {}}, "Count": {"number": {}}},
+    )
+    return str(database["data_source_id"])
+
+
+def test_consecutive_intervals_export_each_edit_exactly_once(emu: NotionEmulator, tmp_path: Path) -> None:
+    source = simple_database(emu)
+    ids = emu.add_rows(source, [{"Name": {"title": title(f"r{i}")}} for i in range(6)])
+    # Interval 1 [T0, T0+1h): r0, r1 edited (r1 at the last second); interval 2: r2, r3 and r0 again.
+    edits_1 = {ids[0]: T0 + timedelta(minutes=5), ids[1]: T0 + timedelta(minutes=59, seconds=59)}
+    edits_2 = {ids[2]: T0 + timedelta(hours=1), ids[3]: T0 + timedelta(hours=1, minutes=30)}
+    for row_id, moment in {**edits_1, **edits_2}.items():
+        set_edited(emu, row_id, moment)
+    set_edited(emu, ids[4], T0 - timedelta(seconds=1))  # before both
+    set_edited(emu, ids[5], T0 + timedelta(hours=2))  # after both
+
+    def run(start: datetime, name: str) -> list[str]:
+        target = tmp_path / name
+        result = export(
+            data_source_id=source,
+            path=str(target),
+            format="parquet",
+            edited_after=start.isoformat(),
+            edited_before=(start + timedelta(hours=1)).isoformat(),
+        )
+        assert result["window"] == [
+            start.strftime("%Y-%m-%dT%H:%M:00.000Z"),
+            (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:00.000Z"),
+        ]
+        return [str(row_id) for row_id in pq.read_table(target).column("id").to_pylist()]
+
+    first = run(T0, "1.parquet")
+    second = run(T0 + timedelta(hours=1), "2.parquet")
+    assert sorted(first) == sorted(edits_1)
+    assert sorted(second) == sorted(edits_2)
+    # r0 edited again in interval 2: exported again there (Notion keeps only the latest edit), once.
+    set_edited(emu, ids[0], T0 + timedelta(hours=1, minutes=10))
+    assert sorted(run(T0 + timedelta(hours=1), "2b.parquet")) == sorted([*edits_2, ids[0]])
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_an_empty_window_writes_a_valid_empty_file_with_the_schema(
+    emu: NotionEmulator, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = simple_database(emu)
+    target = tmp_path / f"rows.{fmt}"
+    result = export(
+        data_source_id=source,
+        path=str(target),
+        format=fmt,
+        edited_after="2020-01-01T00:00:00Z",
+        edited_before="2020-01-02T00:00:00Z",
+    )
+    assert result["rows"] == 0
+    assert "No rows in this window" in capsys.readouterr().out
+    if fmt == "parquet":
+        table = pq.read_table(target)
+        assert table.num_rows == 0 and table.schema.field("Count").type == pa.float64()
+    elif fmt == "csv":
+        assert target.read_text().splitlines() == [",".join(result["columns"])]
+    else:
+        assert target.read_text() == ""
+        assert (tmp_path / "rows.schema.json").exists()
+
+
+def test_a_rerun_of_the_same_interval_writes_the_same_file(emu: NotionEmulator, tmp_path: Path) -> None:
+    source = simple_database(emu)
+    ids = emu.add_rows(
+        source, [{"Name": {"title": title(f"r{i}")}, "Count": {"number": i}} for i in range(5)]
+    )
+    for row_id in ids:
+        set_edited(emu, row_id, T0)
+    target = tmp_path / "rows.parquet"
+    contents = []
+    for _ in range(2):
+        export(
+            data_source_id=source,
+            path=str(target),
+            format="parquet",
+            edited_after=T0,
+            edited_before=T0 + timedelta(hours=1),
+        )
+        contents.append(target.read_bytes())
+    assert contents[0] == contents[1]
+    assert [p.name for p in tmp_path.iterdir()] == ["rows.parquet"]
+
+
+def test_a_run_failing_on_its_first_page_keeps_the_previous_export(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    source = simple_database(emu)
+    emu.add_rows(source, [{"Name": {"title": title("a")}}])
+    target = tmp_path / "rows.csv"
+    export(data_source_id=source, path=str(target), format="csv", mode="full")
+    previous = target.read_bytes()
+    emu.add_rows(source, [{"Name": {"title": title("b")}}])
+    emu.faults.inject(status=403, path="/query", count=1)
+    with pytest.raises(NotionError):
+        export(data_source_id=source, path=str(target), format="csv", mode="full")
+    assert target.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv", "rows.schema.json"]
+
+
+def test_a_property_added_or_retyped_between_runs_never_breaks_the_export(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    source = simple_database(emu)
+    emu.add_rows(source, [{"Name": {"title": title("a")}, "Count": {"number": 1}}])
+    first = export(data_source_id=source, path=str(tmp_path / "1.parquet"), format="parquet", mode="full")
+    with emu.state.lock:
+        schema = emu.state.data_sources[source].schema
+        schema["Count"] = {**schema["Count"], "type": "rich_text", "rich_text": {}}  # retyped
+        schema["Added"] = {"id": "aDd1", "name": "Added", "type": "checkbox", "checkbox": {}}
+    second = export(data_source_id=source, path=str(tmp_path / "2.parquet"), format="parquet", mode="full")
+    assert second["columns"] == [*first["columns"], "Added"] or set(second["columns"]) == {
+        *first["columns"],
+        "Added",
+    }
+    table = pq.read_table(tmp_path / "2.parquet")
+    assert table.schema.field("Count").type == pa.string()  # the new type, never mixed within a file
+    assert table.schema.field("Added").type == pa.bool_()
+    assert table.column("Count").to_pylist() == [None]  # the stored value still has the old type: no value
+
+
+# ---------------------------------------------------------------------------------------------- deletes
+
+
+def test_detect_deletes_writes_the_ids_gone_since_the_previous_run(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    source = simple_database(emu)
+    ids = emu.add_rows(source, [{"Name": {"title": title(f"r{i}")}} for i in range(4)])
+    state = tmp_path / "state" / "rows.ids.json"
+    common = {"data_source_id": source, "format": "parquet", "detect_deletes": True, "state_path": str(state)}
+
+    first = export(path=str(tmp_path / "1" / "rows.parquet"), mode="full", **common)
+    assert first["deleted"]["rows"] == 0 and first["deleted"]["first_run"] is True
+    with emu.state.lock:
+        emu.state.set_page_trashed(emu.state.pages[ids[1]], True, emu.default_integration().id)
+    emu.clear_request_log()
+    window = {"edited_after": "2020-01-01T00:00:00Z", "edited_before": "2020-01-02T00:00:00Z"}
+    second = export(path=str(tmp_path / "2" / "rows.parquet"), **window, **common)
+
+    assert second["rows"] == 0 and second["deleted"]["rows"] == 1
+    tombstones = pq.read_table(tmp_path / "2" / "rows.deleted.parquet")
+    assert tombstones.column("id").to_pylist() == [ids[1]]
+    assert tombstones.schema.field("detected_at").type == pa.timestamp("us", tz="UTC")
+    # The incremental run cost its window query plus one key scan of the whole data source.
+    queries = [r for r in emu.request_log if r.path.endswith("/query")]
+    assert len(queries) == 2
+    assert second["requests"] == 3  # schema + window query + key scan
+    assert json.loads(state.read_text())["ids"] == sorted(ids[:1] + ids[2:])
+
+
+def test_detect_deletes_needs_a_state_path(emu: NotionEmulator, tmp_path: Path) -> None:
+    with pytest.raises(NotionInputError, match="state_path"):
+        export(
+            data_source_id=simple_database(emu),
+            path=str(tmp_path / "r.csv"),
+            detect_deletes=True,
+            mode="full",
+        )
+
+
+# ---------------------------------------------------------------------------------------------- users
+
+
+def test_users_stream_exports_the_workspace_users(emu: NotionEmulator, tmp_path: Path) -> None:
+    target = tmp_path / "users.parquet"
+    result = export(stream="users", path=str(target), format="parquet")
+    table = pq.read_table(target)
+    assert table.column_names == ["id", "type", "name", "avatar_url", "email", "bot_workspace_name"]
+    users = {row["id"]: row for row in table.to_pylist()}
+    assert set(users) == set(emu.state.user_map())
+    assert result["rows"] == len(users) and result["window"] is None
+    assert {row["type"] for row in users.values()} <= {"person", "bot"}
+
+
+# ---------------------------------------------------------------------------------------------- input errors
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("format", {"format": "xlsx"}),
+        ("mode", {"mode": "sometimes"}),
+        ("column_names", {"column_names": "camel"}),
+        ("stream", {"stream": "comments"}),
+        ("edited_after", {"mode": "incremental", "edited_after": "None", "edited_before": "None"}),
+        ("edited_after", {"mode": "incremental", "edited_after": "yesterday"}),
+        ("flatten", {"flatten": False, "format": "csv"}),
+        ("filter", {"filter": "{not json"}),
+        ("path", {"path": ""}),
+        ("page_size", {"page_size": 500}),
+        ("database_id", {"data_source_id": None}),
+    ],
+)
+def test_bad_input_is_refused_before_any_request(
+    emu: NotionEmulator, tmp_path: Path, field: str, kwargs: dict[str, Any]
+) -> None:
+    emu.clear_request_log()
+    arguments: dict[str, Any] = {
+        "data_source_id": "393abc1e-edcd-81a2-8d0b-000bae7f15dc",
+        "path": str(tmp_path / "r.csv"),
+    }
+    arguments["mode"] = "full"
+    arguments.update(kwargs)
+    with pytest.raises(NotionInputError) as raised:
+        export(**arguments)
+    assert raised.value.field == field
+    assert emu.request_log == []
+
+
+def test_parquet_without_pyarrow_names_the_extra(
+    emu: NotionEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    emu.clear_request_log()
+    with pytest.raises(NotionInputError, match=r"airflow-notion-provider\[parquet\]"):
+        export(
+            data_source_id=simple_database(emu),
+            path=str(tmp_path / "r.parquet"),
+            format="parquet",
+            mode="full",
+        )
+    assert emu.request_log == []
