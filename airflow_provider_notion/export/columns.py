@@ -28,7 +28,7 @@ System columns come first: ``id``, ``url``, ``created_time``, ``last_edited_time
 (bool; ``archived`` before 2026-03-11).
 
 **Column names.** ``column_names="default"`` uses the property names as they are; ``"snake_case"`` lower-cases
-them and turns every run of other characters than letters and digits into ``_`` (``Due date (UTC)`` ->
+them and turns every run of characters other than letters (of any script) and digits into ``_`` (``Due date (UTC)`` ->
 ``due_date_utc``; a name starting with a digit gets a leading ``_``; an empty result becomes ``property``).
 **Collisions** (compared case-insensitively, as warehouses do) are resolved deterministically: the system columns
 keep their names; then the properties are taken in order of name (then property id), and a column whose name is
@@ -83,7 +83,7 @@ class Column:
 
 def snake_case(name: str) -> str:
     """``Due date (UTC)`` -> ``due_date_utc`` (see the module docstring)."""
-    text = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+    text = re.sub(r"[\W_]+", "_", name.lower()).strip("_")  # letters of any script are kept
     if not text:
         return "property"
     return f"_{text}" if text[0].isdigit() else text
