@@ -35,7 +35,7 @@ from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.operators._output import resolve_output_path
 from airflow_provider_notion.payloads import check_filter_depth, json_object
 from airflow_provider_notion.progress import Progress
-from airflow_provider_notion.query_window import QueryWindow, notion_instant
+from airflow_provider_notion.query_window import QueryWindow, notion_instant, parse_instant
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 
 MODES = ("incremental", "full")
@@ -224,6 +224,14 @@ class NotionToObjectStorageOperator(BaseOperator):
         if mode == "full":
             return QueryWindow()
         window = QueryWindow.build(edited_after=self.edited_after, edited_before=self.edited_before)
+        start = parse_instant(self.edited_after, "edited_after")
+        if start is not None and start == parse_instant(self.edited_before, "edited_before"):
+            raise NotionInputError(
+                "edited_before",
+                f"equals edited_after ({notion_instant(start)}): an empty window would export nothing on every "
+                "run. Airflow 3's cron schedules have zero-length data intervals by default; schedule the DAG "
+                "with CronDataIntervalTimetable (or DeltaDataIntervalTimetable), or pass the bounds yourself",
+            )
         bounds = window.windows[0] if window.windows else None
         if bounds is None or bounds.start is None or bounds.end is None:
             raise NotionInputError(

@@ -429,6 +429,14 @@ def test_users_stream_exports_the_workspace_users(emu: NotionEmulator, tmp_path:
         ("stream", {"stream": "comments"}),
         ("edited_after", {"mode": "incremental", "edited_after": "None", "edited_before": "None"}),
         ("edited_after", {"mode": "incremental", "edited_after": "yesterday"}),
+        (  # Airflow 3's default cron timetable: data_interval_start == data_interval_end
+            "edited_before",
+            {
+                "mode": "incremental",
+                "edited_after": "2026-01-31T10:00:00Z",
+                "edited_before": "2026-01-31T10:00:00Z",
+            },
+        ),
         ("flatten", {"flatten": False, "format": "csv"}),
         ("filter", {"filter": "{not json"}),
         ("path", {"path": ""}),
