@@ -17,8 +17,7 @@ import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator
 from tests.e2e.test_example_dags_e2e import _env, _xcoms, airflow_home  # noqa: F401 - the fixture
-from tests.export.conftest import set_edited, title
-from tests.export.test_export_emulator import every_type_database
+from tests.export.helpers import every_type_database, set_edited, title
 
 pytestmark = pytest.mark.e2e
 

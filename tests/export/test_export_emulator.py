@@ -18,11 +18,9 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
-from tests.export.conftest import (
-    EVERY_TYPE_SCHEMA,
-    add_computed_properties,
+from tests.export.helpers import (
+    every_type_database,
     set_edited,
-    set_page_values,
     title,
 )
 
@@ -63,106 +61,6 @@ def export(**kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("task_id", "export")
     kwargs.setdefault("requests_per_second", None)
     return NotionToObjectStorageOperator(**kwargs).execute({})
-
-
-def every_type_database(emu: NotionEmulator) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A database with every property type and two rows: one full, one empty. Returns (database, expected)."""
-    database = emu.add_database(parent_id=emu.root_page_id, title="Everything", properties=EVERY_TYPE_SCHEMA)
-    source = str(database["data_source_id"])
-    add_computed_properties(emu, source)
-    person = next(iter(emu.state.user_map()))
-    full, empty = emu.add_rows(
-        source,
-        [
-            {
-                "Name": {"title": title('Full, "quoted"\nrow')},
-                "Notes": {"rich_text": title("two ") + title("parts")},
-                "Count": {"number": 2.5},
-                "Tag": {"select": {"name": "red"}},
-                "State": {"status": {"name": "Done"}},
-                "Labels": {"multi_select": [{"name": "x"}, {"name": "y"}]},
-                "Due": {
-                    "date": {"start": "2026-01-31T10:00:00.000+02:00", "end": "2026-02-02", "time_zone": None}
-                },
-                "Owner": {"people": [{"id": person}]},
-                "Done": {"checkbox": True},
-                "Link": {"url": "https://example.com/a"},
-                "Mail": {"email": "a@example.com"},
-                "Phone": {"phone_number": "+1 555"},
-                "Attachments": {
-                    "files": [
-                        {"name": "a.png", "type": "external", "external": {"url": "https://f.example/a.png"}}
-                    ]
-                },
-            },
-            {"Name": {"title": title("Empty")}},
-        ],
-    )
-    set_page_values(
-        emu,
-        full,
-        {
-            "Score": {"id": "fScr", "type": "formula", "formula": {"type": "number", "number": 42}},
-            "Total": {
-                "id": "rTot",
-                "type": "rollup",
-                "rollup": {"type": "number", "number": 7, "function": "sum"},
-            },
-            "Related": {"id": "rRel", "type": "relation", "relation": [{"id": empty}], "has_more": False},
-        },
-    )
-    created = emu.state.pages[full].row["created_time"]
-    moment = datetime.fromisoformat(created)
-    creator = emu.state.pages[full].row["created_by"]["id"]
-    expected = {
-        "full": {
-            "id": full,
-            "in_trash": False,
-            "created_time": moment,
-            "last_edited_time": moment,
-            "Attachments": ["https://f.example/a.png"],
-            "Count": 2.5,
-            "Created": moment,
-            "Creator": creator,
-            "Done": True,
-            "Due.start": datetime(2026, 1, 31, 8, 0, tzinfo=UTC),
-            "Due.end": datetime(2026, 2, 2, tzinfo=UTC),
-            "Due.time_zone": None,
-            "Edited": moment,
-            "Editor": creator,
-            "Labels": ["x", "y"],
-            "Link": "https://example.com/a",
-            "Mail": "a@example.com",
-            "Name": 'Full, "quoted"\nrow',
-            "Notes": "two parts",
-            "Owner": [person],
-            "Phone": "+1 555",
-            "Related": [empty],
-            "Score": "42",
-            "State": "Done",
-            "Tag": "red",
-            "Ticket": "TCK-1",
-            "Total": 7.0,
-        },
-        "empty": {
-            "id": empty,
-            "Attachments": [],
-            "Count": None,
-            "Done": False,
-            "Due.start": None,
-            "Labels": [],
-            "Link": None,
-            "Name": "Empty",
-            "Notes": "",
-            "Owner": [],
-            "Related": [],
-            "Score": None,
-            "Tag": None,
-            "Ticket": "TCK-2",
-            "Total": None,
-        },
-    }
-    return database, expected
 
 
 def test_every_property_type_to_parquet_with_its_arrow_type_and_value(

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
-from tests.resilience.conftest import SCHEMA, seed_rows
+from tests.resilience.helpers import SCHEMA, seed_rows
 
 ROWS = 50_000
 

@@ -18,7 +18,7 @@ import requests_mock as rm
 from airflow_provider_notion.atomic_files import atomic_open, atomic_write_bytes
 from airflow_provider_notion.exceptions import NotionError
 from airflow_provider_notion.operators.notion import NotionQueryDatabaseOperator, NotionRawRequestOperator
-from tests.operators.conftest import API, copies, list_pages, recorded
+from tests.operators.helpers import API, copies, list_pages, recorded
 
 DS_ID = "393abc1e-edcd-81a2-8d0b-000bae7f15dc"
 PREVIOUS = '{"id":"previous-complete-export"}\n'

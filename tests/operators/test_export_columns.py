@@ -17,7 +17,7 @@ from airflow_provider_notion.transfers.notion_to_object_storage import (
     asset_uri_for,
     sibling,
 )
-from tests.operators.conftest import API
+from tests.operators.helpers import API
 
 DS_ID = "393abc1e-edcd-81a2-8d0b-000bae7f15dc"
 PAGE_ID = "59833787-2cf9-4fdf-8782-e53db20768a5"

@@ -72,7 +72,7 @@ def test_list_operators_log_progress_on_fetch_all_and_output_path(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from airflow_provider_notion.operators.notion import NotionListUsersOperator
-    from tests.operators.conftest import API, copies, list_pages, recorded
+    from tests.operators.helpers import API, copies, list_pages, recorded
 
     use_version("2025-09-03")
     users = recorded("2025-09-03", "test_users_list", "GET", "/users")["results"]
