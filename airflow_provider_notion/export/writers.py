@@ -7,7 +7,7 @@
   columns (string, double, bool, ``timestamp[us, tz=UTC]``, ``list<string>``), rows buffered into row groups of
   ``row_group_rows``.
 
-CSV and JSON Lines carry their schema in a sidecar ``<stem>.schema.json`` next to the file (written right after
+CSV and JSON Lines carry their schema in a sidecar ``<file name>.schema.json`` next to the file (written right after
 it, also atomically); Parquet carries it in the file. A table with no rows is still a valid file with the schema (a CSV
 header, an empty JSON Lines file plus its sidecar, a Parquet file with zero rows).
 """
@@ -58,9 +58,9 @@ def arrow_schema(columns: Sequence[Column]) -> Any:
 
 
 def schema_sidecar_name(file_name: str) -> str:
-    """``rows.csv`` -> ``rows.schema.json``."""
-    stem = file_name.rsplit(".", 1)[0] if "." in file_name.lstrip(".") else file_name
-    return f"{stem}.schema.json"
+    """``rows.csv`` -> ``rows.csv.schema.json`` (the whole name, so ``rows.csv`` and ``rows.jsonl`` side by side
+    keep their own)."""
+    return f"{file_name}.schema.json"
 
 
 def schema_document(columns: Sequence[Column], fmt: ExportFormat, **about: Any) -> dict[str, Any]:

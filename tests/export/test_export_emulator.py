@@ -102,7 +102,7 @@ def test_every_property_type_to_csv_with_the_sidecar_schema(emu: NotionEmulator,
     assert full["Due.time_zone"] == "" and full["Ticket"] == "TCK-1"
     empty = rows[expected["empty"]["id"]]
     assert empty["Count"] == "" and empty["Done"] == "false" and json.loads(empty["Labels"]) == []
-    sidecar = json.loads((target.parent / "rows.schema.json").read_text())
+    sidecar = json.loads((target.parent / "rows.csv.schema.json").read_text())
     types = {column["name"]: column["type"] for column in sidecar["columns"]}
     assert (
         types["Count"] == "float64"
@@ -199,7 +199,7 @@ def test_an_empty_window_writes_a_valid_empty_file_with_the_schema(
         assert target.read_text().splitlines() == [",".join(result["columns"])]
     else:
         assert target.read_text() == ""
-        assert (tmp_path / "rows.schema.json").exists()
+        assert (tmp_path / "rows.jsonl.schema.json").exists()
 
 
 def test_a_rerun_of_the_same_interval_writes_the_same_file(emu: NotionEmulator, tmp_path: Path) -> None:
@@ -237,7 +237,7 @@ def test_a_run_failing_on_its_first_page_keeps_the_previous_export(
     with pytest.raises(NotionError):
         export(data_source_id=source, path=str(target), format="csv", mode="full")
     assert target.read_bytes() == previous
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv", "rows.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv", "rows.csv.schema.json"]
 
 
 def test_a_property_added_or_retyped_between_runs_never_breaks_the_export(

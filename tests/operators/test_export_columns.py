@@ -203,4 +203,4 @@ def test_an_object_storage_url_is_written_atomically(
         requests_per_second=None,
     ).execute({})
     assert result["path"] == f"file://{tmp_path}/out/rows.csv"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["rows.csv", "rows.schema.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["rows.csv", "rows.csv.schema.json"]
