@@ -371,3 +371,53 @@ def test_parquet_without_pyarrow_names_the_extra(
             mode="full",
         )
     assert emu.request_log == []
+
+
+# ---------------------------------------------------------------------------------------------- raw, progress, asset
+
+
+def test_flatten_false_writes_notions_page_objects(emu: NotionEmulator, tmp_path: Path) -> None:
+    source = simple_database(emu)
+    ids = emu.add_rows(source, [{"Name": {"title": title("a")}, "Count": {"number": 3}}])
+    target = tmp_path / "raw.jsonl"
+    result = export(data_source_id=source, path=str(target), mode="full", flatten=False)
+    (page,) = map(json.loads, target.read_text().splitlines())
+    assert page["object"] == "page" and page["id"] == ids[0]
+    assert page["properties"]["Count"] == {
+        "id": page["properties"]["Count"]["id"],
+        "type": "number",
+        "number": 3,
+    }
+    assert result["columns"] is None
+    assert not (tmp_path / "raw.jsonl.schema.json").exists()  # raw objects have no flat schema
+
+
+def test_the_export_logs_its_progress(
+    emu: NotionEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = simple_database(emu)
+    emu.add_rows(source, [{"Name": {"title": title(f"r{i}")}} for i in range(7)])
+    export(data_source_id=source, path=str(tmp_path / "r.csv"), format="csv", mode="full", page_size=3)
+    assert "Notion export rows: 7 rows in total, 3 pages" in capsys.readouterr().out
+
+
+def test_the_asset_event_carries_the_written_path(emu: NotionEmulator, tmp_path: Path) -> None:
+    from airflow.sdk.execution_time.context import OutletEventAccessors
+
+    source = simple_database(emu)
+    emu.add_rows(source, [{"Name": {"title": title("a")}}])
+    path = f"{tmp_path}/" + "{{ ds }}/rows.csv"
+    task = NotionToObjectStorageOperator(
+        task_id="export",
+        data_source_id=source,
+        path=path,
+        format="csv",
+        mode="full",
+        requests_per_second=None,
+    )
+    (asset,) = task.outlets
+    assert asset.uri == f"file://{tmp_path}"
+    events = OutletEventAccessors()
+    task.path = path.replace("{{ ds }}", "2026-01-31")  # as rendered
+    result = task.execute({"outlet_events": events})
+    assert events[asset].extra == {"path": result["path"], "format": "csv", "rows": 1, "window": None}
