@@ -16,8 +16,10 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
+from airflow_provider_notion.client.paging import check_page_size, list_object
+from airflow_provider_notion.client.request import api_path
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
-from airflow_provider_notion.hooks.notion import NotionHook, check_page_size, list_object
+from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
@@ -30,7 +32,6 @@ from airflow_provider_notion.payloads import (
     property_values,
 )
 from airflow_provider_notion.progress import Progress
-from airflow_provider_notion.request_builder import api_path
 from airflow_provider_notion.retry import RetryPolicy
 
 _JSON = "json"

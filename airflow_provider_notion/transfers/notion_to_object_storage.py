@@ -412,7 +412,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "rows": rows,
             "columns": [column.name for column in USER_COLUMNS],
             "window": None,
-            "requests": self.hook.requests_sent,
+            "requests": progress.pages,  # one request per page of GET /users
         }
         self._record_asset_event(context, result)
         return result

@@ -305,6 +305,7 @@ def test_detect_deletes_needs_a_state_path(emu: NotionEmulator, tmp_path: Path) 
 
 
 def test_users_stream_exports_the_workspace_users(emu: NotionEmulator, tmp_path: Path) -> None:
+    emu.clear_request_log()
     target = tmp_path / "users.parquet"
     result = export(stream="users", path=str(target), format="parquet")
     table = pq.read_table(target)
@@ -312,6 +313,7 @@ def test_users_stream_exports_the_workspace_users(emu: NotionEmulator, tmp_path:
     users = {row["id"]: row for row in table.to_pylist()}
     assert set(users) == set(emu.state.user_map())
     assert result["rows"] == len(users) and result["window"] is None
+    assert result["requests"] == len([r for r in emu.request_log if r.path == "/v1/users"]) == 1
     assert {row["type"] for row in users.values()} <= {"person", "bot"}
 
 
