@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -69,16 +69,22 @@ class Column:
     source: str
     property_type: str
     part: str = "value"
+    #: For a column widened to ``string`` (see :mod:`~airflow_provider_notion.export.state`): the type its value
+    #: is read as before it is turned into text.
+    extract_as: ColumnType | None = None
 
     def describe(self) -> dict[str, str]:
         """The sidecar schema entry (``*.schema.json``)."""
-        return {
+        entry = {
             "name": self.name,
             "type": self.type,
             "source": self.source,
             "property_type": self.property_type,
             "part": self.part,
         }
+        if self.extract_as is not None:
+            entry["widened_from"] = self.extract_as
+        return entry
 
 
 def snake_case(name: str) -> str:
@@ -301,8 +307,23 @@ def flatten_page(page: Mapping[str, Any], columns: Iterable[Column]) -> dict[str
             # Missing, or retyped since the schema was read: no value rather than a mixed type.
             row[column.name] = None
             continue
-        row[column.name] = _property_value(column, prop)
+        if column.extract_as is not None:
+            value = _property_value(replace(column, type=column.extract_as), prop)
+            row[column.name] = as_text(value)
+        else:
+            row[column.name] = _property_value(column, prop)
     return row
+
+
+def as_text(value: Any) -> str | None:
+    """A typed value as the text a widened ``string`` column holds."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(text_form(value))  # numbers as Python writes them: 2.5, 3.0
 
 
 def text_form(value: Any) -> Any:

@@ -21,7 +21,13 @@ from airflow_provider_notion.export.columns import (
     flatten_page,
 )
 from airflow_provider_notion.export.content import CONTENT_COLUMN, check_content_supported, page_markdown
-from airflow_provider_notion.export.state import read_ids, write_ids
+from airflow_provider_notion.export.state import (
+    ExportState,
+    read_state,
+    recorded_types,
+    widen_retyped,
+    write_state,
+)
 from airflow_provider_notion.export.users import USER_COLUMNS, flatten_user
 from airflow_provider_notion.export.writers import (
     DEFAULT_ROW_GROUP_ROWS,
@@ -123,7 +129,9 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
         to ``<stem>.deleted.<ext>`` beside ``path``; needs ``state_path``. Costs one key scan of the whole data
         source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row.
-    :param state_path: where the ids of the previous run are kept (a local path or URL). Templated.
+    :param state_path: a small JSON file (local path or URL) remembering the previous run's ids (for
+        ``detect_deletes``) and the column types written so far: a property retyped in Notion is then widened to
+        ``string`` instead of changing type between files. Templated.
     :param stream: ``rows`` (default) or ``users``: the workspace's users (id, type, name, avatar_url, email,
         bot_workspace_name), always a full export, to join people columns to names.
     :param page_size: rows per request (1-100).
@@ -262,13 +270,13 @@ class NotionToObjectStorageOperator(BaseOperator):
         check_filter_depth(user_filter)
         window = self._window(mode)
         combined = window.combine(user_filter)
-        state = None
-        if detect_deletes:
-            if self.state_path in (None, ""):
-                raise NotionInputError(
-                    "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
-                )
-            state = resolve_output_path(self.state_path, "state_path")
+        state_path = None
+        if self.state_path not in (None, ""):
+            state_path = resolve_output_path(self.state_path, "state_path")
+        elif detect_deletes:
+            raise NotionInputError(
+                "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
+            )
         database_id = _optional_id(self.database_id, "database_id")
         data_source_id = _optional_id(self.data_source_id, "data_source_id")
         if database_id is None and data_source_id is None:
@@ -278,7 +286,16 @@ class NotionToObjectStorageOperator(BaseOperator):
 
         # Requests start here.
         target_ids, schema = self._source_and_schema(database_id, data_source_id)
+        state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names) if flatten else None
+        if columns is not None:
+            columns, widened = widen_retyped(columns, state.columns)
+            if widened:
+                self.log.warning(
+                    "Properties retyped in Notion since an earlier export; widened to string so every file keeps "
+                    "one type per column: %s",
+                    ", ".join(widened),
+                )
         if columns is not None and include_content:
             columns.append(Column(CONTENT_COLUMN, "string", CONTENT_COLUMN, "content"))
         query = self.hook.complete_query(
@@ -314,8 +331,13 @@ class NotionToObjectStorageOperator(BaseOperator):
             "window": self._window_json(window),
             "requests": 0,
         }
-        if state is not None:
-            result["deleted"] = self._write_tombstones(target, fmt, state, seen_ids, target_ids)
+        current_ids: set[str] | None = None
+        if detect_deletes:
+            current_ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
+            result["deleted"] = self._write_tombstones(target, fmt, state, current_ids)
+        if state_path is not None:
+            # Last, after every file is in place: a failed run leaves the previous state as it was.
+            write_state(state_path, current_ids, recorded_types(state.columns, columns or []))
         result["requests"] = self.hook.requests_sent
         self._record_asset_event(context, result)
         self.log.info(
@@ -361,21 +383,14 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ deletes
 
     def _write_tombstones(
-        self,
-        target: Any,
-        fmt: ExportFormat,
-        state: Any,
-        seen_ids: set[str] | None,
-        target_ids: Mapping[str, str],
+        self, target: Any, fmt: ExportFormat, state: ExportState, current: set[str]
     ) -> dict[str, Any]:
-        previous = read_ids(state)
-        current = seen_ids if seen_ids is not None else self._key_scan(target_ids)
+        previous = state.ids
         gone = sorted(previous - current) if previous is not None else []
         tombstones = sibling(target, ".deleted")
         now = datetime.now(UTC)
         with open_table(tombstones, fmt, TOMBSTONE_COLUMNS) as writer:
             writer.write([{"id": row_id, "detected_at": now} for row_id in gone])
-        write_ids(state, current)
         if previous is None:
             self.log.info("First run with detect_deletes: recorded %d ids, no deletions yet", len(current))
         else:

@@ -261,6 +261,31 @@ def test_a_property_added_or_retyped_between_runs_never_breaks_the_export(
     assert table.column("Count").to_pylist() == [None]  # the stored value still has the old type: no value
 
 
+def test_with_a_state_path_a_retyped_property_is_widened_to_string(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    source = simple_database(emu)
+    first_id, *_ = emu.add_rows(source, [{"Name": {"title": title("a")}, "Count": {"number": 2.5}}])
+    state = tmp_path / "state.json"
+    common = {"data_source_id": source, "format": "parquet", "mode": "full", "state_path": str(state)}
+    export(path=str(tmp_path / "1.parquet"), **common)
+    with emu.state.lock:  # Count becomes a checkbox in Notion
+        schema = emu.state.data_sources[source].schema
+        schema["Count"] = {**schema["Count"], "type": "checkbox", "checkbox": {}}
+    second_id, *_ = emu.add_rows(source, [{"Name": {"title": title("b")}, "Count": {"checkbox": True}}])
+
+    export(path=str(tmp_path / "2.parquet"), **common)
+    table = pq.read_table(tmp_path / "2.parquet")
+    assert table.schema.field("Count").type == pa.string()  # widened, not bool after float64
+    values = dict(zip(table.column("id").to_pylist(), table.column("Count").to_pylist(), strict=True))
+    assert values == {first_id: None, second_id: "true"}
+    assert json.loads(state.read_text())["columns"]["Count"] == "string"
+    # Once widened it stays a string, so later files agree with the earlier ones.
+    export(path=str(tmp_path / "3.parquet"), **common)
+    assert pq.read_table(tmp_path / "3.parquet").schema.field("Count").type == pa.string()
+    assert pq.read_table(tmp_path / "1.parquet").schema.field("Count").type == pa.float64()
+
+
 # ---------------------------------------------------------------------------------------------- deletes
 
 
