@@ -1,36 +1,23 @@
-"""A page's content as Markdown, for ``include_content`` (one request per page; more for long pages).
+"""A page's content as Markdown, for ``include_content`` (one request per page under 2026-03-11; under older
+versions one per level of the block tree, plus one per 100 blocks).
 
-The hook's ``get_page_markdown`` is used when this provider has it (the block-tree converter); otherwise, under
-Notion-Version 2026-03-11 and later, Notion's own ``GET /v1/pages/{id}/markdown``. Older versions without the
-converter are refused before anything is sent (see :func:`check_content_supported`).
+Delegates to :func:`airflow_provider_notion.page_content.page_markdown`: Notion's own
+``GET /v1/pages/{id}/markdown`` where the Notion-Version has it (2026-03-11 and later), else the page's block
+tree converted by the provider's blocks-to-Markdown converter.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.page_content import page_markdown as _page_markdown
+
+if TYPE_CHECKING:
+    from airflow_provider_notion.hooks.notion import NotionHook
 
 CONTENT_COLUMN = "content_markdown"
 
 
-def check_content_supported(hook: Any) -> None:
-    """Refuse ``include_content`` where neither the converter nor the Markdown endpoint is available."""
-    if callable(getattr(hook, "get_page_markdown", None)) or hook.version.has_page_markdown:
-        return
-    raise NotionInputError(
-        "include_content",
-        f"needs Notion-Version 2026-03-11 or later (the page Markdown endpoint); this task uses "
-        f"{hook.version.name}",
-    )
-
-
-def page_markdown(hook: Any, page_id: str) -> str:
+def page_markdown(hook: NotionHook, page_id: str) -> str:
     """The page's content as Markdown."""
-    converter = getattr(hook, "get_page_markdown", None)
-    if callable(converter):
-        result = converter(page_id)
-        return str(result.get("markdown", "") if isinstance(result, dict) else result)
-    body = hook.request("GET", f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown")
-    return str(body.get("markdown") or "")
+    return str(_page_markdown(hook, page_id).get("markdown") or "")

@@ -5,7 +5,7 @@ one short method per endpoint. Requests are built, sent, retried and parsed by :
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -642,8 +642,12 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection test and UI
 
     def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace."""
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
+            if self.settings.auth_type == "oauth":
+                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+
+                return check_oauth_connection(self)
             me = self.get_current_user()
         except Exception as err:
             return False, str(err)
@@ -823,6 +827,52 @@ class NotionHook(BaseHook):
         fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
         return self.update_page(str(matches[0]["id"]), props, **fields), False
 
+    def sync_rows(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        key: str,
+        database_id: Any = None,
+        data_source_id: Any = None,
+        delete_missing: bool = False,
+        add_missing_properties: bool = False,
+        dry_run: bool = False,
+        max_delete_fraction: float = 0.5,
+        max_workers: int | None = None,
+        max_ids: int = 100,
+        sample_size: int = 20,
+        progress_interval: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict[str, Any]:
+        """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
+
+        Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
+        the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
+        threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+        Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+        ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+        writes. Details: :mod:`airflow_provider_notion.sync.engine`.
+
+        :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
+        :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
+            that failed (the others already sent are kept; a rerun finishes the job).
+        """
+        from airflow_provider_notion.sync.engine import SyncOptions, sync_rows
+
+        options = SyncOptions(
+            key=key,
+            delete_missing=delete_missing,
+            add_missing_properties=add_missing_properties,
+            dry_run=dry_run,
+            max_delete_fraction=max_delete_fraction,
+            max_workers=max_workers,
+            max_ids=max_ids,
+            sample_size=sample_size,
+            progress_interval=progress_interval,
+            clock=clock,
+        )
+        return sync_rows(self, rows, database_id=database_id, data_source_id=data_source_id, options=options)
+
     # ------------------------------------------------------------------ OAuth tokens (issue 6)
 
     def introspect_token(self, token: str | None = None) -> dict[str, Any]:
@@ -848,3 +898,77 @@ class NotionHook(BaseHook):
         return NotionOAuthClient(
             settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
         )
+
+    # ------------------------------------------------------------------ page content, comments, file uploads (issue 15)
+    # One thin method per endpoint; the logic (batching, Markdown, multi-part) lives in page_content.py,
+    # comments.py and file_upload.py.
+
+    def post_page(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/pages`` with a body built by the caller (e.g. with ``markdown`` instead of ``children``)."""
+        return dict(self.request("POST", "/pages", json=dict(body)))
+
+    def get_block(self, block_id: str) -> dict[str, Any]:
+        """``GET /v1/blocks/{id}``."""
+        return dict(self.request("GET", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def delete_block(self, block_id: str) -> dict[str, Any]:
+        """``DELETE /v1/blocks/{id}``: moves the block (or page) to the trash."""
+        return dict(self.request("DELETE", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def get_page_markdown(self, page_id: str) -> dict[str, Any]:
+        """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
+        self._require_page_markdown("page_id")
+        return dict(self.request("GET", f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"))
+
+    def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
+        self._require_page_markdown("page_id")
+        path = f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+        return dict(self.request("PATCH", path, json=dict(body)))
+
+    def _require_page_markdown(self, field: str) -> None:
+        if not self.version.has_page_markdown:
+            raise NotionInputError(
+                field, f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}"
+            )
+
+    def create_comment(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/comments`` with ``parent`` (a page) or ``discussion_id``, and ``rich_text``."""
+        return dict(self.request("POST", "/comments", json=dict(body)))
+
+    def iter_comment_pages(
+        self, block_id: str, *, start_cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of ``GET /v1/comments?block_id=`` (the open comments on a page or block)."""
+        params = {"block_id": normalize_notion_id(block_id, "block_id")}
+        return self.iter_pages(
+            "GET", "/comments", params=params, page_size=page_size, start_cursor=start_cursor
+        )
+
+    def create_file_upload(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/file_uploads`` (``mode``, ``filename``, ``content_type``, ``number_of_parts``)."""
+        return dict(self.request("POST", "/file_uploads", json=dict(body)))
+
+    def send_file_upload(
+        self,
+        upload_id: str,
+        content: bytes,
+        *,
+        filename: str,
+        content_type: str | None = None,
+        part_number: int | None = None,
+    ) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/send``: one part (or the whole small file) as multipart/form-data."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/send"
+        part = (filename, content, content_type) if content_type else (filename, content)
+        data = None if part_number is None else {"part_number": str(part_number)}
+        return dict(self.request("POST", path, files={"file": part}, data=data))
+
+    def complete_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/complete`` after every part of a multi-part upload was sent."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/complete"
+        return dict(self.request("POST", path))
+
+    def get_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``GET /v1/file_uploads/{id}``."""
+        return dict(self.request("GET", f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}"))

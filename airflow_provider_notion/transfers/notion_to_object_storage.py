@@ -20,7 +20,7 @@ from airflow_provider_notion.export.columns import (
     build_columns,
     flatten_page,
 )
-from airflow_provider_notion.export.content import CONTENT_COLUMN, check_content_supported, page_markdown
+from airflow_provider_notion.export.content import CONTENT_COLUMN, page_markdown
 from airflow_provider_notion.export.state import (
     ExportState,
     read_state,
@@ -96,14 +96,23 @@ def asset_uri_for(path: Any) -> str | None:
     return f"file://{text}" if text.startswith("/") else None
 
 
-class _CountingHook(NotionHook):
-    """A hook that counts the API calls it makes (for the ``requests`` of the XCom)."""
+class RequestCounter:
+    """Counts the HTTP answers a hook's session receives (retries included): the ``requests`` of the XCom.
 
-    requests_sent = 0
+    Registered as a ``requests`` response hook on the hook's session, so every call counts, whichever hook
+    method (query pages, block children, Markdown) made it.
+    """
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        self.requests_sent += 1
-        return super().request(method, path, **kwargs)
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        self.count += 1
+        return response
+
+    def attach(self, hook: NotionHook) -> RequestCounter:
+        hook.get_conn().hooks["response"].append(self)
+        return self
 
 
 class NotionToObjectStorageOperator(BaseOperator):
@@ -125,7 +134,8 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
     :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
     :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
-    :param include_content: add a ``content_markdown`` column (one extra request per row).
+    :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
+        request per row), else the block tree converted (a request per level and per 100 blocks).
     :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
         to ``<stem>.deleted.<ext>`` beside ``path``; needs ``state_path``. Costs one key scan of the whole data
         source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row.
@@ -213,8 +223,8 @@ class NotionToObjectStorageOperator(BaseOperator):
         self.notion_version = notion_version
 
     @cached_property
-    def hook(self) -> _CountingHook:
-        return _CountingHook(
+    def hook(self) -> NotionHook:
+        return NotionHook(
             notion_conn_id=self.notion_conn_id,
             notion_version=self.notion_version or None,
             requests_per_second=self.requests_per_second,
@@ -281,10 +291,9 @@ class NotionToObjectStorageOperator(BaseOperator):
         data_source_id = _optional_id(self.data_source_id, "data_source_id")
         if database_id is None and data_source_id is None:
             raise NotionInputError("database_id", "give database_id or data_source_id")
-        if include_content:
-            check_content_supported(self.hook)
 
         # Requests start here.
+        counter = RequestCounter().attach(self.hook)
         target_ids, schema = self._source_and_schema(database_id, data_source_id)
         state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names) if flatten else None
@@ -338,7 +347,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         if state_path is not None:
             # Last, after every file is in place: a failed run leaves the previous state as it was.
             write_state(state_path, current_ids, recorded_types(state.columns, columns or []))
-        result["requests"] = self.hook.requests_sent
+        result["requests"] = counter.count
         self._record_asset_event(context, result)
         self.log.info(
             "Exported %d Notion rows to %s (%s, %d requests)", rows, result["path"], fmt, result["requests"]
@@ -413,6 +422,7 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ users
 
     def _export_users(self, context: Any, target: Any, fmt: ExportFormat) -> dict[str, Any]:
+        counter = RequestCounter().attach(self.hook)
         progress = Progress("users", logger=self.log)
         rows = 0
         with open_table(target, fmt, USER_COLUMNS, schema_about={"source": "users"}) as writer:
@@ -427,7 +437,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "rows": rows,
             "columns": [column.name for column in USER_COLUMNS],
             "window": None,
-            "requests": progress.pages,  # one request per page of GET /users
+            "requests": counter.count,
         }
         self._record_asset_event(context, result)
         return result

@@ -34,15 +34,14 @@ def title(text: str) -> list[dict[str, Any]]:
 
 
 def add_computed_properties(emu: NotionEmulator, data_source_id: str) -> None:
-    """Formula, rollup and relation columns: the emulator cannot create formula/rollup schemas over the API,
-    so they are put into its state as Notion returns them."""
+    """Formula, rollup and relation columns, put into the emulator's schema directly (it computes their values)."""
     with emu.state.lock:
         source = emu.state.data_sources[data_source_id]
         source.schema["Score"] = {
             "id": "fScr",
             "name": "Score",
             "type": "formula",
-            "formula": {"expression": "1"},
+            "formula": {"expression": "42"},
         }
         source.schema["Total"] = {
             "id": "rTot",
@@ -51,7 +50,9 @@ def add_computed_properties(emu: NotionEmulator, data_source_id: str) -> None:
             "rollup": {
                 "function": "sum",
                 "relation_property_name": "Related",
+                "relation_property_id": "rRel",
                 "rollup_property_name": "Count",
+                "rollup_property_id": source.schema["Count"]["id"],
             },
         }
         source.schema["Related"] = {
@@ -112,18 +113,12 @@ def every_type_database(emu: NotionEmulator) -> tuple[dict[str, Any], dict[str, 
             {"Name": {"title": title("Empty")}},
         ],
     )
+    # The emulator computes the formula ("42") and the rollup (sum of Count over the related rows) when it
+    # answers, as Notion does; a row related to itself sums its own Count.
     set_page_values(
         emu,
         full,
-        {
-            "Score": {"id": "fScr", "type": "formula", "formula": {"type": "number", "number": 42}},
-            "Total": {
-                "id": "rTot",
-                "type": "rollup",
-                "rollup": {"type": "number", "number": 7, "function": "sum"},
-            },
-            "Related": {"id": "rRel", "type": "relation", "relation": [{"id": empty}], "has_more": False},
-        },
+        {"Related": {"id": "rRel", "type": "relation", "relation": [{"id": full}], "has_more": False}},
     )
     created = emu.state.pages[full].row["created_time"]
     moment = datetime.fromisoformat(created)
@@ -151,12 +146,12 @@ def every_type_database(emu: NotionEmulator) -> tuple[dict[str, Any], dict[str, 
             "Notes": "two parts",
             "Owner": [person],
             "Phone": "+1 555",
-            "Related": [empty],
+            "Related": [full],
             "Score": "42",
             "State": "Done",
             "Tag": "red",
             "Ticket": "TCK-1",
-            "Total": 7.0,
+            "Total": 2.5,
         },
         "empty": {
             "id": empty,
@@ -170,10 +165,10 @@ def every_type_database(emu: NotionEmulator) -> tuple[dict[str, Any], dict[str, 
             "Notes": "",
             "Owner": [],
             "Related": [],
-            "Score": None,
+            "Score": "42",
             "Tag": None,
             "Ticket": "TCK-2",
-            "Total": None,
+            "Total": 0.0,  # a sum over no related rows
         },
     }
     return database, expected

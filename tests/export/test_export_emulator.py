@@ -94,7 +94,7 @@ def test_every_property_type_to_csv_with_the_sidecar_schema(emu: NotionEmulator,
         rows = {row["id"]: row for row in csv.DictReader(handle)}
     full = rows[expected["full"]["id"]]
     assert full["Name"] == 'Full, "quoted"\nrow'  # quoting survives commas, quotes and newlines
-    assert full["Count"] == "2.5" and full["Total"] == "7.0" and full["Score"] == "42"
+    assert full["Count"] == "2.5" and full["Total"] == "2.5" and full["Score"] == "42"
     assert full["Done"] == "true" and full["in_trash"] == "false"
     assert json.loads(full["Labels"]) == ["x", "y"]
     assert json.loads(full["Owner"]) == expected["full"]["Owner"]
@@ -283,6 +283,46 @@ def test_with_a_state_path_a_retyped_property_is_widened_to_string(
     export(path=str(tmp_path / "3.parquet"), **common)
     assert pq.read_table(tmp_path / "3.parquet").schema.field("Count").type == pa.string()
     assert pq.read_table(tmp_path / "1.parquet").schema.field("Count").type == pa.float64()
+
+
+@pytest.mark.parametrize(
+    ("version", "source_of_markdown"),
+    [("2026-03-11", "Notion's page Markdown endpoint"), ("2025-09-03", "the block tree, converted")],
+)
+def test_include_content_adds_each_pages_markdown(
+    emu: NotionEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    version: str,
+    source_of_markdown: str,
+) -> None:
+    from airflow_provider_notion.hooks.notion import NotionHook
+
+    source = simple_database(emu)
+    with_content, without = emu.add_rows(source, [{"Name": {"title": title(n)}} for n in ("doc", "empty")])
+    NotionHook(requests_per_second=None).append_block_children(
+        with_content,
+        [
+            {"type": "heading_1", "heading_1": {"rich_text": title("Plan")}},
+            {"type": "paragraph", "paragraph": {"rich_text": title("Ship it.")}},
+        ],
+    )
+    conn = json.loads(emu.airflow_conn_json)
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_NOTION_DEFAULT", json.dumps({**conn, "extra": {"notion_version": version}})
+    )
+    emu.clear_request_log()
+    target = tmp_path / "rows.jsonl"
+    result = export(data_source_id=source, path=str(target), mode="full", include_content=True)
+
+    rows = {row["id"]: row for row in map(json.loads, target.read_text().splitlines())}
+    markdown = rows[with_content]["content_markdown"]
+    assert "# Plan" in markdown and "Ship it." in markdown, source_of_markdown
+    assert rows[without]["content_markdown"] == ""
+    assert result["columns"][-1] == "content_markdown"
+    assert result["requests"] == len(emu.request_log)
+    markdown_calls = [r for r in emu.request_log if r.path.endswith("/markdown")]
+    assert len(markdown_calls) == (2 if version == "2026-03-11" else 0)
 
 
 # ---------------------------------------------------------------------------------------------- deletes

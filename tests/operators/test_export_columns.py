@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.export.columns import build_columns, flatten_page, snake_case
 from airflow_provider_notion.transfers.notion_to_object_storage import (
     NotionToObjectStorageOperator,
@@ -164,21 +163,6 @@ def test_include_content_adds_each_pages_markdown(
     ).execute({})
     assert json.loads(target.read_text())["content_markdown"] == "# Doc\n\nBody"
     assert result["columns"][-1] == "content_markdown" and result["requests"] == 3
-
-
-def test_include_content_before_2026_is_refused_before_any_request(
-    tmp_path: Path, use_version: Callable[[str], str], requests_mock: rm.Mocker
-) -> None:
-    use_version("2025-09-03")
-    with pytest.raises(NotionInputError, match="include_content"):
-        NotionToObjectStorageOperator(
-            task_id="t",
-            data_source_id=DS_ID,
-            path=str(tmp_path / "r.jsonl"),
-            mode="full",
-            include_content=True,
-        ).execute({})
-    assert requests_mock.call_count == 0
 
 
 def test_an_object_storage_url_is_written_atomically(
