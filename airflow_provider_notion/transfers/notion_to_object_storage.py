@@ -276,6 +276,9 @@ class NotionToObjectStorageOperator(BaseOperator):
         if not flatten and fmt != "jsonl":
             raise NotionInputError("flatten", "raw page objects (flatten=False) can only be written as jsonl")
         page_size = check_page_size(self.page_size)
+        row_group_rows = self.row_group_rows
+        if isinstance(row_group_rows, bool) or not isinstance(row_group_rows, int) or row_group_rows < 1:
+            raise NotionInputError("row_group_rows", f"must be a whole number >= 1, got {row_group_rows!r}")
         user_filter = json_object(self.filter, "filter")
         check_filter_depth(user_filter)
         window = self._window(mode)
@@ -319,9 +322,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         seen_ids: set[str] | None = set() if detect_deletes and mode == "full" and not user_filter else None
         rows = 0
         about = {"source": target_ids, "mode": mode, "window": self._window_json(window)}
-        with open_table(
-            target, fmt, columns, row_group_rows=int(self.row_group_rows), schema_about=about
-        ) as writer:
+        with open_table(target, fmt, columns, row_group_rows=row_group_rows, schema_about=about) as writer:
             for batch in query.batches():
                 kept = window.keep(batch)  # the exact-once minute rule, whatever the server compared
                 progress.page(len(kept))

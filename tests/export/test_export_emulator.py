@@ -405,6 +405,7 @@ def test_users_stream_exports_the_workspace_users(emu: NotionEmulator, tmp_path:
         ("filter", {"filter": "{not json"}),
         ("path", {"path": ""}),
         ("page_size", {"page_size": 500}),
+        ("row_group_rows", {"row_group_rows": 0}),
         ("database_id", {"data_source_id": None}),
     ],
 )
