@@ -100,7 +100,7 @@ def get_provider_info() -> dict[str, Any]:
                 "source-integration-name": INTEGRATION,
                 "target-integration-name": "Object Storage",
                 "python-module": "airflow_provider_notion.transfers.notion_to_object_storage",
-            }
+            },
         ],
         "sensors": [
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}
