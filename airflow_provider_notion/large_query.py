@@ -119,7 +119,8 @@ class CompleteQuery:
     :param target: what is queried, for messages.
 
     After iterating, ``list_type`` is the ``type`` of Notion's list objects, ``requests`` the pages fetched
-    and ``windows`` the number of times the query was continued past the cap.
+    and ``windows`` the number of times the query was continued past the cap; ``window_start`` is the
+    ``created_time`` minute the current window starts at (``None`` before the cap), for progress lines.
     """
 
     def __init__(
@@ -141,6 +142,7 @@ class CompleteQuery:
         self.list_type: str | None = None
         self.requests = 0
         self.windows = 0
+        self.window_start: str | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return itertools.chain.from_iterable(self.batches())
@@ -231,6 +233,7 @@ class CompleteQuery:
             assert newest is not None
             window_start = newest
             self.windows += 1
+            self.window_start = minute_text(newest)
             log.info(
                 "Notion's result cap reached after %d rows of %s; continuing with rows created on or after %s",
                 returned,

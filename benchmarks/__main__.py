@@ -1,6 +1,6 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
-Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload (default: all of them).
+Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export (default: all of them).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ BENCHES = {
     "triggers": "benchmarks.bench_triggers",
     "sync": "benchmarks.bench_sync",
     "upload": "benchmarks.bench_upload",
+    "export": "benchmarks.bench_export",
 }
 
 

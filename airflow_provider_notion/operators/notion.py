@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -35,6 +35,7 @@ from airflow_provider_notion.payloads import (
     parse_json_value,
     property_values,
 )
+from airflow_provider_notion.progress import Progress
 from airflow_provider_notion.retry import RetryPolicy
 
 _JSON = "json"
@@ -510,6 +511,8 @@ class _NotionListOperator(NotionBaseOperator):
         "output_path",
     )
     default_page_size: int | None = None
+    #: Set by :meth:`pages` when a fetch can go past the cap: the current window, for the progress lines.
+    progress_window: Callable[[], str | None] | None = None
 
     def __init__(
         self,
@@ -547,8 +550,12 @@ class _NotionListOperator(NotionBaseOperator):
         pages = self.pages(start_cursor=start_cursor, page_size=page_size, fetch_all=fetch_all)
         if not fetch_all:
             pages = itertools.islice(pages, 1)
+        progress = Progress(self.describe(), logger=self.log, window=self.progress_window)
+        if fetch_all or output is not None:
+            pages = progress.track_pages(pages)  # a line every ~10 s: 50,000 rows take minutes
         if output is not None:
             summary = write_json_lines(output, pages)
+            progress.finish()
             self.log.info("Wrote %d Notion %s to %s", summary["count"], self.describe(), summary["path"])
             return summary
         if not fetch_all:
@@ -571,6 +578,7 @@ class _NotionListOperator(NotionBaseOperator):
                     "allows in XCom. Set output_path (a local path or an ObjectStoragePath URL) to write them as "
                     "JSON Lines and pass the path on, or raise max_xcom_results."
                 )
+        progress.finish()
         self.log.info("Listed all %d Notion %s", len(results), self.describe())
         return list_object(results, list_type)
 
@@ -727,7 +735,9 @@ class NotionQueryDatabaseOperator(_NotionListOperator):
         database_id = _optional_id(self.database_id, "database_id")
         if fetch_all:
             # Past Notion's 10,000-row cap the hook continues with created_time windows.
-            return _pages_of(self.hook.complete_query(database_id, **query))
+            complete = self.hook.complete_query(database_id, **query)
+            self.progress_window = lambda: complete.window_start
+            return _pages_of(complete)
         return self.hook.iter_query_pages(database_id, start_cursor=start_cursor, **query)
 
     def describe(self) -> str:
