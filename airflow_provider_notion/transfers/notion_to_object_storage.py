@@ -36,10 +36,11 @@ from airflow_provider_notion.export.writers import (
     open_table,
     require_pyarrow,
 )
+from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.operators._output import resolve_output_path
-from airflow_provider_notion.payloads import check_filter_depth, json_object
+from airflow_provider_notion.payloads import json_object
 from airflow_provider_notion.progress import Progress
 from airflow_provider_notion.query_window import QueryWindow, notion_instant, parse_instant
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
