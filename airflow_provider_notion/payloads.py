@@ -106,6 +106,10 @@ def parent_object(value: Any, field: str, *, default_type: str = "page_id") -> d
     return {"type": kind, kind: normalize_notion_id(parsed[kind], f"{field}.{kind}")}
 
 
+MAX_BLOCK_LEVELS_PER_REQUEST = 3
+"""A block plus two levels of nested children: Notion's limit for one request (column_list -> column -> paragraph)."""
+
+
 def check_children(children: list[Any], field: str = "children") -> None:
     """Refuse blocks Notion cannot take; the count is handled by batching, nesting depth is not."""
     for index, block in enumerate(children):
@@ -113,9 +117,11 @@ def check_children(children: list[Any], field: str = "children") -> None:
             raise NotionInputError(
                 f"{field}[{index}]", f"expected a block object, got {type(block).__name__}"
             )
-        if _nesting(block) > 2:
+        if _nesting(block) > MAX_BLOCK_LEVELS_PER_REQUEST:
             raise NotionInputError(
-                f"{field}[{index}]", "blocks are nested more than two levels deep; append deeper levels later"
+                f"{field}[{index}]",
+                "has children nested more than two levels deep; Notion takes two levels per request "
+                "(append deeper levels later, e.g. with NotionAppendBlocksOperator, which splits them)",
             )
 
 

@@ -275,9 +275,9 @@ CASES: list[Bad] = [
     ),
     Bad(
         "hook",
-        "blocks_nested_3_levels",
+        "blocks_nested_4_levels",
         "children[0]",
-        hook_call("create_page", PAGE_ID, children=[nested_blocks(3)]),
+        hook_call("create_page", PAGE_ID, children=[nested_blocks(4)]),
     ),
     Bad(
         "hook",
@@ -511,9 +511,9 @@ CASES: list[Bad] = [
     ),
     Bad(
         "operator",
-        "page_children_nested_3",
+        "page_children_nested_4",
         "children[0]",
-        operator(NotionCreatePageOperator, parent=PAGE_ID, children=[nested_blocks(3)]),
+        operator(NotionCreatePageOperator, parent=PAGE_ID, children=[nested_blocks(4)]),
     ),
     Bad(
         "operator",
