@@ -26,7 +26,7 @@ _HINTS: dict[str, str] = {
     ),
     "validation_error": "Notion rejected the request body; the message says which field.",
     "rate_limited": "Notion's rate limit was hit; lower concurrency or use an Airflow pool to share the budget.",
-    "invalid_grant": "The OAuth grant is no longer valid: re-authorise (see the README's OAuth section).",
+    "invalid_grant": "The OAuth grant is no longer valid: re-authorise (see docs/oauth.md).",
 }
 
 

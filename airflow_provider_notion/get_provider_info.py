@@ -95,7 +95,12 @@ def get_provider_info() -> dict[str, Any]:
                 "source-integration-name": "Common SQL",
                 "target-integration-name": INTEGRATION,
                 "python-module": "airflow_provider_notion.transfers.sql_to_notion",
-            }
+            },
+            {
+                "source-integration-name": INTEGRATION,
+                "target-integration-name": "Object Storage",
+                "python-module": "airflow_provider_notion.transfers.notion_to_object_storage",
+            },
         ],
         "sensors": [
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}

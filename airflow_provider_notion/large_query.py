@@ -19,8 +19,8 @@ throughout is returned exactly once. Rows created during the fetch have the newe
 last: each may or may not be returned, never twice. Edits during the fetch do not move rows (the order is by
 ``created_time``), so they are neither lost nor repeated; the row is returned as it was when its page was read.
 Not covered: a row trashed or edited out of the filter during the fetch may, on a server whose cursors are
-positions in the result list, shift the rows after it by one, so one row can be skipped (the emulator behaves
-so; Notion does not document how its cursors behave).
+positions in the result list, shift the rows after it by one, so one row can be skipped. Notion's cursors are
+the id of the next row (as the recorded answers show), and the emulator's are too, so neither does this.
 
 The caller's sort: a query with ``sorts`` is run exactly as given and returns its rows in that order while it
 stays under the cap; at the cap it fails with a clear error, because a window needs ``created_time`` order and
@@ -28,10 +28,8 @@ sorting every row in memory would make a stream's memory grow with the result. S
 ``created_time`` ascending are windowed like the default. Memory: only the ids of the rows in the newest minute
 seen are kept (for de-duplication), so streaming uses memory bounded by the rows of one minute, not the result.
 
-Filters are combined with the window without adding nesting where possible: a top-level ``and`` takes the
-window as one more condition; an ``or`` is distributed (``(A or B) and W`` = ``(A and W) or (B and W)``), with
-a nested ``or`` flattened into it and a nested ``and`` extended. Every filter within Notion's two levels can so
-be windowed; anything deeper is refused.
+Filters are combined with the window by :func:`airflow_provider_notion.filters.and_conditions` (the rules the
+sensor's time windows use too): every filter within Notion's two levels can be windowed.
 """
 
 from __future__ import annotations
@@ -44,7 +42,7 @@ from typing import Any
 
 from airflow_provider_notion.client.paging import CursorGuard, is_incomplete
 from airflow_provider_notion.exceptions import NotionQueryIncompleteError
-from airflow_provider_notion.payloads import MAX_FILTER_NESTING
+from airflow_provider_notion.filters import MAX_FILTER_NESTING, FilterTooDeepError, and_conditions
 
 log = logging.getLogger(__name__)
 
@@ -61,47 +59,20 @@ def created_window(on_or_after: str) -> dict[str, Any]:
     return {"timestamp": "created_time", "created_time": {"on_or_after": on_or_after}}
 
 
-def _depth(node: Any) -> int:
-    if isinstance(node, Mapping):
-        for key in ("and", "or"):
-            children = node.get(key)
-            if isinstance(children, list):
-                return 1 + max((_depth(child) for child in children), default=0)
-    return 0
-
-
-def _and_branch(branch: Any, window: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(branch, Mapping) and isinstance(branch.get("and"), list):
-        return {"and": [*branch["and"], window]}
-    return {"and": [branch, window]}
-
-
 def and_window(user_filter: Mapping[str, Any] | None, window: dict[str, Any]) -> dict[str, Any]:
-    """``user_filter AND window``, within Notion's nesting limit.
+    """``user_filter AND window``, within Notion's nesting limit (rules: :mod:`airflow_provider_notion.filters`).
 
     :raises NotionQueryIncompleteError: the combination would nest compounds deeper than Notion accepts.
     """
-    if not user_filter:
-        return window
-    combined: dict[str, Any]
-    if isinstance(user_filter.get("and"), list):
-        combined = {"and": [*user_filter["and"], window]}
-    elif isinstance(user_filter.get("or"), list):
-        branches: list[dict[str, Any]] = []
-        for child in user_filter["or"]:
-            if isinstance(child, Mapping) and isinstance(child.get("or"), list):
-                branches.extend(_and_branch(grandchild, window) for grandchild in child["or"])
-            else:
-                branches.append(_and_branch(child, window))
-        combined = {"or": branches}
-    else:
-        combined = {"and": [dict(user_filter), window]}
-    if _depth(combined) > MAX_FILTER_NESTING:
+    try:
+        combined = and_conditions(user_filter, [window])
+    except FilterTooDeepError as err:
         raise NotionQueryIncompleteError(
             "Notion's result cap was reached and the query cannot be continued: adding the created_time window "
-            f"to the filter would nest compound filters {_depth(combined)} levels deep (Notion accepts "
+            f"to the filter would nest compound filters {err.depth} levels deep (Notion accepts "
             f"{MAX_FILTER_NESTING}). Simplify the filter, or split the query into several narrower ones."
-        )
+        ) from None
+    assert combined is not None
     return combined
 
 
@@ -148,7 +119,8 @@ class CompleteQuery:
     :param target: what is queried, for messages.
 
     After iterating, ``list_type`` is the ``type`` of Notion's list objects, ``requests`` the pages fetched
-    and ``windows`` the number of times the query was continued past the cap.
+    and ``windows`` the number of times the query was continued past the cap; ``window_start`` is the
+    ``created_time`` minute the current window starts at (``None`` before the cap), for progress lines.
     """
 
     def __init__(
@@ -170,6 +142,7 @@ class CompleteQuery:
         self.list_type: str | None = None
         self.requests = 0
         self.windows = 0
+        self.window_start: str | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return itertools.chain.from_iterable(self.batches())
@@ -260,6 +233,7 @@ class CompleteQuery:
             assert newest is not None
             window_start = newest
             self.windows += 1
+            self.window_start = minute_text(newest)
             log.info(
                 "Notion's result cap reached after %d rows of %s; continuing with rows created on or after %s",
                 returned,

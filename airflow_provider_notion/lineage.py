@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from airflow_provider_notion.assets import Kind, notion_asset, notion_uri, openlineage_name
 from airflow_provider_notion.exceptions import NotionInputError
@@ -82,3 +83,31 @@ def operator_lineage(operator: Any, direction: Direction | None) -> Any:
     if direction == "input":
         return OperatorLineage(inputs=datasets, outputs=[])
     return OperatorLineage(inputs=[], outputs=datasets)
+
+
+def _storage_dataset_name(uri: str) -> tuple[str, str]:
+    """OpenLineage (namespace, name) of a storage URI: ``s3://bucket`` + ``/key``, ``file`` + ``/path``."""
+    parts = urlsplit(uri)
+    namespace = f"{parts.scheme}://{parts.netloc}" if parts.netloc else parts.scheme or "file"
+    return namespace, parts.path or "/"
+
+
+def export_lineage(operator: Any) -> Any:
+    """``OperatorLineage`` of an export: the Notion database (input) and the written files' outlets (output)."""
+    try:
+        from airflow.providers.openlineage.extractors import OperatorLineage
+    except ImportError:
+        return None
+    from airflow.providers.common.compat.openlineage.facet import Dataset
+
+    source = target_uri(operator)
+    inputs = openlineage_datasets([source]) if source else []
+    outputs = [
+        Dataset(namespace=namespace, name=name)
+        for namespace, name in (
+            _storage_dataset_name(str(outlet.uri))
+            for outlet in operator.outlets
+            if getattr(outlet, "uri", None)
+        )
+    ]
+    return OperatorLineage(inputs=inputs, outputs=[dataset for dataset in outputs if dataset is not None])

@@ -10,13 +10,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_notion.client.request import check_finite
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.filters import MAX_FILTER_NESTING, check_filter_depth  # noqa: F401 - re-exported
 from airflow_provider_notion.ids import normalize_notion_id
 
 MAX_TEXT_LENGTH = 2000
 MAX_ARRAY_LENGTH = 100
 MAX_CHILDREN_PER_REQUEST = 100
-MAX_FILTER_NESTING = 2
 #: Rows an operator or sensor may push to XCom before it asks for ``output_path`` or a narrower query.
 DEFAULT_MAX_XCOM_RESULTS = 10_000
 
@@ -45,6 +46,7 @@ def json_object(value: Any, field: str, *, required: bool = False) -> dict[str, 
         return None
     if not isinstance(parsed, Mapping):
         raise NotionInputError(field, f"expected a JSON object, got {type(parsed).__name__}")
+    check_finite(parsed, field)
     return dict(parsed)
 
 
@@ -57,6 +59,7 @@ def json_list(value: Any, field: str) -> list[Any] | None:
         parsed = list(parsed)
     if not isinstance(parsed, list):
         raise NotionInputError(field, f"expected a JSON array, got {type(parsed).__name__}")
+    check_finite(parsed, field)
     return parsed
 
 
@@ -103,28 +106,8 @@ def parent_object(value: Any, field: str, *, default_type: str = "page_id") -> d
     return {"type": kind, kind: normalize_notion_id(parsed[kind], f"{field}.{kind}")}
 
 
-def check_filter_depth(filter_: Mapping[str, Any] | None, field: str = "filter") -> int:
-    """Return the compound nesting depth of a query filter, refusing more than Notion accepts."""
-    if filter_ is None:
-        return 0
-
-    def depth(node: Any) -> int:
-        if isinstance(node, Mapping):
-            for key in ("and", "or"):
-                if key in node:
-                    children = node[key]
-                    if not isinstance(children, list):
-                        raise NotionInputError(field, f"'{key}' must hold a list of filters")
-                    return 1 + max((depth(child) for child in children), default=0)
-        return 0
-
-    found = depth(filter_)
-    if found > MAX_FILTER_NESTING:
-        raise NotionInputError(
-            field,
-            f"compound filters are nested {found} levels deep; Notion accepts at most {MAX_FILTER_NESTING}",
-        )
-    return found
+MAX_BLOCK_LEVELS_PER_REQUEST = 3
+"""A block plus two levels of nested children: Notion's limit for one request (column_list -> column -> paragraph)."""
 
 
 def check_children(children: list[Any], field: str = "children") -> None:
@@ -134,9 +117,11 @@ def check_children(children: list[Any], field: str = "children") -> None:
             raise NotionInputError(
                 f"{field}[{index}]", f"expected a block object, got {type(block).__name__}"
             )
-        if _nesting(block) > 2:
+        if _nesting(block) > MAX_BLOCK_LEVELS_PER_REQUEST:
             raise NotionInputError(
-                f"{field}[{index}]", "blocks are nested more than two levels deep; append deeper levels later"
+                f"{field}[{index}]",
+                "has children nested more than two levels deep; Notion takes two levels per request "
+                "(append deeper levels later, e.g. with NotionAppendBlocksOperator, which splits them)",
             )
 
 
@@ -176,3 +161,69 @@ def property_values(properties: Any, field: str = "properties") -> dict[str, Any
                 )
         clean[name] = value
     return clean
+
+
+# ------------------------------------------------------------------ upsert keys
+# Which property types can identify a row for an upsert, and how to match on them.
+
+_TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
+_NAMED_TYPES = frozenset({"select", "status"})
+UPSERT_PROPERTY_TYPES = (*sorted(_TEXT_TYPES), "number", "select", "status", "checkbox", "date")
+
+
+def equals_condition(prop_type: str, value: Any) -> dict[str, Any]:
+    """The ``equals`` condition of a query filter on a property of ``prop_type``."""
+    if prop_type not in UPSERT_PROPERTY_TYPES:
+        raise NotionInputError(
+            "unique_property",
+            f"a {prop_type or 'missing'} property cannot identify a row; use one of {', '.join(UPSERT_PROPERTY_TYPES)}",
+        )
+    return {"equals": value}
+
+
+def unique_value(prop_type: str, given: Any) -> tuple[Any, Any]:
+    """``(value to match, property value to send)`` from a property value object or a plain value."""
+    if prop_type not in UPSERT_PROPERTY_TYPES:
+        equals_condition(prop_type, None)
+    if not isinstance(given, Mapping):
+        is_number = isinstance(given, int | float) and not isinstance(given, bool)
+        if (
+            given is None
+            or isinstance(given, bool) != (prop_type == "checkbox")
+            or is_number != (prop_type == "number")
+        ):
+            raise NotionInputError("unique_property", f"{given!r} is not a value of a {prop_type} property")
+        return given, wrap_plain(prop_type, given)
+    body = given.get(prop_type, given.get("type") and given.get(str(given.get("type"))))
+    if prop_type in ("title", "rich_text"):
+        items = body if isinstance(body, list) else []
+        text = "".join(
+            str(item.get("plain_text") or (item.get("text") or {}).get("content") or "")
+            for item in items
+            if isinstance(item, Mapping)
+        )
+        return text, dict(given)
+    if prop_type in _NAMED_TYPES:
+        name = body.get("name") if isinstance(body, Mapping) else None
+        if not name:
+            raise NotionInputError("unique_property", f"the {prop_type} value needs a name to match on")
+        return name, dict(given)
+    if prop_type == "date":
+        start = body.get("start") if isinstance(body, Mapping) else None
+        if not start:
+            raise NotionInputError("unique_property", "the date value needs a start to match on")
+        return start, dict(given)
+    if body is None:
+        raise NotionInputError("unique_property", f"the value has no {prop_type!r} key to match on")
+    return body, dict(given)
+
+
+def wrap_plain(prop_type: str, value: Any) -> Any:
+    """A plain value as the property value Notion expects."""
+    if prop_type in ("title", "rich_text"):
+        return {prop_type: rich_text(str(value), f"properties.{prop_type}")}
+    if prop_type in _NAMED_TYPES:
+        return {prop_type: {"name": str(value)}}
+    if prop_type == "date":
+        return {"date": {"start": str(value)}}
+    return {prop_type: value}

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.payloads import MAX_FILTER_NESTING, check_filter_depth
+from airflow_provider_notion.filters import FilterTooDeepError, and_conditions, check_filter_depth
 
 Timestamp = Literal["last_edited_time", "created_time"]
 TIMESTAMPS: tuple[Timestamp, ...] = ("last_edited_time", "created_time")
@@ -158,30 +158,13 @@ class QueryWindow:
         return [condition for window in self.windows for condition in window.conditions()]
 
     def combine(self, user_filter: Mapping[str, Any] | None, field: str = "filter") -> dict[str, Any] | None:
-        """``user_filter AND`` the window's conditions, within Notion's two levels of compound nesting.
-
-        A top-level ``and`` is extended in place (no extra level); anything else is wrapped in a new ``and``,
-        which needs the user's filter to be at most one level deep.
-        """
-        conditions = self.conditions()
-        depth = check_filter_depth(user_filter, field)
-        if user_filter is None:
-            if not conditions:
-                return None
-            return conditions[0] if len(conditions) == 1 else {"and": conditions}
-        if not conditions:
-            return dict(user_filter)
-        if set(user_filter) == {"and"}:
-            return {"and": [*user_filter["and"], *conditions]}
-        if depth >= MAX_FILTER_NESTING:
-            raise NotionInputError(
-                field,
-                f"is a top-level '{next(iter(user_filter))}' nested {depth} levels deep; adding the "
-                f"edited/created window needs one more 'and' level and Notion accepts at most "
-                f"{MAX_FILTER_NESTING}. Make the top level an 'and' (the window is appended to it) or remove "
-                "one level of nesting.",
-            )
-        return {"and": [dict(user_filter), *conditions]}
+        """``user_filter AND`` the window's conditions (see :func:`~airflow_provider_notion.filters.and_conditions`:
+        the rules ``fetch_all`` past the result cap uses too, so a filter accepted there is accepted here)."""
+        check_filter_depth(user_filter, field)
+        try:
+            return and_conditions(user_filter, self.conditions())
+        except FilterTooDeepError as err:
+            raise NotionInputError(field, f"with the edited/created window, {err}") from None
 
     def keep(self, rows: Iterable[Any]) -> list[Any]:
         """The rows inside every window (all rows when there is no window)."""

@@ -14,6 +14,7 @@ asks this module what to do.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,8 +99,13 @@ class RetryPolicy:
             )
         for name in ("base_delay", "max_delay", "max_retry_after"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise NotionInputError(name, f"must be a number of seconds >= 0, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise NotionInputError(name, f"must be a finite number of seconds >= 0, got {value!r}")
 
     def should_retry(self, error: BaseException, read_only: bool) -> bool:
         """Whether ``error`` from one attempt may be retried (the attempt count is checked elsewhere)."""

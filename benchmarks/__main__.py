@@ -1,6 +1,7 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
-Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, change_trigger (default: all of them).
+Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export, change_trigger (default: all of
+them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ BENCHES = {
     "triggers": "benchmarks.bench_triggers",
     "sync": "benchmarks.bench_sync",
     "upload": "benchmarks.bench_upload",
+    "export": "benchmarks.bench_export",
     "change_trigger": "benchmarks.bench_change_trigger",
 }
 

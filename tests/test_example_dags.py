@@ -13,6 +13,8 @@ import requests_mock as rm
 EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
 DAG_IDS = {
     "example_notion_etl",
+    "example_notion_export",
+    "example_notion_export_consumer",
     "example_notion_on_change",
     "example_notion_pages",
     "example_notion_raw_request",

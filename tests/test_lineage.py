@@ -74,3 +74,21 @@ def test_the_outlet_survives_dag_serialisation() -> None:
         NotionSyncRowsOperator(task_id="sync", data_source_id=DB, rows=[], key="K")
     data = DagSerialization.to_dict(dag)
     assert f"notion://data_source/{DB}" in str(data)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("airflow.providers.openlineage") is not None, reason="OpenLineage installed"
+)
+def test_the_export_has_no_lineage_without_openlineage_and_keeps_its_file_outlet() -> None:
+    from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
+
+    op = NotionToObjectStorageOperator(task_id="export", database_id=DB, path="file:///tmp/notion/rows.parquet")
+    assert op.get_openlineage_facets_on_complete(None) is None
+    assert [outlet.uri for outlet in op.outlets] != []
+
+
+def test_storage_dataset_names_follow_openlineage_naming() -> None:
+    from airflow_provider_notion.lineage import _storage_dataset_name
+
+    assert _storage_dataset_name("s3://bucket/notion/rows.parquet") == ("s3://bucket", "/notion/rows.parquet")
+    assert _storage_dataset_name("file:///tmp/rows.csv") == ("file", "/tmp/rows.csv")

@@ -39,6 +39,8 @@ def test_every_listed_module_and_class_imports() -> None:
         for entry in info[kind]:
             for module in entry["python-modules"]:
                 importlib.import_module(module)
+    for transfer in info["transfers"]:
+        importlib.import_module(transfer["python-module"])
     for dotted in [*info["extra-links"], info["connection-types"][0]["hook-class-name"]]:
         module, _, name = dotted.rpartition(".")
         assert getattr(importlib.import_module(module), name)

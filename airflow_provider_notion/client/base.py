@@ -131,6 +131,8 @@ class BaseClient:
         route = api_path(path)
         request_headers = {**self._headers, **check_headers(headers)}
         content = None
+        if isinstance(data, str):
+            data = data.encode()  # encoded here: http.client would fail on non-latin-1 text mid-send
         if json is not None:
             if data is not None or files is not None:
                 raise NotionInputError("json", "give either json or data/files, not both")

@@ -122,6 +122,13 @@ def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def check_finite(value: Any, field: str) -> None:
+    """Refuse NaN/Infinity anywhere inside ``value`` (JSON has no such numbers), naming where it is."""
+    where = _non_finite_path(value, field)
+    if where:
+        raise NotionInputError(where, "NaN and Infinity are not valid JSON numbers")
+
+
 def _non_finite_path(value: Any, path: str) -> str | None:
     """The dotted path of the first NaN/Infinity inside ``value``, if any."""
     if isinstance(value, float) and not math.isfinite(value):

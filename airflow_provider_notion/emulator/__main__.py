@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from airflow_provider_notion.emulator.limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_SOCKET_TIMEOUT
 from airflow_provider_notion.emulator.ratelimit import RateLimit
 from airflow_provider_notion.emulator.server import NotionEmulator
 
@@ -23,6 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-file-upload-bytes", type=int, default=5_242_880, help="the workspace's per-file upload limit"
     )
+    parser.add_argument(
+        "--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, help="larger request bodies get 413"
+    )
+    parser.add_argument(
+        "--socket-timeout",
+        type=float,
+        default=DEFAULT_SOCKET_TIMEOUT,
+        help="seconds a connection may stay silent before it is closed",
+    )
     args = parser.parse_args(argv)
     limit = RateLimit(rate=args.rate_limit, burst=args.burst) if args.rate_limit else None
     seed = None if args.seed == "none" else args.seed
@@ -33,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         query_cap=args.query_cap,
         rate_limit=limit,
         max_file_upload_bytes=args.max_file_upload_bytes,
+        max_body_bytes=args.max_body_bytes,
+        socket_timeout=args.socket_timeout,
     )
     emulator.start()
     print(f"Notion emulator listening on {emulator.base_url}")

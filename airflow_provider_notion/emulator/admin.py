@@ -11,14 +11,21 @@
 | POST /_emulator/faults | ``Fault`` fields (kind, status, when, method, path, count, …) | inject |
 | PUT /_emulator/rate_limit | ``{"rate": 3, "burst": 10}`` or ``{"enabled": false}`` | configure |
 | PUT /_emulator/query_cap | ``{"query_cap": 50}`` | configure |
+
+A value of the wrong type or out of range answers 400 ``{"error": "<field>: <what is wrong>", "field"}`` and
+changes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_notion.emulator.errors import NotionEmulatorError
 from airflow_provider_notion.emulator.faults import Fault
+from airflow_provider_notion.emulator.limits import parse_json
 from airflow_provider_notion.emulator.ratelimit import RateLimit
 
 if TYPE_CHECKING:
@@ -29,9 +36,28 @@ def handle_admin(
     emulator: NotionEmulator, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
 ) -> tuple[int, Any]:
     try:
-        body = json.loads(raw_body) if raw_body.strip() else {}
-    except json.JSONDecodeError:
+        body = parse_json(raw_body) if raw_body.strip() else {}
+    except (ValueError, NotionEmulatorError):
         return 400, {"error": "invalid JSON"}
+    if not isinstance(body, dict):
+        return 400, {"error": "the body should be a JSON object"}
+    try:
+        return _dispatch(emulator, method, path, query, body)
+    except AdminInputError as error:
+        return 400, {"error": str(error), "field": error.field}
+
+
+class AdminInputError(ValueError):
+    """A bad admin request value; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _dispatch(
+    emulator: NotionEmulator, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any]
+) -> tuple[int, Any]:
     route = (method, path.rstrip("/"))
     if route == ("GET", "/_emulator/health"):
         return 200, {"ok": True, "base_url": emulator.base_url}
@@ -55,22 +81,54 @@ def handle_admin(
         emulator.faults.clear()
         return 200, {"ok": True}
     if route == ("POST", "/_emulator/faults"):
+        unknown = sorted(set(body) - _FAULT_FIELDS)
+        if unknown:
+            raise AdminInputError(unknown[0], "is not a fault field")
         try:
             fault = emulator.faults.inject(Fault(**{k: v for k, v in body.items() if k != "id"}))
         except (TypeError, ValueError) as error:
-            return 400, {"error": str(error)}
+            field = str(error).split(" ", 1)[0]
+            raise AdminInputError(field if field in _FAULT_FIELDS else "fault", str(error)) from None
         return 200, fault.to_dict()
     if route in (("PUT", "/_emulator/rate_limit"), ("POST", "/_emulator/rate_limit")):
-        if body.get("enabled") is False:
+        enabled = body.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise AdminInputError("enabled", "should be a boolean")
+        if enabled is False:
             emulator.set_rate_limit(None)
             return 200, {"enabled": False}
-        limit = RateLimit(rate=float(body.get("rate", 3.0)), burst=int(body.get("burst", 10)))
+        rate = _number(body, "rate", 3.0)
+        burst = _integer(body, "burst", 10, minimum=1)
+        limit = RateLimit(rate=rate, burst=burst)
         emulator.set_rate_limit(limit)
         return 200, {"enabled": True, "rate": limit.rate, "burst": limit.burst}
     if route in (("PUT", "/_emulator/query_cap"), ("POST", "/_emulator/query_cap")):
-        emulator.set_query_cap(int(body["query_cap"]))
+        if "query_cap" not in body:
+            raise AdminInputError("query_cap", "is required")
+        emulator.set_query_cap(_integer(body, "query_cap", 0, minimum=1))
         return 200, {"query_cap": emulator.config.query_cap}
     return 404, {"error": f"unknown admin endpoint {method} {path}"}
+
+
+_FAULT_FIELDS = frozenset(f.name for f in dataclasses.fields(Fault))
+
+
+def _integer(body: dict[str, Any], name: str, default: int, *, minimum: int) -> int:
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AdminInputError(name, f"should be an integer, instead was {json.dumps(value)}")
+    if value < minimum:
+        raise AdminInputError(name, f"should be at least {minimum}, instead was {value}")
+    return value
+
+
+def _number(body: dict[str, Any], name: str, default: float) -> float:
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AdminInputError(name, f"should be a number, instead was {json.dumps(value)}")
+    if not 0 < value < math.inf:
+        raise AdminInputError(name, f"should be a positive finite number, instead was {value}")
+    return float(value)
 
 
 def _first(query: dict[str, list[str]], key: str) -> str | None:

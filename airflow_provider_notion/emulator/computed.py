@@ -178,11 +178,23 @@ def refresh_data_source(state: EmulatorState, ds: DataSourceRecord, now: datetim
     if not has_computed(ds):
         return
     moment = now or utcnow()
+    # Values only change when some row changes (any data source: rollups and relation titles look across)
+    # or, for clock functions, when the minute does: skip the recomputation while neither happened.
+    key = (
+        tuple(sorted((source.id, source.revision) for source in state.data_sources.values())),
+        moment.strftime("%Y%m%d%H%M"),
+    )
+    if ds.computed_for == key:
+        return
     changed = False
     for page in ds.rows.values():
         changed |= _refresh(state, page, moment, 0)
     if changed:
         ds.revision += 1
+    ds.computed_for = (
+        tuple(sorted((source.id, source.revision) for source in state.data_sources.values())),
+        key[1],
+    )
 
 
 def refresh_page(state: EmulatorState, page: PageRecord, now: datetime | None = None) -> None:
@@ -243,9 +255,13 @@ class _RowEvaluator:
             self.visiting.add(name)
             try:
                 tree = formula.parse(entry["formula"]["expression"])
+            except EmulatorValidationError:
+                tree = ("const", ("string", None))
+            try:
                 result = formula.evaluate(tree, self.resolve, self.now)
-            except (FormulaError, EmulatorValidationError, TypeError, ValueError):
-                result = ("string", None)
+            except (FormulaError, ArithmeticError, TypeError, ValueError):
+                # Notion shows a failing row as empty, in the formula's result type.
+                result = (formula.static_kind(tree), None)
             finally:
                 self.visiting.discard(name)
         elif entry["type"] == "rollup":

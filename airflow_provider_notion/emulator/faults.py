@@ -28,6 +28,21 @@ DEFAULT_CODES: dict[int, tuple[str, str]] = {
 }
 
 
+# An injected delay longer than this would only hang the test using it.
+_MAX_DELAY = 600.0
+
+
+def _check_int(name: str, value: object, low: int, high: int | None) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ValueError(f"{name} must be an integer {bound}")
+
+
 @dataclass
 class Fault:
     """``kind``: ``status`` (a Notion error body with ``status``/``code``), ``reset`` (TCP RST, no response),
@@ -49,11 +64,29 @@ class Fault:
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
+            raise ValueError(f"kind {self.kind!r} is unknown; expected one of {FAULT_KINDS}")
         if self.when not in ("before", "after"):
             raise ValueError("when must be 'before' or 'after'")
-        re.compile(self.method)
-        re.compile(self.path)
+        _check_int("status", self.status, 100, 599)
+        _check_int("count", self.count, 1, None)
+        if self.retry_after is not None:
+            _check_int("retry_after", self.retry_after, 0, None)
+        delay = self.delay_seconds
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= _MAX_DELAY:
+            raise ValueError(f"delay_seconds must be a number of seconds from 0 to {_MAX_DELAY}")
+        for name in ("code", "message"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string")
+        if self.additional_data is not None and not isinstance(self.additional_data, dict):
+            raise ValueError("additional_data must be an object")
+        for name in ("method", "path"):
+            pattern = getattr(self, name)
+            if not isinstance(pattern, str):
+                raise ValueError(f"{name} must be a regular expression string")
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{name} is not a valid regular expression: {error}") from None
 
     def error_code(self) -> str:
         return self.code or DEFAULT_CODES.get(self.status, ("internal_server_error", ""))[0]

@@ -234,7 +234,10 @@ def parse(expression: str, path: str = "formula.expression") -> Node:
     functions."""
     if not isinstance(expression, str) or not expression.strip():
         raise EmulatorValidationError(f"body failed validation: {path} should be a non-empty string.")
-    return _Parser(expression, path).parse()
+    try:
+        return _Parser(expression, path).parse()
+    except RecursionError:
+        raise EmulatorValidationError(f"Formula could not be parsed: nested too deeply ({path}).") from None
 
 
 def references(node: Node) -> list[tuple[str, bool]]:
@@ -701,6 +704,40 @@ FUNCTIONS: dict[str, tuple[Callable[[list[Value], datetime], Value], tuple[int, 
 }
 
 
+_RETURN_KINDS = {
+    **dict.fromkeys(("now", "today", "dateAdd", "dateSubtract", "dateStart", "dateEnd", "parseDate"), "date"),
+    **dict.fromkeys(("empty", "not", "contains", "includes", "startsWith", "endsWith"), "boolean"),
+    **dict.fromkeys(
+        ("length", "toNumber", "abs", "ceil", "floor", "sqrt", "pow", "round", "min", "max", "sum", "mean"),
+        "number",
+    ),
+    **dict.fromkeys(("dateBetween", "timestamp", "year"), "number"),
+}
+
+
+def static_kind(node: Node) -> str:
+    """The result type an expression has whatever the row (what Notion shows for a value that failed)."""
+    kind = node[0]
+    if kind == "const":
+        return str(node[1][0])
+    if kind == "not":
+        return "boolean"
+    if kind == "neg":
+        return "number"
+    if kind == "op":
+        if node[1] in ("==", "!=", ">", ">=", "<", "<=", "and", "or"):
+            return "boolean"
+        if node[1] == "+":
+            sides = {static_kind(node[2]), static_kind(node[3])}
+            return "string" if "string" in sides else "number"
+        return "number"
+    if kind == "call":
+        if node[1] in ("if", "ifs"):
+            return static_kind(node[2][1])
+        return _RETURN_KINDS.get(node[1], "string")
+    return "string"  # a bare property reference: its type is not known here
+
+
 def result_json(value: Value) -> dict[str, Any]:
     """A formula value as Notion returns it: ``{"type": string|number|boolean|date, <type>: …}``."""
     kind, raw = value
@@ -722,4 +759,5 @@ def result_json(value: Value) -> dict[str, Any]:
         }
     if kind == "list":
         return {"type": "string", "string": _format(value) if raw else None}
-    return {"type": "string", "string": raw}
+    # The API never returns empty strings: "" is null (reference/intro, JSON conventions).
+    return {"type": "string", "string": raw if raw != "" else None}

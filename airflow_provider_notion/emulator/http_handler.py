@@ -21,6 +21,8 @@ from airflow_provider_notion.emulator.attachments import FILES_PREFIX, download
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.faults import Fault
+from airflow_provider_notion.emulator.limits import declared_body_length, parse_json, too_deep
+from airflow_provider_notion.emulator.redaction import redact_body, redact_query, scrub
 from airflow_provider_notion.emulator.request_log import RequestRecord
 from airflow_provider_notion.emulator.util import SUPPORTED_VERSIONS
 
@@ -31,6 +33,11 @@ _HTML_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
     b"</center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
 )
+
+
+# After refusing a body unread: how long, and how much of it, to discard so the client can read the answer.
+_DRAIN_SECONDS = 1.0
+_DRAIN_BYTES = 64 * 1024 * 1024
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
@@ -61,6 +68,8 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Every read and write on the connection times out, so a silent or half-sent request frees its thread.
+        self.connection.settimeout(self.server.emulator.limits.socket_timeout)
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -84,8 +93,19 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ main flow
     def _handle(self) -> None:
         emulator = self.server.emulator
-        length = int(self.headers.get("Content-Length") or 0)
-        raw_body = self.rfile.read(length) if length else b""
+        # Several Content-Length headers join into a value that is not a number, hence a 400.
+        lengths = self.headers.get_all("Content-Length")
+        try:
+            length = declared_body_length(
+                self.command,
+                ",".join(lengths) if lengths else None,
+                self.headers.get("Transfer-Encoding"),
+                emulator.limits,
+            )
+        except NotionEmulatorError as refusal:
+            self._refuse(refusal)
+            return
+        raw_body = self._read_body(length)
         split = urlsplit(self.path)
         path = split.path
         query = parse_qs(split.query, keep_blank_values=True)
@@ -173,6 +193,9 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             return 200, payload, {}, integration_id
         except NotionEmulatorError as error:
             return error.status, error.body(request_id), error.headers, integration_id
+        except RecursionError:
+            # A body nested deeper than the handlers' recursion can follow (the parser's limit is higher).
+            return 400, too_deep().body(request_id), {}, integration_id
         except Exception:
             traceback.print_exc(file=sys.stderr)
             crash = NotionEmulatorError(500, "internal_server_error", "Unexpected error occurred.")
@@ -213,6 +236,50 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         # The stdlib flushes wfile after the handler; give it something harmless to flush.
         self.wfile = io.BytesIO()
 
+    # ------------------------------------------------------------------ reading
+    def _read_body(self, length: int) -> bytes:
+        """Read exactly ``length`` bytes within the body deadline; a client dripping bytes slower than that
+        gets its connection closed (``TimeoutError`` ends the request in ``handle_one_request``)."""
+        if not length:
+            return b""
+        deadline = time.monotonic() + self.server.emulator.limits.body_deadline
+        chunks: list[bytes] = []
+        remaining = length
+        while remaining:
+            if time.monotonic() > deadline:
+                raise TimeoutError("request body not received within the deadline")
+            chunk = self.rfile.read1(min(remaining, 65536))
+            if not chunk:
+                raise ConnectionResetError("client closed the connection mid-body")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _refuse(self, refusal: NotionEmulatorError) -> None:
+        """Answer a request whose body is not read (bad or oversized Content-Length), then close: the unread
+        bytes would otherwise be parsed as the next request."""
+        self.close_connection = True
+        self._log(b"", 0, refusal.status, None, None)
+        self._send_json(refusal.status, refusal.body(str(uuid.uuid4())), {})
+        self._drain_briefly()
+
+    def _drain_briefly(self) -> None:
+        """Closing a socket with unread input makes the kernel send a reset, which can destroy the answer
+        before a client still sending its body reads it. Stop writing, then discard input for a moment."""
+        deadline = time.monotonic() + _DRAIN_SECONDS
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_DRAIN_SECONDS)
+            drained = 0
+            while time.monotonic() < deadline and drained < _DRAIN_BYTES:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+        except OSError:
+            pass
+
     # ------------------------------------------------------------------ writing
     def _head(self, status: int, length: int, headers: dict[str, str]) -> bytes:
         lines = [f"HTTP/1.1 {status} {_reason(status)}", f"Content-Length: {length}"]
@@ -237,18 +304,25 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         integration_id: str | None,
         fault: Fault | None,
     ) -> None:
-        self.server.emulator.record(
+        emulator = self.server.emulator
+        secrets = emulator.state.known_secrets()
+        split = urlsplit(self.path)
+        emulator.record(
             RequestRecord(
                 method=self.command,
-                path=urlsplit(self.path).path,
-                query=urlsplit(self.path).query,
+                path=scrub(split.path, secrets),
+                query=redact_query(split.query, secrets),
                 status=status,
                 notion_version=self.headers.get("Notion-Version"),
                 request_bytes=len(raw_body),
                 response_bytes=response_bytes,
                 integration_id=integration_id,
                 fault=None if fault is None else f"{fault.kind}:{fault.when}",
-                body=raw_body.decode("utf-8", "replace") if len(raw_body) <= 65536 else None,
+                body=(
+                    redact_body(raw_body, self.headers.get("Content-Type", ""), secrets)
+                    if len(raw_body) <= 65536
+                    else None
+                ),
             )
         )
 
@@ -280,7 +354,7 @@ def _parse_body(method: str, raw: bytes, content_type: str) -> dict[str, Any]:
     if method in ("GET", "DELETE") or not raw.strip() or content_type.lower().startswith("multipart/"):
         return {}
     try:
-        parsed = json.loads(raw)
+        parsed = parse_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise NotionEmulatorError(400, "invalid_json", "Error parsing JSON body.") from None
     if not isinstance(parsed, dict):

@@ -104,6 +104,8 @@ class DataSourceRecord:
     # Bumped on every row or schema change; keys the query-result cache.
     revision: int = 0
     next_unique_id: int = 1
+    # The data sources' revisions and the minute the formula/rollup values were last computed for.
+    computed_for: tuple[Any, ...] | None = None
     # Page templates offered by the data source ({"id", "name", "is_default"}); seeded with add_template.
     templates: list[dict[str, Any]] = field(default_factory=list)
 

@@ -7,6 +7,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from airflow_provider_notion.emulator.computed import refresh_page as refresh_computed_values
+from airflow_provider_notion.emulator.mentions import (
+    resolve_block_content,
+    resolve_properties,
+    resolve_rich_text,
+)
 from airflow_provider_notion.emulator.records import (
     BlockRecord,
     DatabaseRecord,
@@ -83,7 +88,7 @@ def page_json(
         obj["in_trash"] = page.in_trash
         obj["is_archived"] = False
         obj["is_locked"] = page.is_locked
-    obj["properties"] = properties
+    obj["properties"] = resolve_properties(properties, state)
     obj["url"] = page_url(state.page_title(page), page.id)
     obj["public_url"] = None
     if not is_v1(version) and not drops_archived(version):
@@ -115,7 +120,7 @@ def database_json(state: EmulatorState, db: DatabaseRecord, version: str) -> dic
             "created_by": _user_ref(db.created_by),
             "last_edited_by": _user_ref(db.last_edited_by),
             "last_edited_time": iso_minute(db.last_edited),
-            "title": db.title,
+            "title": resolve_rich_text(db.title, state),
             "description": db.description,
             "is_inline": db.is_inline,
             "properties": _schema_v1(ds.schema),
@@ -128,7 +133,7 @@ def database_json(state: EmulatorState, db: DatabaseRecord, version: str) -> dic
     obj: dict[str, Any] = {
         "object": "database",
         "id": db.id,
-        "title": db.title,
+        "title": resolve_rich_text(db.title, state),
         "description": db.description,
         "parent": parent,
         "is_inline": db.is_inline,
@@ -161,7 +166,7 @@ def data_source_json(state: EmulatorState, ds: DataSourceRecord, version: str) -
         "created_by": _user_ref(ds.created_by),
         "last_edited_by": _user_ref(ds.last_edited_by),
         "last_edited_time": iso_minute(ds.last_edited),
-        "title": ds.title,
+        "title": resolve_rich_text(ds.title, state),
         "description": ds.description,
         "is_inline": db.is_inline,
         "properties": ds.schema,
@@ -262,7 +267,7 @@ def _plain_block_json(state: EmulatorState, block: BlockRecord, version: str) ->
             "has_children": bool(state.live_children(block.id)),
             "in_trash": block.in_trash,
             "type": block.type,
-            block.type: _block_content(block, version),
+            block.type: resolve_block_content(_block_content(block, version), state),
         }
     )
     return _with_archived(head, block.in_trash, version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -15,6 +15,12 @@ from airflow_provider_notion.emulator.context import EmulatorConfig
 from airflow_provider_notion.emulator.faults import FaultInjector
 from airflow_provider_notion.emulator.file_uploads import FileUploadRecord
 from airflow_provider_notion.emulator.http_handler import EmulatorHTTPServer
+from airflow_provider_notion.emulator.limits import (
+    DEFAULT_BODY_DEADLINE,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_SOCKET_TIMEOUT,
+    ServerLimits,
+)
 from airflow_provider_notion.emulator.ratelimit import RateLimit, RateLimiter
 from airflow_provider_notion.emulator.records import Integration
 from airflow_provider_notion.emulator.request_log import RequestRecord
@@ -39,10 +45,17 @@ class NotionEmulator:
         rate_limit: RateLimit | None = None,
         max_logged_requests: int = 10_000,
         max_file_upload_bytes: int = 5_242_880,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
+        body_deadline: float = DEFAULT_BODY_DEADLINE,
     ) -> None:
         self._seed = load_seed(seed)
         self._host = host
         self._port = port
+        # Checked before anything else of a request (see ``limits``); fixed for the server's lifetime.
+        self.limits = ServerLimits(
+            max_body_bytes=max_body_bytes, socket_timeout=socket_timeout, body_deadline=body_deadline
+        )
         self.config = EmulatorConfig(query_cap=query_cap, max_file_upload_bytes=max_file_upload_bytes)
         self._initial_config = dataclasses.replace(self.config)
         self.router = Router(list(ALL_ROUTES))
@@ -51,6 +64,7 @@ class NotionEmulator:
         self._initial_rate_limit = rate_limit
         self._log_lock = threading.Lock()
         self._log: list[RequestRecord] = []
+        self._listeners: list[Callable[[RequestRecord], None]] = []
         self._max_logged = max_logged_requests
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -92,6 +106,7 @@ class NotionEmulator:
         self.faults.clear()
         self.rate_limiter.configure(self._initial_rate_limit)
         self.clear_request_log()
+        self._listeners.clear()
 
     def __enter__(self) -> NotionEmulator:
         return self.start()
@@ -158,6 +173,19 @@ class NotionEmulator:
             self._log.append(record)
             if len(self._log) > self._max_logged:
                 del self._log[: len(self._log) - self._max_logged]
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(record)
+
+    def add_request_listener(self, listener: Callable[[RequestRecord], None]) -> None:
+        """Call ``listener`` with each request's record once it is handled, before its answer is sent: a test
+        can act as another writer between two requests of the code under test (``reset()`` removes it)."""
+        with self._log_lock:
+            self._listeners.append(listener)
+
+    def remove_request_listener(self, listener: Callable[[RequestRecord], None]) -> None:
+        with self._log_lock:
+            self._listeners.remove(listener)
 
     @property
     def request_log(self) -> list[RequestRecord]:

@@ -17,6 +17,7 @@ from airflow_provider_notion.emulator import properties as props_model
 from airflow_provider_notion.emulator.comments import CommentStore
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.file_uploads import FileUploadStore
+from airflow_provider_notion.emulator.pagination import AnchoredListing
 from airflow_provider_notion.emulator.records import (
     AccessToken,
     BlockRecord,
@@ -70,7 +71,8 @@ class EmulatorState:
         self.file_uploads = FileUploadStore()
         self.comments = CommentStore()
         self._seq = 0
-        self.query_cache: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+        # Ordered query results (with their cursor index) per data source revision, filter, sorts and minute.
+        self.query_cache: OrderedDict[tuple[Any, ...], AnchoredListing] = OrderedDict()
 
     # ------------------------------------------------------------------ users and integrations
     def add_person(
@@ -124,6 +126,13 @@ class EmulatorState:
             if record.kind == "oauth_refresh":
                 return None
             return self.integrations.get(record.integration_id)
+
+    def known_secrets(self) -> list[str]:
+        """Every bearer token and client secret, so the request log can scrub them wherever they appear."""
+        with self.lock:
+            secrets = list(self.tokens)
+            secrets.extend(i.client_secret for i in self.integrations.values() if i.client_secret)
+            return secrets
 
     def user_map(self) -> dict[str, dict[str, Any]]:
         """Known users as Notion user objects (what ``people`` values expand to)."""
@@ -462,9 +471,9 @@ class EmulatorState:
             return block
 
     def live_children(self, container_id: str) -> list[str]:
-        return [cid for cid in self.children.get(container_id, []) if not self._is_trashed(cid)]
+        return [cid for cid in self.children.get(container_id, []) if not self.is_trashed(cid)]
 
-    def _is_trashed(self, object_id: str) -> bool:
+    def is_trashed(self, object_id: str) -> bool:
         record = self.pages.get(object_id) or self.databases.get(object_id) or self.blocks.get(object_id)
         return bool(record is not None and record.in_trash)
 

@@ -20,15 +20,15 @@ from airflow_provider_notion.connection import CONN_TYPE, NotionConnectionSettin
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
-    NotionTransportError,
 )
+from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.masking import mask_secrets
+from airflow_provider_notion.page_children import NotionPartialPageError
 from airflow_provider_notion.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
-    check_filter_depth,
     json_list,
     json_object,
     parent_object,
@@ -37,7 +37,6 @@ from airflow_provider_notion.payloads import (
 )
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
 from airflow_provider_notion.retry import RetryPolicy
-from airflow_provider_notion.upsert_values import equals_condition, unique_value
 from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
 
 __all__ = ["NotionHook", "check_page_size", "list_object"]
@@ -333,7 +332,12 @@ class NotionHook(BaseHook):
             raise NotionMultipleDataSourcesError(normalize_notion_id(database_id, "database_id"), sources)
         return str(sources[0]["id"])
 
-    def _query_target(self, database_id: str | None, data_source_id: str | None) -> str:
+    def query_target(self, database_id: str | None = None, data_source_id: str | None = None) -> str:
+        """The path a query of this database or data source is sent to, e.g. ``/v1/data_sources/{id}/query``.
+
+        Under data-source versions a ``database_id`` is resolved to its single data source (once per hook);
+        before them a ``data_source_id`` is refused. Used by the query methods and by the sensor.
+        """
         if database_id is None and data_source_id is None:
             raise NotionInputError("database_id", "give database_id or data_source_id")
         if self.version.has_data_sources:
@@ -423,7 +427,7 @@ class NotionHook(BaseHook):
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         check_page_size(page_size)
-        path = self._query_target(database_id, data_source_id)
+        path = self.query_target(database_id, data_source_id)
         return self.iter_pages(
             "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
         )
@@ -465,7 +469,7 @@ class NotionHook(BaseHook):
         body = self.query_body(filter, sorts)
         params = self._filter_properties_params(filter_properties)
         size = check_page_size(page_size)
-        path = self._query_target(database_id, data_source_id)
+        path = self.query_target(database_id, data_source_id)
         return CompleteQuery(
             lambda page_body: self.request("POST", path, json=page_body, params=params),
             filter=body.get("filter"),
@@ -526,9 +530,7 @@ class NotionHook(BaseHook):
             body["children"] = blocks[:MAX_CHILDREN_PER_REQUEST]
         body.update(drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")}))
         page = dict(self.request("POST", "/pages", json=body))
-        self._append_in_batches(
-            page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST
-        )
+        self.append_blocks(page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST)
         return page
 
     def update_page(self, page_id: str, properties: Any = None, **fields: Any) -> dict[str, Any]:
@@ -554,17 +556,30 @@ class NotionHook(BaseHook):
             self.request("PATCH", f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children", json=body)
         )
 
-    def _append_in_batches(self, block_id: str, blocks: list[Any], *, already: int) -> None:
+    def append_blocks(
+        self, block_id: str, blocks: list[Any], *, already: int = 0, abandon: bool = True
+    ) -> None:
+        """Append ``blocks`` in order, 100 per request; ``already`` blocks are on the page before them (for messages).
+
+        A failure raises :class:`~airflow_provider_notion.page_children.NotionPartialPageError`; with ``abandon``
+        (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
+        """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
             batch = blocks[start : start + MAX_CHILDREN_PER_REQUEST]
             try:
                 self.append_block_children(block_id, batch)
             except Exception as err:
-                raise NotionTransportError(
-                    "PATCH",
-                    f"/v1/blocks/{block_id}/children",
-                    f"page {block_id} was created, but appending blocks {already + start + 1}-"
-                    f"{already + start + len(batch)} failed: {err}",
+                trashed = False
+                if abandon:
+                    try:
+                        self.update_page(block_id, in_trash=True)
+                        trashed = True
+                    except Exception as trash_error:
+                        self.log.warning(
+                            "Could not move partial page %s to the trash: %s", block_id, trash_error
+                        )
+                raise NotionPartialPageError(
+                    block_id, already + start + 1, already + len(blocks), err, trashed=trashed
                 ) from err
 
     def list_block_children(
@@ -648,12 +663,23 @@ class NotionHook(BaseHook):
                 from airflow_provider_notion.oauth.connection_test import check_oauth_connection
 
                 return check_oauth_connection(self)
-            me = self.get_current_user()
+            # One quick retry at most: the UI waits for the answer, and a wrong host should say so at once.
+            me = dict(
+                self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5))
+            )
         except Exception as err:
-            return False, str(err)
+            from airflow_provider_notion.connection_test import connection_test_failure
+
+            return False, connection_test_failure(err, self._base_url_or_none())
         bot = me.get("bot") or {}
         workspace = bot.get("workspace_name") or "an unnamed workspace"
         return True, f"{me.get('name') or 'Notion bot'} in {workspace}"
+
+    def _base_url_or_none(self) -> str | None:
+        try:
+            return self.settings.base_url
+        except Exception:
+            return None
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
@@ -665,31 +691,9 @@ class NotionHook(BaseHook):
     @classmethod
     def get_connection_form_widgets(cls) -> dict[str, Any]:
         """Extra fields of the connection form for Airflow before 3.2."""
-        from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
-        from flask_babel import lazy_gettext
-        from wtforms import PasswordField, SelectField, StringField
+        from airflow_provider_notion.connection_form import connection_form_widgets
 
-        from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
-
-        return {
-            "auth_type": SelectField(
-                lazy_gettext("Auth type"),
-                choices=[("internal", "Internal Integration Secret"), ("oauth", "OAuth 2.0")],
-                default="internal",
-            ),
-            "notion_version": SelectField(
-                lazy_gettext("Notion-Version"),
-                choices=[(v, v) for v in SUPPORTED_NOTION_VERSIONS],
-                default=DEFAULT_NOTION_VERSION,
-            ),
-            "access_token": PasswordField(
-                lazy_gettext("OAuth access token"), widget=BS3PasswordFieldWidget()
-            ),
-            "refresh_token": PasswordField(
-                lazy_gettext("OAuth refresh token"), widget=BS3PasswordFieldWidget()
-            ),
-            "oauth_store": StringField(lazy_gettext("OAuth token store"), widget=BS3TextFieldWidget()),
-        }
+        return connection_form_widgets()
 
     # ------------------------------------------------------------------ database items and upserts
     # Upserts keep scheduled ETL idempotent: a re-run updates the row it created instead of adding another.
@@ -765,19 +769,9 @@ class NotionHook(BaseHook):
         self, parent: Mapping[str, Any], property_name: str, value: Any, *, schema: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """Every row whose ``property_name`` equals ``value`` (the filter type follows the property's schema)."""
-        if property_name not in schema:
-            raise NotionInputError(
-                "unique_property",
-                f"{property_name!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
-            )
-        prop_type = str(schema[property_name].get("type"))
-        condition = equals_condition(prop_type, value)
-        query_filter = {"property": property_name, prop_type: condition}
-        if parent["type"] == "data_source_id":
-            pages = self.iter_query_pages(data_source_id=parent["data_source_id"], filter=query_filter)
-        else:
-            pages = self.iter_query_pages(parent["database_id"], filter=query_filter)
-        return [dict(row) for page in pages for row in page.get("results", [])]
+        from airflow_provider_notion.upsert import find_database_items
+
+        return find_database_items(self, parent, property_name, value, schema=schema)
 
     def upsert_database_item(
         self,
@@ -791,41 +785,13 @@ class NotionHook(BaseHook):
     ) -> tuple[dict[str, Any], bool]:
         """Update the row whose ``unique_property`` has the given value, or create it; returns ``(page, created)``.
 
-        The value is read from ``properties[unique_property]`` (a Notion property value, or a plain string,
-        number or boolean, which is wrapped according to the schema). ``children`` are only added when the row
-        is created, so a re-run does not append the same blocks twice. Several matching rows are an error.
+        Rules (matching, children on an existing row, retries): :mod:`airflow_provider_notion.upsert`.
         """
-        props = property_values(properties)
-        if unique_property not in props:
-            raise NotionInputError(
-                "unique_property",
-                f"{unique_property!r} has no value in properties, so there is nothing to match",
-            )
-        schema, target = self.database_item_schema(parent)
-        prop_schema = schema.get(unique_property)
-        if not isinstance(prop_schema, Mapping):
-            raise NotionInputError(
-                "unique_property",
-                f"{unique_property!r} is not a property of the database (it has: {', '.join(sorted(schema))})",
-            )
-        prop_type = str(prop_schema.get("type"))
-        value, wrapped = unique_value(prop_type, props[unique_property])
-        props[unique_property] = wrapped
-        matches = self.find_database_items(target, unique_property, value, schema=schema)
-        if len(matches) > 1:
-            from airflow_provider_notion.exceptions import NotionError
+        from airflow_provider_notion.upsert import upsert_database_item
 
-            ids = ", ".join(str(m.get("id")) for m in matches[:10])
-            raise NotionError(
-                f"{len(matches)} rows have {unique_property} = {value!r} ({ids}); an upsert needs at most one. "
-                "Remove the duplicates or choose a unique_property whose values are unique."
-            )
-        if not matches:
-            return self.create_database_item(target, props, children=children, icon=icon, cover=cover), True
-        if children:
-            self.log.info("Row %s exists; children are only added when a row is created", matches[0]["id"])
-        fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
-        return self.update_page(str(matches[0]["id"]), props, **fields), False
+        return upsert_database_item(
+            self, parent, properties, unique_property, children=children, icon=icon, cover=cover
+        )
 
     def sync_rows(
         self,
@@ -873,7 +839,7 @@ class NotionHook(BaseHook):
         )
         return sync_rows(self, rows, database_id=database_id, data_source_id=data_source_id, options=options)
 
-    # ------------------------------------------------------------------ OAuth tokens (issue 6)
+    # ------------------------------------------------------------------ OAuth tokens
 
     def introspect_token(self, token: str | None = None) -> dict[str, Any]:
         """``POST /v1/oauth/introspect`` with the client id and secret: ``{"active": bool, "scope"?, "iat"?}``.
@@ -899,7 +865,7 @@ class NotionHook(BaseHook):
             settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
         )
 
-    # ------------------------------------------------------------------ page content, comments, file uploads (issue 15)
+    # ------------------------------------------------------------------ page content, comments, file uploads
     # One thin method per endpoint; the logic (batching, Markdown, multi-part) lives in page_content.py,
     # comments.py and file_upload.py.
 

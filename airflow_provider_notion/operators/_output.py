@@ -1,19 +1,19 @@
 """Write operator results to a file instead of XCom: JSON Lines for lists, raw bytes for a response body.
 
 ``output_path`` is a local path or anything Airflow's ``ObjectStoragePath`` understands (``s3://…``,
-``file://…``); rows are written as they arrive, so a large ``fetch_all`` never sits in memory.
+``file://…``); rows are written as they arrive, so a large ``fetch_all`` never sits in memory. Files are written
+atomically (:mod:`airflow_provider_notion.atomic_files`): the previous file stays complete until the new one is.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from airflow_provider_notion.atomic_files import atomic_open, atomic_write_bytes
 from airflow_provider_notion.exceptions import NotionInputError
 
 
@@ -31,47 +31,21 @@ def resolve_output_path(value: Any, field: str = "output_path") -> Any:
     return Path(text)
 
 
-@contextmanager
-def _open(path: Any, mode: str) -> Iterator[IO[Any]]:
-    if isinstance(path, Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open(mode) if mode == "wb" else path.open(mode, encoding="utf-8")
-    try:
-        yield handle
-    finally:
-        handle.close()
-
-
-def _discard(path: Any) -> None:
-    """Remove a partly written file so a failed task leaves nothing that looks complete."""
-    with contextlib.suppress(Exception):  # best effort; the original error is what matters
-        path.unlink()
-
-
 def write_json_lines(path: Any, pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Write each page's ``results`` as one JSON object per line; return ``{"path", "count"}``."""
     count = 0
-    try:
-        with _open(path, "w") as handle:
-            for page in pages:
-                for row in page.get("results", []):
-                    handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-                    handle.write("\n")
-                    count += 1
-                # Each page is on disk before the next is fetched: memory stays at one page.
-                handle.flush()
-    except BaseException:
-        _discard(path)
-        raise
+    with atomic_open(path, "w") as handle:
+        for page in pages:
+            for row in page.get("results", []):
+                handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+                handle.write("\n")
+                count += 1
+            # Each page is on disk (in the temporary beside the target) before the next is fetched.
+            handle.flush()
     return {"path": str(path), "count": count}
 
 
 def write_bytes(path: Any, data: bytes) -> dict[str, Any]:
     """Write a response body; return ``{"path", "bytes"}``."""
-    try:
-        with _open(path, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        _discard(path)
-        raise
+    atomic_write_bytes(path, data)
     return {"path": str(path), "bytes": len(data)}

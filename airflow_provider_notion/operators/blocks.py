@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.hooks.notion import list_object
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.operators.notion import NotionBaseOperator, _optional_id
 from airflow_provider_notion.page_content import BlockWriter, content_blocks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from airflow_provider_notion.coerce import as_number as _as_number
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.file_upload import (
     MEDIA_BLOCK_TYPES,
@@ -16,7 +17,6 @@ from airflow_provider_notion.file_upload import (
 )
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
-    _as_number,
     _optional_id,
     _optional_str,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -18,6 +18,9 @@ from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_notion.client.paging import check_page_size, list_object
 from airflow_provider_notion.client.request import api_path
+from airflow_provider_notion.coerce import as_bool as _as_bool
+from airflow_provider_notion.coerce import as_number as _as_number
+from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
@@ -33,45 +36,12 @@ from airflow_provider_notion.payloads import (
     parse_json_value,
     property_values,
 )
+from airflow_provider_notion.progress import Progress
 from airflow_provider_notion.retry import RetryPolicy
 
 _JSON = "json"
 #: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).
 _PAGE_FIELDS = ("parent", "properties", "children", "icon", "cover")
-
-
-def _as_bool(value: Any, field: str) -> bool:
-    """A flag that may arrive rendered from a template as ``"True"``/``"false"``."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
-        return value.strip().lower() in ("true", "1", "yes")
-    raise NotionInputError(field, f"expected true or false, got {value!r}")
-
-
-def _as_optional_bool(value: Any, field: str) -> bool | None:
-    return None if value is None or value == "" else _as_bool(value, field)
-
-
-def _as_number(value: Any, field: str, *, whole: bool = False, minimum: float = 0) -> Any:
-    """An int (``whole``) or float that may arrive as a rendered string; ``None``/``""`` means unset."""
-    if value is None or value == "":
-        return None
-    number: Any = value
-    if isinstance(value, str):
-        try:
-            number = int(value) if whole else float(value)
-        except ValueError:
-            number = None
-    if (
-        isinstance(number, bool)
-        or not isinstance(number, int | float)
-        or (whole and not isinstance(number, int))
-        or number < minimum
-    ):
-        kind = "a whole number" if whole else "a number"
-        raise NotionInputError(field, f"expected {kind} >= {minimum:g}, got {value!r}")
-    return number
 
 
 def _optional_str(value: Any, field: str) -> str | None:
@@ -357,7 +327,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
             else _rich_text_input(self.description, "description"),
         )
         self.push_object_xcoms(context, database)
-        self.log.info("Created Notion database %s (%s)", database.get("id"), database.get("url"))
+        self.log.info("Created Notion database %s, open it at %s", database.get("id"), database.get("url"))
         return database
 
     def _existing_database(self) -> dict[str, Any] | None:
@@ -427,7 +397,7 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         append_left_over(self.hook, str(page["id"]), left_over)
         self.push_object_xcoms(context, page)
         self.log.info(
-            "Created Notion page %s with %d child blocks (%s)",
+            "Created Notion page %s with %d child blocks, open it at %s",
             page.get("id"),
             len(children or []),
             page.get("url"),
@@ -528,7 +498,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         if action == "Created":
             append_left_over(hook, str(page["id"]), left_over)
         self.push_object_xcoms(context, page)
-        self.log.info("%s Notion database item %s (%s)", action, page.get("id"), page.get("url"))
+        self.log.info("%s Notion database item %s, open it at %s", action, page.get("id"), page.get("url"))
         return page
 
 
@@ -552,6 +522,8 @@ class _NotionListOperator(NotionBaseOperator):
         "output_path",
     )
     default_page_size: int | None = None
+    #: Set by :meth:`pages` when a fetch can go past the cap: the current window, for the progress lines.
+    progress_window: Callable[[], str | None] | None = None
 
     def __init__(
         self,
@@ -589,8 +561,12 @@ class _NotionListOperator(NotionBaseOperator):
         pages = self.pages(start_cursor=start_cursor, page_size=page_size, fetch_all=fetch_all)
         if not fetch_all:
             pages = itertools.islice(pages, 1)
+        progress = Progress(self.describe(), logger=self.log, window=self.progress_window)
+        if fetch_all or output is not None:
+            pages = progress.track_pages(pages)  # a line every ~10 s: 50,000 rows take minutes
         if output is not None:
             summary = write_json_lines(output, pages)
+            progress.finish()
             self.log.info("Wrote %d Notion %s to %s", summary["count"], self.describe(), summary["path"])
             return summary
         if not fetch_all:
@@ -613,6 +589,7 @@ class _NotionListOperator(NotionBaseOperator):
                     "allows in XCom. Set output_path (a local path or an ObjectStoragePath URL) to write them as "
                     "JSON Lines and pass the path on, or raise max_xcom_results."
                 )
+        progress.finish()
         self.log.info("Listed all %d Notion %s", len(results), self.describe())
         return list_object(results, list_type)
 
@@ -770,7 +747,9 @@ class NotionQueryDatabaseOperator(_NotionListOperator):
         database_id = _optional_id(self.database_id, "database_id")
         if fetch_all:
             # Past Notion's 10,000-row cap the hook continues with created_time windows.
-            return _pages_of(self.hook.complete_query(database_id, **query))
+            complete = self.hook.complete_query(database_id, **query)
+            self.progress_window = lambda: complete.window_start
+            return _pages_of(complete)
         return self.hook.iter_query_pages(database_id, start_cursor=start_cursor, **query)
 
     def describe(self) -> str:

@@ -8,15 +8,15 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowSkipException
 
+from airflow_provider_notion.coerce import as_bool as _as_bool
+from airflow_provider_notion.coerce import as_number as _as_number
+from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
-    _as_bool,
-    _as_number,
-    _as_optional_bool,
     _NotionLinkedOperator,
     _optional_str,
 )
@@ -28,7 +28,8 @@ from airflow_provider_notion.page_content import (
     page_markdown,
     replace_content,
 )
-from airflow_provider_notion.payloads import json_object, property_values
+from airflow_provider_notion.page_values import update_values
+from airflow_provider_notion.payloads import json_object
 
 _JSON = "json"
 ON_MISMATCH = ("skip", "fail", "ignore")
@@ -44,8 +45,10 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
     the task is skipped), ``fail``, or ``ignore`` (succeed without writing and return the page as read).
 
     :param page_id: the page's id or URL. Templated.
-    :param properties: property values by name, as Notion takes them (``{"Status": {"status": {"name":
-        "Done"}}}``); plain strings for ``title``/``rich_text`` are split into 2,000-character pieces. Templated.
+    :param properties: property values by name: Notion values (``{"Status": {"status": {"name": "Done"}}}``,
+        sent as given) or plain values (``{"Status": "Done", "Score": 3, "Tags": ["a", "b"], "Owner":
+        "ada@example.com"}``), which are mapped by the page's database schema (one extra read of the page and
+        the schema; see ``docs/pages.md``). Templated.
     :param icon: an icon object (``{"type": "emoji", "emoji": "✅"}``). Templated.
     :param cover: a cover object. Templated.
     :param in_trash: ``True`` moves the page to the trash, ``False`` restores it (sent as ``archived`` before
@@ -95,7 +98,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
-        properties = property_values(self.properties) if self.properties not in (None, "") else None
+        given = json_object(self.properties, "properties")
         icon = json_object(self.icon, "icon")
         cover = json_object(self.cover, "cover")
         in_trash = _as_optional_bool(self.in_trash, "in_trash")
@@ -105,10 +108,11 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
             raise NotionInputError(
                 "on_mismatch", f"{self.on_mismatch!r} is not one of {', '.join(ON_MISMATCH)}"
             )
-        if properties is None and icon is None and cover is None and in_trash is None:
+        if given is None and icon is None and cover is None and in_trash is None:
             raise NotionInputError(
                 "properties", "nothing to update: give properties, icon, cover or in_trash"
             )
+        current_page: dict[str, Any] | None = None
         if condition is not None:
             expected = self.only_if_equals
             if isinstance(expected, str) and expected.lstrip().startswith("{"):
@@ -126,6 +130,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
                     raise AirflowSkipException(message)
                 self.push_object_xcoms(context, current_page)
                 return current_page
+        properties = None if given is None else update_values(self.hook, current_page, page_id, given)
         fields: dict[str, Any] = {"icon": icon, "cover": cover, "in_trash": in_trash}
         page = self.hook.update_page(page_id, properties, **fields)
         self.push_object_xcoms(context, page)

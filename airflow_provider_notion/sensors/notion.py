@@ -17,6 +17,8 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider_notion.client.request import drop_none
+from airflow_provider_notion.coerce import as_bool as _flag
+from airflow_provider_notion.coerce import whole_number as _whole_number
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
@@ -26,23 +28,6 @@ from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-
-
-def _whole_number(value: Any, field: str, minimum: int) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise NotionInputError(field, f"must be a whole number >= {minimum}, got {value!r}")
-    return value
-
-
-def _flag(value: Any, field: str) -> bool:
-    """A boolean, also from a rendered template (``"True"``, ``"false"``)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise NotionInputError(field, f"expected true or false, got {value!r}")
 
 
 class NotionQuerySensor(BaseSensorOperator):
@@ -176,16 +161,7 @@ class NotionQuerySensor(BaseSensorOperator):
     def query_path(self) -> str:
         """Where the query goes (a database resolves to its data source under 2025-09-03+)."""
         ids = self._ids()
-        version = self.hook.version
-        if version.has_data_sources:
-            source = ids["data_source_id"] or self.hook.resolve_data_source_id(str(ids["database_id"]))
-            return version.query_path(data_source_id=source)
-        if ids["data_source_id"]:
-            raise NotionInputError(
-                "data_source_id",
-                f"needs Notion-Version 2025-09-03 or later (this sensor uses {version.name})",
-            )
-        return version.query_path(database_id=ids["database_id"])
+        return self.hook.query_target(ids["database_id"], ids["data_source_id"])
 
     # ------------------------------------------------------------------ poke / reschedule
 

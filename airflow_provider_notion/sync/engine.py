@@ -25,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_notion.comments import users_by_email
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
@@ -286,14 +287,11 @@ def _users_by_email(
     ]
     if not any(mentions_email(row.get(name)) for row in source for name in people if name in row):
         return None
-    users: dict[str, str] = {}
+    users: list[Mapping[str, Any]] = []
     for page in hook.iter_user_pages(page_size=100):
         counts.add_request()
-        for user in page.get("results", []):
-            email = (user.get("person") or {}).get("email")
-            if email:
-                users[str(email).lower()] = str(user["id"])
-    return users
+        users.extend(page.get("results", []))
+    return users_by_email(users)
 
 
 def _map_rows(

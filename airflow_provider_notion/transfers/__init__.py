@@ -1,0 +1,1 @@
+"""Transfers from Notion to other systems."""

@@ -38,8 +38,8 @@ from airflow_provider_notion.client.aio import AsyncNotionClient
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.event_payload import row_ids
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
+from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.payloads import check_filter_depth
 from airflow_provider_notion.query_window import QueryWindow, floor_minute, notion_instant, parse_instant
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.versions import resolve_notion_version

@@ -73,8 +73,8 @@ class NotionQueryTrigger(BaseTrigger):
       starts there, or one still queued for the integration's budget, gets ``DEADLINE_GRACE_SECONDS`` more).
 
     The kwargs carry the connection id, never its secret; the connection is read in :meth:`run`. Requests are
-    paced per token by the bucket the whole process shares, so a triggerer full of sensors on one integration
-    stays under its rate limit.
+    paced per token by the bucket every process on this machine shares, so a triggerer full of sensors on one
+    integration stays under its rate limit.
 
     :param conn_id: the Notion connection id.
     :param query_path: ``/data_sources/{id}/query`` or ``/databases/{id}/query`` (as resolved by the sensor).
@@ -85,7 +85,7 @@ class NotionQueryTrigger(BaseTrigger):
     :param poke_interval: seconds between polls.
     :param end_time: absolute deadline (Unix time, seconds).
     :param fetch_all: follow every page (the event carries all rows) instead of reading the first page.
-    :param requests_per_second: per-token pacing in this process; ``0`` turns it off.
+    :param requests_per_second: per-token pacing, shared by every process on this machine; ``0`` turns it off.
     """
 
     def __init__(

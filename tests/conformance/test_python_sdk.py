@@ -234,22 +234,70 @@ def test_page_move(client: Any, version: str, emu: NotionEmulator) -> None:
     assert [(child["id"], child["type"]) for child in children] == [(page["id"], "child_page")]
 
 
-@endpoint("GET /v1/pages/{page_id}/markdown", "PATCH /v1/pages/{page_id}/markdown")
-def test_page_markdown(client: Any, version: str, emu: NotionEmulator) -> None:
-    pytest.skip(
-        "page Markdown endpoints are added to the emulator by another change (issue 15), not on main yet"
-    )
-
-
 @endpoint(
-    "POST /v1/comments",
-    "GET /v1/comments",
-    "GET /v1/comments/{comment_id}",
-    "PATCH /v1/comments/{comment_id}",
-    "DELETE /v1/comments/{comment_id}",
+    "GET /v1/pages/{page_id}/markdown",
+    "PATCH /v1/pages/{page_id}/markdown",
+    "POST /v1/pages (markdown)",
+    only={"PATCH /v1/pages/{page_id}/markdown": (V3,), "POST /v1/pages (markdown)": (V3,)},
 )
+def test_page_markdown(client: Any, version: str, emu: NotionEmulator) -> None:
+    page = client.pages.create(
+        parent={"page_id": emu.root_page_id}, properties={"title": {"title": text("md")}}
+    )
+    if version != V3:
+        # The page Markdown endpoints require Notion-Version 2026-03-11 or later (API reference).
+        with pytest.raises(APIResponseError) as error:
+            client.pages.retrieve_markdown(page["id"])
+        assert error.value.status == 400
+        return
+    replaced = client.pages.update_markdown(
+        page["id"], type="replace_content", replace_content={"new_str": "# Report\n\nAll green."}
+    )
+    # API reference: {object: "page_markdown", id, markdown, truncated, unknown_block_ids}.
+    assert {"object", "id", "markdown", "truncated", "unknown_block_ids"} <= keys_of(replaced)
+    assert replaced["object"] == "page_markdown"
+    read = client.pages.retrieve_markdown(page["id"])
+    assert "# Report" in read["markdown"]
+    assert "All green." in read["markdown"]
+    kinds = [
+        block["type"] for block in collect_paginated_api(client.blocks.children.list, block_id=page["id"])
+    ]
+    assert kinds == ["heading_1", "paragraph"]
+    edited = client.pages.update_markdown(
+        page["id"],
+        type="update_content",
+        update_content={"content_updates": [{"old_str": "All green.", "new_str": "One red."}]},
+    )
+    assert "One red." in edited["markdown"]
+    # POST /v1/pages accepts `markdown` instead of `children` (API reference, create a page).
+    created = client.pages.create(
+        parent={"page_id": emu.root_page_id},
+        properties={"title": {"title": text("from markdown")}},
+        markdown="## Summary\n\n- one\n- two",
+    )
+    kinds = [
+        block["type"] for block in collect_paginated_api(client.blocks.children.list, block_id=created["id"])
+    ]
+    assert kinds == ["heading_2", "bulleted_list_item", "bulleted_list_item"]
+
+
+@endpoint("POST /v1/comments", "GET /v1/comments")
 def test_comments(client: Any, version: str, emu: NotionEmulator) -> None:
-    pytest.skip("comment endpoints are added to the emulator by another change (issue 15), not on main yet")
+    page = client.pages.create(
+        parent={"page_id": emu.root_page_id}, properties={"title": {"title": text("c")}}
+    )
+    first = client.comments.create(parent={"page_id": page["id"]}, rich_text=text("first"))
+    # API reference, comment object.
+    assert {"object", "id", "parent", "discussion_id", "created_time", "last_edited_time", "created_by",
+            "rich_text"} <= keys_of(first)  # fmt: skip
+    assert first["object"] == "comment"
+    assert first["parent"] == {"type": "page_id", "page_id": page["id"]}
+    reply = client.comments.create(discussion_id=first["discussion_id"], rich_text=text("reply"))
+    assert reply["discussion_id"] == first["discussion_id"]
+    listed = client.comments.list(block_id=page["id"], page_size=1)
+    assert (listed["object"], listed["type"], listed["has_more"]) == ("list", "comment", True)
+    every = collect_paginated_api(client.comments.list, block_id=page["id"])
+    assert [c["rich_text"][0]["plain_text"] for c in every] == ["first", "reply"]
 
 
 # ---------------------------------------------------------------------- blocks
@@ -445,6 +493,15 @@ NOT_IMPLEMENTED = {  # endpoint -> SDK call; all answer 400 invalid_request_url
         "00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000001"
     ),
     "POST /v1/blocks/meeting_notes/query [not implemented]": lambda c: c.blocks.meeting_notes.query(),
+    "GET /v1/comments/{comment_id} [not implemented]": lambda c: c.comments.retrieve(
+        "00000000-0000-0000-0000-000000000000"
+    ),
+    "PATCH /v1/comments/{comment_id} [not implemented]": lambda c: c.comments.update(
+        "00000000-0000-0000-0000-000000000000", rich_text=text("x")
+    ),
+    "DELETE /v1/comments/{comment_id} [not implemented]": lambda c: c.comments.delete(
+        "00000000-0000-0000-0000-000000000000"
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 
@@ -108,6 +109,7 @@ def _title(row: dict[str, Any], prop: str = "Name") -> str:
     return "".join(part["plain_text"] for part in row["properties"][prop]["title"])
 
 
+@pytest.mark.timeout(900)  # two `airflow dags test` runs
 @pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
 def test_etl_is_idempotent_over_two_scheduled_runs(airflow_home: Path, version: str) -> None:
     with NotionEmulator(seed="demo") as emu:
@@ -248,8 +250,18 @@ def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_
             for row_id in state.live_children(blocks[2]["id"])
         ]
         assert rows == [["Name", "Score"], ["beta", "7"], ["gamma", "5"], ["alpha", "3"]]
-        upload = state.file_uploads.get(blocks[3]["file"]["file_upload"]["id"], emu.default_integration().id)
+        # An attached upload reads back as a Notion-hosted file whose link serves the uploaded bytes.
+        attached = blocks[3]["file"]
+        assert attached["type"] == "file"
+        assert attached["caption"][0]["plain_text"] == f"Results of {day} (CSV)"
+        download = requests.get(attached["file"]["url"], timeout=10)
+        assert download.text.splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
+        # The attached upload reads back as a Notion-hosted file linking to the uploaded CSV.
+        upload = state.file_uploads.get(values["attach_csv"]["upload"]["id"], emu.default_integration().id)
         assert upload is not None
+        assert blocks[3]["file"]["type"] == "file"
+        assert blocks[3]["file"]["file"]["url"].endswith(f"/{upload.id}/results-{day}.csv")
+        assert blocks[3]["file"]["caption"][0]["plain_text"] == f"Results of {day} (CSV)"
         assert upload.data.decode().splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
         (comment,) = state.comments.on(page_id)
         assert "".join(t["plain_text"] for t in comment.rich_text) == (

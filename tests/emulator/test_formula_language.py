@@ -87,6 +87,11 @@ def test_booleans(expression: str, expected: bool) -> None:
     assert run(expression) == {"type": "boolean", "boolean": expected}
 
 
+def test_an_empty_text_result_is_null() -> None:
+    assert run('""') == {"type": "string", "string": None}
+    assert run('lower("")') == {"type": "string", "string": None}
+
+
 def test_dates() -> None:
     assert run('dateAdd(prop("Due"), 2, "months")')["date"]["start"] == "2026-09-10"
     assert run('dateSubtract(prop("Due"), 1, "weeks")')["date"]["start"] == "2026-07-03"
@@ -114,6 +119,7 @@ def test_block_property_references_resolve_by_id() -> None:
         ('"open', "could not be parsed"),
         ('prop("Tasks").prop("Hours")', "reading properties of related pages"),
         ("[1, 2]", "could not be parsed"),
+        ("(" * 5000 + "1" + ")" * 5000, "nested too deeply"),
     ],
 )
 def test_refusals_name_the_problem(expression: str, message: str) -> None:

@@ -4,10 +4,12 @@ documented subset."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from airflow_provider_notion.emulator.computed import refresh_data_source
 from tests.emulator.helpers import V1, V2, V3, Api, title
 
 TASK_SCHEMA: dict[str, Any] = {
@@ -354,3 +356,31 @@ def test_a_rollup_function_can_be_changed_alone(api: Api) -> None:
     assert updated["properties"]["Total"]["rollup"]["rollup_property_name"] == "Hours"
     total = api.ok("GET", f"/v1/pages/{page['id']}")["properties"]["Total"]["rollup"]
     assert total == {"type": "number", "number": 4, "function": "max"}
+
+
+def test_runtime_errors_give_empty_values_not_server_errors(api: Api) -> None:
+    schema = {
+        "Name": {"title": {}},
+        "Due": {"date": {}},
+        "Far": {"formula": {"expression": 'dateAdd(prop("Due"), 10000000000, "days")'}},
+        "Wrong": {"formula": {"expression": 'dateAdd(prop("Name"), 1, "days")'}},
+    }
+    source = create_source(api, "Odd", schema)
+    page = add_row(api, source, {"Name": {"title": title("x")}, "Due": {"date": {"start": "2026-07-01"}}})
+    assert page["properties"]["Far"]["formula"] == {"type": "date", "date": None}
+    assert page["properties"]["Wrong"]["formula"] == {"type": "date", "date": None}
+
+
+def test_clock_formulas_are_recomputed_when_the_minute_changes(api: Api) -> None:
+    schema = {"Name": {"title": {}}, "Stamp": {"formula": {"expression": "now()"}}}
+    source = create_source(api, "Clock", schema)
+    page = add_row(api, source, {"Name": {"title": title("x")}})
+    state = api.emulator.state
+    ds = state.data_sources[source["data_source_id"]]
+    stored = state.pages[page["id"]].properties
+    refresh_data_source(state, ds, now=datetime(2030, 1, 1, 9, 0, tzinfo=UTC))
+    assert stored["Stamp"]["formula"]["date"]["start"] == "2030-01-01T09:00:00.000+00:00"
+    refresh_data_source(state, ds, now=datetime(2030, 1, 1, 9, 0, 30, tzinfo=UTC))  # same minute: kept
+    assert stored["Stamp"]["formula"]["date"]["start"] == "2030-01-01T09:00:00.000+00:00"
+    refresh_data_source(state, ds, now=datetime(2030, 1, 1, 9, 1, tzinfo=UTC))
+    assert stored["Stamp"]["formula"]["date"]["start"] == "2030-01-01T09:01:00.000+00:00"

@@ -31,9 +31,12 @@ def test_query_pages_through_results_with_cursors(api: Api) -> None:
             break
         cursor = page["next_cursor"]
     assert seen == list(range(25))
-    foreign = api.call("POST", f"/v1/data_sources/{ds_id}/query", {"start_cursor": cursor, "page_size": 5})
+    # Like Notion's, a cursor is the id of the next row; one from another data source is refused.
+    other = make_database(api, api.emulator.root_page_id, "Other")["data_sources"][0]["id"]
+    foreign = api.call("POST", f"/v1/data_sources/{other}/query", {"start_cursor": cursor, "page_size": 5})
     assert foreign.status_code == 400
     assert foreign.json()["code"] == "validation_error"
+    assert foreign.json()["message"] == f"The start_cursor provided is invalid: {cursor}"
 
 
 def test_query_filter_and_2022_database_query(api: Api) -> None:
@@ -224,7 +227,18 @@ def test_block_limits_and_update_delete(api: Api) -> None:
         "type": "toggle",
         "toggle": {
             "rich_text": title("1"),
-            "children": [{"type": "toggle", "toggle": {"rich_text": title("2"), "children": [_para("3")]}}],
+            "children": [
+                {
+                    "type": "toggle",
+                    "toggle": {
+                        "rich_text": title("2"),
+                        # A third level of nesting in one request: Notion refuses it (two are fine).
+                        "children": [
+                            {"type": "toggle", "toggle": {"rich_text": title("3"), "children": [_para("4")]}}
+                        ],
+                    },
+                }
+            ],
         },
     }
     assert api.call("PATCH", f"/v1/blocks/{page}/children", {"children": [deep]}).status_code == 400

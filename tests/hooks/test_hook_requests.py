@@ -461,10 +461,23 @@ def test_create_page_sends_children_in_batches_of_100_in_order(
 
 def test_blocks_nested_too_deep_fail_before_sending(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     leaf = {"type": "paragraph", "paragraph": {"rich_text": []}}
-    deep = {"type": "toggle", "toggle": {"children": [{"type": "toggle", "toggle": {"children": [leaf]}}]}}
+    toggle = {"type": "toggle", "toggle": {"children": [leaf]}}
+    deep = {"type": "toggle", "toggle": {"children": [{"type": "toggle", "toggle": {"children": [toggle]}}]}}
     with pytest.raises(NotionInputError, match=r"children\[0\]"):
         hook.create_page(PAGE_ID, {}, children=[deep])
     assert requests_mock.call_count == 0
+
+
+def test_two_levels_of_nested_children_are_sent_as_notion_allows(
+    hook: NotionHook, requests_mock: rm.Mocker
+) -> None:
+    """column_list -> column -> paragraph is the only way to create columns; Notion takes it in one request."""
+    leaf = {"type": "paragraph", "paragraph": {"rich_text": []}}
+    column = {"type": "column", "column": {"children": [leaf]}}
+    columns = {"type": "column_list", "column_list": {"children": [column, column]}}
+    created = requests_mock.post(f"{API}/pages", json={"object": "page", "id": PAGE_ID})
+    hook.create_page(PAGE_ID, {}, children=[columns])
+    assert created.last_request.json()["children"] == [columns]
 
 
 def test_filter_nesting_limit_checked_before_sending(hook: NotionHook, requests_mock: rm.Mocker) -> None:

@@ -194,7 +194,18 @@ def test_create_page_properties_as_json_string_and_long_title(
                         "toggle": {
                             "rich_text": [],
                             "children": [
-                                {"type": "toggle", "toggle": {"rich_text": [], "children": [_paragraph(1)]}}
+                                {
+                                    "type": "toggle",
+                                    "toggle": {
+                                        "rich_text": [],
+                                        "children": [
+                                            {
+                                                "type": "toggle",
+                                                "toggle": {"rich_text": [], "children": [_paragraph(1)]},
+                                            }
+                                        ],
+                                    },
+                                }
                             ],
                         },
                     },

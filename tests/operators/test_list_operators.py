@@ -289,8 +289,11 @@ def test_output_path_streams_json_lines(
 
     def answer(request: Any, _context: Any) -> dict[str, Any]:
         # Streaming: the rows of earlier pages are already in the file when the next page is fetched.
+        # The rows go to a temporary beside the target, which replaces it once complete.
         index = len(lines_on_disk)
-        lines_on_disk.append(len(target.read_text().splitlines()) if target.exists() else 0)
+        temps = list(target.parent.glob(".rows.jsonl.*.tmp"))
+        lines_on_disk.append(len(temps[0].read_text().splitlines()) if temps else 0)
+        assert not target.exists()
         return pages[index]
 
     requests_mock.post(f"{API}/data_sources/{DS_ID}/query", json=answer)
@@ -304,6 +307,7 @@ def test_output_path_streams_json_lines(
     assert [json.loads(line)["id"] for line in lines] == [r["id"] for r in rows]
     assert requests_mock.call_count == 3
     assert lines_on_disk == [0, 3, 6]
+    assert [p.name for p in target.parent.iterdir()] == ["rows.jsonl"]  # no temporary left behind
 
 
 def test_output_path_without_fetch_all_writes_one_page(

@@ -491,3 +491,55 @@ def test_list_operators_search_by_title(
         "query": "Weekly report",
         "filter": {"property": "object", "value": kind},
     }
+
+
+# ---------------------------------------------------------------------------------------------- plain values
+
+DS = "56dd91f4-1705-4ba1-9472-255b785b9929"
+ADA = "1a2b3c4d-0001-4a00-8000-00000000a001"
+
+
+def test_update_maps_plain_values_by_the_database_schema(
+    use_version: Callable[[str], str], requests_mock: rm.Mocker, context: dict[str, Any]
+) -> None:
+    use_version("2025-09-03")
+    parent = {"type": "data_source_id", "data_source_id": DS, "database_id": BLOCK}
+    requests_mock.get(f"{API}/pages/{PAGE}", json={"object": "page", "id": PAGE, "parent": parent})
+    schema = {
+        "Name": {"id": "title", "type": "title", "title": {}},
+        "State": {"id": "s", "type": "status", "status": {}},
+        "Score": {"id": "n", "type": "number", "number": {}},
+        "Owner": {"id": "p", "type": "people", "people": {}},
+    }
+    requests_mock.get(
+        f"{API}/data_sources/{DS}", json={"object": "data_source", "id": DS, "properties": schema}
+    )
+    people = [{"object": "user", "id": ADA, "type": "person", "person": {"email": "ada@example.com"}}]
+    requests_mock.get(f"{API}/users", json=list_pages(people, 100, "user")[0])
+    patch = requests_mock.patch(f"{API}/pages/{PAGE}", json={"object": "page", "id": PAGE})
+    NotionUpdatePageOperator(
+        task_id="u",
+        page_id=PAGE,
+        properties={"State": "Done", "Score": "7", "Owner": ["ada@example.com"], "Name": {"title": "kept"}},
+    ).execute(context)
+    assert patch.last_request.json() == {
+        "properties": {
+            "State": {"status": {"name": "Done"}},
+            "Score": {"number": 7},
+            "Owner": {"people": [{"object": "user", "id": ADA}]},
+            "Name": {"title": [{"type": "text", "text": {"content": "kept"}}]},
+        }
+    }
+
+
+def test_a_plain_value_for_an_unknown_property_names_it(
+    default_conn: Any, requests_mock: rm.Mocker, context: dict[str, Any]
+) -> None:
+    requests_mock.get(
+        f"{API}/pages/{PAGE}", json={"object": "page", "id": PAGE, "parent": {"type": "page_id"}}
+    )
+    patch = requests_mock.patch(f"{API}/pages/{PAGE}", json={})
+    with pytest.raises(NotionInputError) as err:
+        NotionUpdatePageOperator(task_id="u", page_id=PAGE, properties={"Status": "Done"}).execute(context)
+    assert err.value.field == "properties.Status"
+    assert not patch.called

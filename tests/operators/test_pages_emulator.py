@@ -243,3 +243,42 @@ def test_upload_from_an_object_storage_url_into_a_files_property(
     files = emu.state.get_page(row["id"])["properties"]["Files"]["files"]
     assert len(files) == 1 and files[0]["name"] == "notes.txt"
     assert result["attachment"]["id"] == row["id"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_update_with_plain_values(
+    version: str, emu: NotionEmulator, on_version: Callable[[str], None], context: dict[str, Any]
+) -> None:
+    on_version(version)
+    db = emu.add_database(
+        parent_id=emu.root_page_id,
+        title="Jobs",
+        properties={
+            "Name": {"title": {}},
+            "State": {"select": {"options": [{"name": "Ready"}, {"name": "Done"}]}},
+            "Runs": {"number": {}},
+            "Owner": {"people": {}},
+            "Due": {"date": {}},
+        },
+    )
+    row = emu.add_page(parent_id=db["id"], title="job")
+    ada = next(p for p in emu.state.people.values() if p.get("email"))
+    NotionUpdatePageOperator(
+        task_id="u",
+        page_id=row["id"],
+        properties={
+            "State": "Done",
+            "Runs": 3,
+            "Owner": [ada["email"]],
+            "Due": "2026-03-01",
+            "Name": "renamed",
+        },
+    ).execute(context)
+    values = emu.state.get_page(row["id"])["properties"]
+    assert values["State"]["select"]["name"] == "Done"
+    assert values["Runs"]["number"] == 3
+    assert [p["id"] for p in values["Owner"]["people"]] == [
+        uid for uid, p in emu.state.people.items() if p is ada
+    ]
+    assert values["Due"]["date"]["start"] == "2026-03-01"
+    assert values["Name"]["title"][0]["plain_text"] == "renamed"

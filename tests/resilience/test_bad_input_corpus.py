@@ -275,9 +275,9 @@ CASES: list[Bad] = [
     ),
     Bad(
         "hook",
-        "blocks_nested_3_levels",
+        "blocks_nested_4_levels",
         "children[0]",
-        hook_call("create_page", PAGE_ID, children=[nested_blocks(3)]),
+        hook_call("create_page", PAGE_ID, children=[nested_blocks(4)]),
     ),
     Bad(
         "hook",
@@ -511,9 +511,9 @@ CASES: list[Bad] = [
     ),
     Bad(
         "operator",
-        "page_children_nested_3",
+        "page_children_nested_4",
         "children[0]",
-        operator(NotionCreatePageOperator, parent=PAGE_ID, children=[nested_blocks(3)]),
+        operator(NotionCreatePageOperator, parent=PAGE_ID, children=[nested_blocks(4)]),
     ),
     Bad(
         "operator",
@@ -703,7 +703,7 @@ CASES: list[Bad] = [
         "filter",
         sensor(
             data_source_id=DS_ID,
-            filter={"or": [{"and": [{"property": "A", "checkbox": {"equals": True}}]}]},
+            filter={"or": [{"and": [{"or": [{"property": "A", "checkbox": {"equals": True}}]}]}]},
             edited_after="{{ data_interval_start }}",
         ),
     ),

@@ -47,7 +47,9 @@ def test_output_path_streams_every_row_past_the_cap_page_by_page(
 
     def spy(self: NotionHook, method: str, path: str, **kwargs: Any) -> Any:
         if path.endswith("/query"):
-            written_before_request.append(len(target.read_text().splitlines()) if target.exists() else 0)
+            # Rows stream into the temporary beside the target (moved into place at the end).
+            temps = list(tmp_path.glob(".rows.jsonl.*.tmp"))
+            written_before_request.append(len(temps[0].read_text().splitlines()) if temps else 0)
         return send(self, method, path, **kwargs)
 
     with mock.patch.object(NotionHook, "request", spy):

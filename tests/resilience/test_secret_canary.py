@@ -382,6 +382,45 @@ def test_every_operator_rendered_executed_and_pushed(world: World, leaks: Leaks,
 # ------------------------------------------------------------------------------------------ sensor and trigger
 
 
+def test_exports_keep_the_secret_out_of_files_xcoms_and_logs(
+    world: World, leaks: Leaks, tmp_path: Path
+) -> None:
+    from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
+
+    tasks = [
+        NotionToObjectStorageOperator(
+            task_id=f"export_{fmt}",
+            data_source_id="{{ params.ds }}",
+            path=str(tmp_path / "{{ ds }}" / f"rows.{fmt}"),
+            format=fmt,
+            mode="full",
+            detect_deletes=True,
+            state_path=str(tmp_path / f"state_{fmt}.json"),
+        )
+        for fmt in ("jsonl", "csv")
+    ]
+    tasks.append(
+        NotionToObjectStorageOperator(
+            task_id="export_users", stream="users", path=str(tmp_path / "users.csv")
+        )
+    )
+    for task in tasks:
+        context = task_context(ds=world.data_source_id)
+        task.render_template_fields(context)
+        result = task.execute(context)
+        leaks.see(f"{task.task_id} return value", result)
+        leaks.see(
+            f"{task.task_id} rendered fields", {name: getattr(task, name) for name in task.template_fields}
+        )
+        leaks.see(f"{task.task_id} reprs", [repr(task), repr(task.hook)])
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    for path in written:
+        leaks.see(f"file {path.name}", path.read_text())
+    # Per format: rows, its schema sidecar, tombstones and their sidecar, the state; the users and their sidecar.
+    assert len(written) == 2 * 5 + 2
+    leaks.assert_clean()
+
+
 def test_sensor_poke_and_deferral_keep_the_secret_out_of_the_trigger(world: World, leaks: Leaks) -> None:
     poke = NotionQuerySensor(
         task_id="wait_done",

@@ -151,6 +151,17 @@ def test_window_is_sent_and_reapplied_to_minute_rounded_rows(requests_mock: rm.M
     }
 
 
+def test_a_two_level_or_filter_takes_the_window_as_fetch_all_does(requests_mock: rm.Mocker) -> None:
+    requests_mock.post(QUERY_URL, json=list_page([page_row("a")]))
+    leaf = {"property": "Done", "checkbox": {"equals": True}}
+    sensor = make_sensor(filter={"or": [leaf, {"and": [leaf, leaf]}]}, created_after="2026-01-01T00:00:00Z")
+    sensor.poke(context())
+    window = {"timestamp": "created_time", "created_time": {"on_or_after": "2026-01-01T00:00:00.000Z"}}
+    assert requests_mock.last_request.json()["filter"] == {
+        "or": [{"and": [leaf, window]}, {"and": [leaf, leaf, window]}]
+    }
+
+
 def test_filter_and_sorts_as_json_strings(requests_mock: rm.Mocker) -> None:
     requests_mock.post(QUERY_URL, json=list_page([page_row("a")]))
     sensor = make_sensor(
@@ -166,7 +177,8 @@ def test_filter_and_sorts_as_json_strings(requests_mock: rm.Mocker) -> None:
 
 def test_too_deep_filter_with_window_fails_before_sending(requests_mock: rm.Mocker) -> None:
     leaf = {"property": "Done", "checkbox": {"equals": True}}
-    sensor = make_sensor(filter={"or": [leaf, {"and": [leaf, leaf]}]}, created_after="2026-01-01T00:00:00Z")
+    too_deep = {"or": [leaf, {"and": [leaf, {"or": [leaf, leaf]}]}]}  # three levels: too deep even alone
+    sensor = make_sensor(filter=too_deep, created_after="2026-01-01T00:00:00Z")
     with pytest.raises(NotionInputError, match="Invalid filter"):
         sensor.poke(context())
     assert requests_mock.call_count == 0

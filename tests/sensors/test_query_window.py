@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.large_query import and_window
 from airflow_provider_notion.query_window import QueryWindow, floor_minute, notion_instant, parse_instant
 
 
@@ -135,10 +136,12 @@ def test_combine_wraps_a_one_level_or() -> None:
     assert combined == {"and": [one_level, EDITED]}
 
 
-def test_combine_refuses_a_two_level_or_with_a_clear_error() -> None:
+def test_combine_distributes_a_two_level_or_as_fetch_all_does() -> None:
+    # Issue 11: this filter worked with fetch_all past the cap but failed in the sensor; one rule now serves both.
     two_levels = {"or": [LEAF, {"and": [LEAF, LEAF]}]}
-    with pytest.raises(NotionInputError, match=r"Invalid filter: .*nested 2 levels.*at most 2"):
-        QueryWindow.build(edited_after="2026-01-31T10:00:00Z").combine(two_levels)
+    combined = QueryWindow.build(edited_after="2026-01-31T10:00:00Z").combine(two_levels)
+    assert combined == {"or": [{"and": [LEAF, EDITED]}, {"and": [LEAF, LEAF, EDITED]}]}
+    assert combined == and_window(two_levels, EDITED)
 
 
 def test_combine_still_refuses_a_filter_already_too_deep() -> None:

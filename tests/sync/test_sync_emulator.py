@@ -132,3 +132,22 @@ def test_existing_rows_are_read_past_the_query_cap(
     result = hook.sync_rows(rows, key="Name", database_id=db["id"])
     assert (result["existing"], result["unchanged"], result["created"]) == (150, 150, 1)
     assert sum(names(emu, db["id"]).values()) == 151
+
+
+@pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
+def test_missing_columns_are_added_in_one_schema_update(
+    notion_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    emu = notion_emulator
+    db = emu.add_database(parent_id=emu.root_page_id, title="Items", properties={"Name": {"title": {}}})
+    hook = connect(emu, monkeypatch, version)
+    rows = [
+        {"Name": "a", "Price": 3, "Seen": "2026-01-02", "Site": "https://x.org"},
+        {"Name": "b", "Price": None},
+    ]
+    result = hook.sync_rows(rows, key="Name", database_id=db["id"], add_missing_properties=True)
+    assert result["added_properties"] == {"Price": "number", "Seen": "date", "Site": "url"}
+    schema_updates = [r for r in emu.request_log if r.method == "PATCH" and "/pages/" not in r.path]
+    assert len(schema_updates) == 1
+    again = hook.sync_rows(rows, key="Name", database_id=db["id"])
+    assert again["unchanged"] == 2 and again["added_properties"] == {}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from airflow_provider_notion.emulator import attachments
+from airflow_provider_notion.emulator.block_schema import (
+    block_type,
+    may_have_children,
+    validate_children,
+    validate_update,
+)
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.pagination import anchored_page, page_size_from
 from airflow_provider_notion.emulator.richtext import expand_rich_text
 from airflow_provider_notion.emulator.routes.base import Route
+from airflow_provider_notion.emulator.routes.common import refuse_edit_if_trashed
 from airflow_provider_notion.emulator.serialize import block_json, list_json
 from airflow_provider_notion.emulator.util import V2026, utcnow
 
-MAX_CHILDREN = 100
 _COLORED_TYPES = frozenset(
     {
         "paragraph",
@@ -29,7 +34,6 @@ _COLORED_TYPES = frozenset(
         "callout",
     }
 )
-_RESERVED = frozenset({"object", "type", "id"})
 
 
 def _visible_container(ctx: RequestContext, object_id: str) -> str:
@@ -38,20 +42,6 @@ def _visible_container(ctx: RequestContext, object_id: str) -> str:
     if not exists or not ctx.visible(object_id):
         raise ctx.not_found("block", object_id)
     return object_id
-
-
-def _block_type(child: Any, where: str) -> tuple[str, dict[str, Any]]:
-    if not isinstance(child, dict):
-        raise EmulatorValidationError(f"body failed validation: {where} should be an object.")
-    declared = child.get("type")
-    keys = [k for k in child if k not in _RESERVED]
-    kind = declared if isinstance(declared, str) else (keys[0] if len(keys) == 1 else None)
-    if kind is None or not isinstance(child.get(kind), dict):
-        raise EmulatorValidationError(
-            f"body failed validation: {where} should be a block object with one type key, instead was "
-            f"`{json.dumps(child)[:200]}`."
-        )
-    return kind, child[kind]
 
 
 def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -69,26 +59,6 @@ def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def validate_children(children: Any, where: str = "body.children", depth: int = 1) -> None:
-    """At most 100 blocks per array and two levels of nesting per request (Notion's documented limits)."""
-    if not isinstance(children, list):
-        raise EmulatorValidationError(f"body failed validation: {where} should be an array.")
-    if len(children) > MAX_CHILDREN:
-        raise EmulatorValidationError(
-            f"body failed validation: {where}.length should be ≤ `{MAX_CHILDREN}`, instead was `{len(children)}`."
-        )
-    for index, child in enumerate(children):
-        kind, raw = _block_type(child, f"{where}[{index}]")
-        nested = raw.get("children")
-        if nested:
-            if depth >= 2:
-                raise EmulatorValidationError(
-                    f"body failed validation: {where}[{index}].{kind}.children should be not present: "
-                    "at most two levels of nesting per request."
-                )
-            validate_children(nested, f"{where}[{index}].{kind}.children", depth + 1)
-
-
 def append_children(
     ctx: RequestContext, container_id: str, children: list[Any], index: int | None
 ) -> list[str]:
@@ -97,7 +67,7 @@ def append_children(
     parent_type = "page_id" if container_id in state.pages else "block_id"
     created: list[str] = []
     for offset, child in enumerate(children):
-        kind, raw = _block_type(child, "child")
+        kind, raw = block_type(child, "child")
         block = state.add_block(
             parent_type=parent_type,
             parent_id=container_id,
@@ -164,14 +134,11 @@ def update(ctx: RequestContext) -> dict[str, Any]:
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
         trash = ctx.trash_flag()
+        refuse_edit_if_trashed(ctx.state.is_trashed(block_id), trash)
         block = ctx.state.blocks.get(block_id)
         if block is not None:
-            if block.type in ctx.body:
-                raw = ctx.body[block.type]
-                if not isinstance(raw, dict):
-                    raise EmulatorValidationError(
-                        f"body failed validation: body.{block.type} should be an object."
-                    )
+            raw = validate_update(ctx.body, block.type)
+            if raw is not None:
                 if block.type in attachments.MEDIA_BLOCK_TYPES:
                     # A new source replaces the old one instead of sitting next to it.
                     block.content = attachments.media_update(
@@ -216,24 +183,32 @@ def list_children(ctx: RequestContext) -> dict[str, Any]:
     size = page_size_from(_first(ctx.query, "page_size"), where="query")
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
-        listing = f"children:{block_id}"
-        offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
-        ids = ctx.state.live_children(block_id)
-        window, cursor = paginate(ids, offset, size, listing)
+        state = ctx.state
+        window, cursor, _ = anchored_page(
+            list(state.children.get(block_id, [])),
+            lambda child_id: not state.is_trashed(child_id),
+            _first(ctx.query, "start_cursor"),
+            size,
+        )
         return list_json([block_json(ctx.state, i, ctx.version) for i in window], "block", cursor)
 
 
 def append(ctx: RequestContext) -> dict[str, Any]:
     ctx.require("insert_content")
     children = ctx.body.get("children")
-    validate_children(children)
-    assert isinstance(children, list)
-    children = attachments.resolve_blocks(ctx, children)
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
+        target = ctx.state.blocks.get(block_id)
+        validate_children(children, parent_type=None if target is None else target.type)
+        assert isinstance(children, list)
+        if target is not None and not may_have_children(target.type, target.content):
+            raise EmulatorValidationError(f"Block type {target.type} does not support children.")
         if block_id in ctx.state.databases:
             raise EmulatorValidationError("Cannot append children to a database block.")
+        refuse_edit_if_trashed(ctx.state.is_trashed(block_id), None)
         index = _insert_index(ctx, block_id)
+        # Last, once nothing can refuse the request: resolving attaches file uploads.
+        children = attachments.resolve_blocks(ctx, children)
         created = append_children(ctx, block_id, children, index)
         if (page := ctx.state.pages.get(block_id)) is not None:
             ctx.state.touch_page(page, ctx.bot.id)

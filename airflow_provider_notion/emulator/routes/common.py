@@ -124,3 +124,13 @@ def _js(value: Any) -> str:
     import json
 
     return json.dumps(value)
+
+
+ARCHIVED_EDIT_MESSAGE = "Can't edit block that is archived. You must unarchive the block before editing."
+
+
+def refuse_edit_if_trashed(in_trash: bool, requested_trash: bool | None) -> None:
+    """Notion refuses every edit to a trashed page or block (including trashing it again, or appending
+    children to it) unless the same request takes it out of the trash (``in_trash``/``archived`` false)."""
+    if in_trash and requested_trash is not False:
+        raise EmulatorValidationError(ARCHIVED_EDIT_MESSAGE)

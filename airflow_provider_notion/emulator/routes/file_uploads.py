@@ -18,7 +18,7 @@ from airflow_provider_notion.emulator.file_uploads import (
     file_upload_json,
     validate_create,
 )
-from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.pagination import anchored_page, page_size_from
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.serialize import list_json
 
@@ -68,12 +68,19 @@ def list_uploads(ctx: RequestContext) -> dict[str, Any]:
             f'`"{status}"`.'
         )
     size = page_size_from(_first(ctx.query, "page_size"), where="query")
-    listing = f"file_uploads:{ctx.bot.id}:{status}"
-    offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
-    uploads = ctx.state.file_uploads.list_for(ctx.bot.id, status)
-    window, cursor = paginate(uploads, offset, size, listing)
+    # Every upload of the integration, newest first; the cursor names the next one, so uploads created (or
+    # changing status) between two pages do not shift the listing.
+    uploads = {u.id: u for u in ctx.state.file_uploads.list_for(ctx.bot.id)}
+    window, cursor, _ = anchored_page(
+        list(uploads),
+        lambda upload_id: status is None or uploads[upload_id].status == status,
+        _first(ctx.query, "start_cursor"),
+        size,
+    )
     base_url = _base_url(ctx)
-    return list_json([file_upload_json(u, ctx.version, base_url) for u in window], "file_upload", cursor)
+    return list_json(
+        [file_upload_json(uploads[i], ctx.version, base_url) for i in window], "file_upload", cursor
+    )
 
 
 ROUTES = [

@@ -6,18 +6,20 @@ from typing import Any
 from urllib.parse import unquote
 
 from airflow_provider_notion.emulator import attachments
+from airflow_provider_notion.emulator.block_schema import validate_children
 from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.pagination import MAX_PAGE_SIZE, decode_cursor, page_size_from, paginate
 from airflow_provider_notion.emulator.routes import page_markdown
 from airflow_provider_notion.emulator.routes.base import Route
-from airflow_provider_notion.emulator.routes.blocks import append_children, validate_children
+from airflow_provider_notion.emulator.routes.blocks import append_children
 from airflow_provider_notion.emulator.routes.common import (
     filter_properties,
     only_data_source,
     optional_object,
     parse_parent,
+    refuse_edit_if_trashed,
     visible_data_source,
     visible_database,
     visible_page,
@@ -26,6 +28,8 @@ from airflow_provider_notion.emulator.serialize import list_json, page_json
 
 # GET /v1/pages/{id} cuts these list values at 25 items (use the property-item endpoint for the rest).
 _TRUNCATED_TYPES = ("title", "rich_text", "relation", "people")
+# The property-item endpoint answers these as paginated lists of property items.
+_PAGINATED_TYPES = (*_TRUNCATED_TYPES, "rollup")
 _TRUNCATE_AT = 25
 
 
@@ -97,6 +101,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
         trash = ctx.trash_flag()
+        refuse_edit_if_trashed(page.in_trash, trash)
         properties_input = ctx.body.get("properties")
         if properties_input is not None:
             if not isinstance(properties_input, dict):
@@ -116,32 +121,72 @@ def update(ctx: RequestContext) -> dict[str, Any]:
 
 
 def property_item(ctx: RequestContext) -> dict[str, Any]:
+    """One property value. ``title``, ``rich_text``, ``relation``, ``people`` and ``rollup`` answer a paginated
+    list of ``property_item`` objects (the way to read more than the 25 items a page retrieve returns); every
+    other type answers a single ``property_item``."""
     ctx.require("read_content")
-    wanted = unquote(ctx.params["property_id"])
+    raw = ctx.params["property_id"]
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
         refresh_page(ctx.state, page)
-        value = next(
-            (v for name, v in page.properties.items() if v.get("id") == wanted or name == wanted),
-            None,
-        )
+        value = next((v for name, v in page.properties.items() if _designates(raw, name, v.get("id"))), None)
         if value is None:
-            raise ctx.not_found("property", wanted)
+            raise ctx.not_found("property", unquote(raw))
         value = dict(value)
     kind = value["type"]
-    if kind not in _TRUNCATED_TYPES:
+    if kind not in _PAGINATED_TYPES:
         return {"object": "property_item", "id": value["id"], "type": kind, kind: value[kind]}
     size = page_size_from(_first(ctx.query, "page_size"), where="query")
     listing = f"property:{page.id}:{value['id']}"
     offset = decode_cursor(_first(ctx.query, "start_cursor"), listing)
-    items = [{"object": "property_item", "type": kind, "id": value["id"], kind: item} for item in value[kind]]
+    items, summary = _property_item_list(value)
     window, cursor = paginate(items, offset, size, listing)
     response = list_json(window, "property_item", cursor)
     next_url = None
     if cursor is not None:
-        next_url = f"/v1/pages/{page.id}/properties/{value['id']}?start_cursor={cursor}"
-    response["property_item"] = {"id": value["id"], "next_url": next_url, "type": kind, kind: {}}
+        host = ctx.headers.get("host", "127.0.0.1")
+        next_url = f"http://{host}/v1/pages/{page.id}/properties/{value['id']}?start_cursor={cursor}"
+        if size != MAX_PAGE_SIZE:
+            next_url += f"&page_size={size}"
+    response["property_item"] = {"id": value["id"], "next_url": next_url, "type": kind, kind: summary}
     return response
+
+
+def _designates(raw: str, name: str, property_id: Any) -> bool:
+    """Whether the path segment names this property: its id exactly as the page returned it (URL-encoded, as
+    a client puts it in the path, or encoded once more), or its name."""
+    if not isinstance(property_id, str):
+        return raw == name
+    decoded = unquote(raw)
+    return property_id in (raw, decoded) or unquote(property_id) == decoded or name in (raw, decoded)
+
+
+def _property_item_list(value: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
+    """The items a paginated property answers, and what ``property_item.<type>`` carries.
+
+    A rollup lists the values it rolls up (``show_original`` arrays); a calculated rollup (count, sum …) has
+    no items and carries its result in ``property_item.rollup``, as Notion's reference describes."""
+    kind = value["type"]
+    prop_id = value["id"]
+    if kind != "rollup":
+        return [
+            {"object": "property_item", "type": kind, "id": prop_id, kind: item} for item in value[kind]
+        ], {}
+    rollup = dict(value.get("rollup") or {})
+    if rollup.get("type") != "array":
+        return [], rollup
+    items = []
+    for element in rollup.get("array") or []:
+        element_type = element.get("type")
+        items.append(
+            {
+                "object": "property_item",
+                "id": prop_id,
+                "type": element_type,
+                element_type: element.get(element_type),
+            }
+        )
+    return items, {**rollup, "array": []}
 
 
 ROUTES = [

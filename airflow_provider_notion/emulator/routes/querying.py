@@ -8,12 +8,7 @@ from typing import Any
 from airflow_provider_notion.emulator.computed import refresh_data_source as refresh_computed_values
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import (
-    decode_cursor,
-    encode_cursor,
-    fingerprint,
-    page_size_from,
-)
+from airflow_provider_notion.emulator.pagination import AnchoredListing, fingerprint, page_size_from
 from airflow_provider_notion.emulator.records import DataSourceRecord
 from airflow_provider_notion.emulator.routes.common import filter_properties
 from airflow_provider_notion.emulator.serialize import list_json, page_json
@@ -39,7 +34,6 @@ def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict
         )
     size = page_size_from(body.get("page_size"), where="body")
     listing = fingerprint("query", ds.id, filt, sorts)
-    offset = decode_cursor(body.get("start_cursor"), listing)
     only = filter_properties(ctx)
     state = ctx.state
     with state.lock:
@@ -47,23 +41,22 @@ def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict
         refresh_computed_values(state, ds, now)  # formulas and rollups; bumps ds.revision on change
         # Relative date filters (past_week …) depend on the clock, hence the minute in the key.
         key = (ds.id, ds.revision, listing, now.strftime("%Y%m%d%H%M"))
-        ids = state.query_cache.get(key)
-        if ids is None:
+        listing_index = state.query_cache.get(key)
+        if listing_index is None:
             query_model.validate_filter(filt, ds.schema)
             query_model.validate_sorts(sorts, ds.schema)
-            rows = [page.row for page in ds.rows.values() if not page.in_trash]
+            # Trashed rows keep their place in the ordering so a cursor naming one still finds where it was
+            # (trashing bumps the revision, so the cached liveness is current).
+            rows = [page.row for page in ds.rows.values()]
             ids = [row["id"] for row in query_model.filter_and_sort(rows, filt, sorts, ds.schema, now=now)]
-            state.query_cache[key] = ids
+            listing_index = AnchoredListing(ids, lambda pid: not ds.rows[pid].in_trash)
+            state.query_cache[key] = listing_index
             while len(state.query_cache) > _QUERY_CACHE_SIZE:
                 state.query_cache.popitem(last=False)
         else:
             state.query_cache.move_to_end(key)
-        cap = ctx.config.query_cap
-        end = min(offset + size, len(ids), cap)
-        window = ids[offset:end]
+        window, cursor, capped = listing_index.page(body.get("start_cursor"), size, cap=ctx.config.query_cap)
         results = [page_json(state, ds.rows[pid], ctx.version, only_properties=only) for pid in window]
-    capped = len(ids) > cap and end >= cap
-    cursor = None if capped or end >= len(ids) else encode_cursor(end, listing)
     response = list_json(results, list_type, cursor)
     if capped:
         response["request_status"] = {"type": "incomplete", "incomplete_reason": "query_result_limit_reached"}

@@ -6,7 +6,7 @@ from typing import Any
 
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
-from airflow_provider_notion.emulator.pagination import decode_cursor, fingerprint, page_size_from, paginate
+from airflow_provider_notion.emulator.pagination import anchored_page, page_size_from
 from airflow_provider_notion.emulator.records import plain_text
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.serialize import data_source_json, database_json, list_json, page_json
@@ -22,32 +22,41 @@ def search(ctx: RequestContext) -> dict[str, Any]:
     wanted = _object_filter(body.get("filter"), container)
     descending = _sort_direction(body.get("sort"))
     size = page_size_from(body.get("page_size"), where="body")
-    listing = fingerprint("search", text, wanted, descending)
-    offset = decode_cursor(body.get("start_cursor"), listing)
     needle = text.lower()
     state = ctx.state
     with state.lock:
-        found: list[tuple[Any, str, str]] = []  # (last_edited, kind, id)
+        # (last_edited, kind, id, live): trashed objects keep their place so a cursor naming one still works.
+        found: list[tuple[Any, str, str, bool]] = []
         if wanted in (None, "page"):
-            for page in state.iter_live_pages():
+            for page in state.pages.values():
                 if needle in state.page_title(page).lower() and ctx.visible(page.id):
-                    found.append((page.last_edited, "page", page.id))
+                    found.append((page.last_edited, "page", page.id, not page.in_trash))
         if wanted in (None, container):
             for db in state.databases.values():
-                if db.in_trash or needle not in plain_text(db.title).lower() or not ctx.visible(db.id):
+                if needle not in plain_text(db.title).lower() or not ctx.visible(db.id):
                     continue
                 if ctx.v1:
-                    found.append((db.last_edited, "database", db.id))
+                    found.append((db.last_edited, "database", db.id, not db.in_trash))
                 else:
                     # Search matches the database title and returns all its data sources.
                     for ds_id in db.data_source_ids:
                         ds = state.data_sources[ds_id]
-                        if not ds.in_trash:
-                            found.append((max(ds.last_edited, db.last_edited), "data_source", ds_id))
+                        live = not (ds.in_trash or db.in_trash)
+                        found.append((max(ds.last_edited, db.last_edited), "data_source", ds_id, live))
+        # Ties broken by id so the order is total and a cursor always resumes at the same place.
+        found.sort(key=lambda item: item[2])
         found.sort(key=lambda item: item[0], reverse=descending)
-        window, cursor = paginate(found, offset, size, listing)
+        kinds = {object_id: kind for _, kind, object_id, _ in found}
+        live_ids = {object_id for _, _, object_id, live in found if live}
+        window, cursor, _ = anchored_page(
+            [object_id for _, _, object_id, _ in found],
+            live_ids.__contains__,
+            body.get("start_cursor"),
+            size,
+        )
         results = []
-        for _, kind, object_id in window:
+        for object_id in window:
+            kind = kinds[object_id]
             if kind == "page":
                 results.append(page_json(state, state.pages[object_id], ctx.version))
             elif kind == "database":

@@ -221,6 +221,31 @@ await check(
   },
 );
 
+await check(["POST /v1/comments", "GET /v1/comments"], async () => {
+  const page = await newPage("comments");
+  const first = await notion.comments.create({ parent: { page_id: page.id }, rich_text: text("first") });
+  assert(first.object === "comment" && first.parent.page_id === page.id, "comment shape");
+  const reply = await notion.comments.create({ discussion_id: first.discussion_id, rich_text: text("reply") });
+  assert(reply.discussion_id === first.discussion_id, "not in the discussion");
+  const every = await collectPaginatedAPI(notion.comments.list, { block_id: page.id, page_size: 1 });
+  assert(JSON.stringify(every.map((c) => c.rich_text[0].plain_text)) === '["first","reply"]', "comments list");
+});
+
+if (version === V3) {
+  // The page Markdown endpoints need 2026-03-11 or later (API reference).
+  await check(["GET /v1/pages/{page_id}/markdown", "PATCH /v1/pages/{page_id}/markdown"], async () => {
+    const page = await newPage("markdown");
+    const replaced = await notion.pages.updateMarkdown({
+      page_id: page.id,
+      type: "replace_content",
+      replace_content: { new_str: "# Report\n\nAll green." },
+    });
+    assert(replaced.object === "page_markdown", `object ${replaced.object}`);
+    const read = await notion.pages.retrieveMarkdown({ page_id: page.id });
+    assert(read.markdown.includes("# Report") && read.markdown.includes("All green."), "markdown lost");
+  });
+}
+
 await check(["GET /v1/custom_emojis"], async () => {
   const listed = await notion.customEmojis.list({});
   assert(listed.object === "list" && listed.type === "custom_emoji", "custom emojis shape");

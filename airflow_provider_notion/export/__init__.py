@@ -1,0 +1,1 @@
+"""Notion data exported to files and object storage."""

@@ -1,0 +1,465 @@
+"""NotionToObjectStorageOperator: export a Notion database (or the workspace's users) to a typed file.
+
+See ``docs/export.md`` for usage, the column types, the window guarantees and loading the files into a warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any, ClassVar
+
+from airflow.providers.common.compat.sdk import BaseOperator
+
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.export.columns import (
+    COLUMN_NAME_STYLES,
+    Column,
+    ColumnNames,
+    build_columns,
+    flatten_page,
+)
+from airflow_provider_notion.export.content import CONTENT_COLUMN, page_markdown
+from airflow_provider_notion.export.state import (
+    ExportState,
+    read_state,
+    recorded_types,
+    widen_retyped,
+    write_state,
+)
+from airflow_provider_notion.export.users import USER_COLUMNS, flatten_user
+from airflow_provider_notion.export.writers import (
+    DEFAULT_ROW_GROUP_ROWS,
+    FORMATS,
+    ExportFormat,
+    open_table,
+    require_pyarrow,
+)
+from airflow_provider_notion.filters import check_filter_depth
+from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
+from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.lineage import export_lineage
+from airflow_provider_notion.operators._output import resolve_output_path
+from airflow_provider_notion.payloads import json_object
+from airflow_provider_notion.progress import Progress
+from airflow_provider_notion.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
+
+MODES = ("incremental", "full")
+STREAMS = ("rows", "users")
+TOMBSTONE_COLUMNS = [
+    Column("id", "string", "id", "system"),
+    Column("detected_at", "timestamp", "detected_at", "system"),
+]
+
+
+def _choice(value: Any, field: str, allowed: Sequence[str]) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in allowed:
+        raise NotionInputError(field, f"{value!r} is not one of {', '.join(allowed)}")
+    return str(text)
+
+
+def _flag(value: Any, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise NotionInputError(field, f"expected true or false, got {value!r}")
+
+
+def _optional_id(value: Any, field: str) -> str | None:
+    return None if value in (None, "") else normalize_notion_id(value, field)
+
+
+def sibling(target: Any, suffix: str) -> Any:
+    """``…/rows.parquet`` + ``.deleted`` -> ``…/rows.deleted.parquet`` (same folder, same extension)."""
+    name = str(target.name)
+    stem, dot, extension = name.rpartition(".")
+    new_name = f"{stem}{suffix}.{extension}" if dot and stem else f"{name}{suffix}"
+    return target.parent / new_name
+
+
+def asset_uri_for(path: Any) -> str | None:
+    """The Asset URI an export declares: the path up to its first templated part (a folder), as a URI.
+
+    ``s3://lake/notion/tasks/{{ ds }}/rows.parquet`` -> ``s3://lake/notion/tasks/``; a path without templates is
+    its own URI; a local absolute path becomes ``file://…``. A relative local path has no URI (``None``).
+    """
+    if not isinstance(path, str) or not path.strip():
+        return None
+    text = path.strip()
+    if "{{" in text or "{%" in text:
+        cut = min(i for i in (text.find("{{"), text.find("{%")) if i >= 0)
+        text = text[: text.rfind("/", 0, cut) + 1]
+    if "://" in text:
+        return text if text.split("://", 1)[1] else None
+    return f"file://{text}" if text.startswith("/") else None
+
+
+class RequestCounter:
+    """Counts the HTTP answers a hook's session receives (retries included): the ``requests`` of the XCom.
+
+    Registered as a ``requests`` response hook on the hook's session, so every call counts, whichever hook
+    method (query pages, block children, Markdown) made it.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        self.count += 1
+        return response
+
+    def attach(self, hook: NotionHook) -> RequestCounter:
+        hook.get_conn().hooks["response"].append(self)
+        return self
+
+
+class NotionToObjectStorageOperator(BaseOperator):
+    """Export a Notion database's rows (or the workspace's users) to JSON Lines, CSV or Parquet.
+
+    The file appears at ``path`` complete or not at all; a rerun of the same interval rewrites it with the same
+    content. Rows are fetched and written page by page (memory does not grow with the row count), past Notion's
+    10,000-row cap. A progress line is logged every ~10 s.
+
+    :param database_id: the database's id or URL (under 2025-09-03+ it must have one data source). Templated.
+    :param data_source_id: the data source's id or URL (2025-09-03+); wins over ``database_id``. Templated.
+    :param filter: a Notion filter, AND-ed with the window. Templated.
+    :param path: a local path or an ``ObjectStoragePath`` URL (``s3://…``, ``gs://…``, ``file://…``). Templated.
+    :param format: ``jsonl`` (default), ``csv`` or ``parquet`` (extra ``airflow-notion-provider[parquet]``).
+    :param mode: ``incremental`` (default): the rows whose ``last_edited_time`` minute lies in
+        ``[floor(edited_after), floor(edited_before))``, by default the run's data interval, so consecutive runs
+        export each edit exactly once; ``full``: every row.
+    :param edited_after: start of the window (default ``{{ data_interval_start }}``). Templated.
+    :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
+    :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
+    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
+    :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
+        request per row), else the block tree converted (a request per level and per 100 blocks).
+    :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
+        to ``<stem>.deleted.<ext>`` beside ``path``; needs ``state_path``. Costs one key scan of the whole data
+        source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row.
+    :param state_path: a small JSON file (local path or URL) remembering the previous run's ids (for
+        ``detect_deletes``) and the column types written so far: a property retyped in Notion is then widened to
+        ``string`` instead of changing type between files. Templated.
+    :param stream: ``rows`` (default) or ``users``: the workspace's users (id, type, name, avatar_url, email,
+        bot_workspace_name), always a full export, to join people columns to names.
+    :param page_size: rows per request (1-100).
+    :param row_group_rows: Parquet rows per row group (memory holds at most one row group).
+    :param requests_per_second: client-side pacing (see :class:`NotionHook`); ``None`` turns it off.
+    :param asset_uri: the Asset this task declares as its outlet (default: :func:`asset_uri_for` of ``path``);
+        ``""`` for none.
+    """
+
+    template_fields: Sequence[str] = (
+        "database_id",
+        "data_source_id",
+        "filter",
+        "path",
+        "format",
+        "mode",
+        "edited_after",
+        "edited_before",
+        "flatten",
+        "column_names",
+        "include_content",
+        "detect_deletes",
+        "state_path",
+        "stream",
+        "notion_version",
+    )
+    template_fields_renderers: ClassVar[dict[str, str]] = {"filter": "json"}
+    ui_color = "#f7f6f3"
+
+    def __init__(
+        self,
+        *,
+        path: Any,
+        database_id: Any = None,
+        data_source_id: Any = None,
+        filter: Any = None,
+        format: str = "jsonl",
+        mode: str = "incremental",
+        edited_after: Any = "{{ data_interval_start }}",
+        edited_before: Any = "{{ data_interval_end }}",
+        flatten: bool | str = True,
+        column_names: str = "default",
+        include_content: bool | str = False,
+        detect_deletes: bool | str = False,
+        state_path: Any = None,
+        stream: str = "rows",
+        page_size: int = 100,
+        row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
+        asset_uri: str | None = None,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        notion_conn_id: str = NotionHook.default_conn_name,
+        notion_version: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        uri = asset_uri_for(path) if asset_uri is None else (asset_uri or None)
+        if uri and "outlets" not in kwargs:
+            from airflow.providers.common.compat.sdk import Asset
+
+            kwargs["outlets"] = [Asset(uri)]
+        super().__init__(**kwargs)
+        self.path = path
+        self.database_id = database_id
+        self.data_source_id = data_source_id
+        self.filter = filter
+        self.format = format
+        self.mode = mode
+        self.edited_after = edited_after
+        self.edited_before = edited_before
+        self.flatten = flatten
+        self.column_names = column_names
+        self.include_content = include_content
+        self.detect_deletes = detect_deletes
+        self.state_path = state_path
+        self.stream = stream
+        self.page_size = page_size
+        self.row_group_rows = row_group_rows
+        self.requests_per_second = requests_per_second
+        self.notion_conn_id = notion_conn_id
+        self.notion_version = notion_version
+
+    @cached_property
+    def hook(self) -> NotionHook:
+        return NotionHook(
+            notion_conn_id=self.notion_conn_id,
+            notion_version=self.notion_version or None,
+            requests_per_second=self.requests_per_second,
+        )
+
+    # ------------------------------------------------------------------ inputs (checked before any request)
+
+    def _format(self) -> ExportFormat:
+        fmt = _choice(self.format, "format", FORMATS)
+        if fmt == "parquet":
+            require_pyarrow()
+        return fmt  # type: ignore[return-value]
+
+    def _window(self, mode: str) -> QueryWindow:
+        if mode == "full":
+            return QueryWindow()
+        window = QueryWindow.build(edited_after=self.edited_after, edited_before=self.edited_before)
+        start = parse_instant(self.edited_after, "edited_after")
+        if start is not None and start == parse_instant(self.edited_before, "edited_before"):
+            raise NotionInputError(
+                "edited_before",
+                f"equals edited_after ({notion_instant(start)}): an empty window would export nothing on every "
+                "run. Airflow 3's cron schedules have zero-length data intervals by default; schedule the DAG "
+                "with CronDataIntervalTimetable (or DeltaDataIntervalTimetable), or pass the bounds yourself",
+            )
+        bounds = window.windows[0] if window.windows else None
+        if bounds is None or bounds.start is None or bounds.end is None:
+            raise NotionInputError(
+                "edited_after",
+                "mode='incremental' needs both edited_after and edited_before (by default the run's data "
+                "interval, which this run does not have: e.g. a manual run of an unscheduled DAG); give them, "
+                "or use mode='full'",
+            )
+        return window
+
+    # ------------------------------------------------------------------ execute
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the Notion database read (input) and the files written (output), with OpenLineage only."""
+        return export_lineage(self)
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        stream = _choice(self.stream, "stream", STREAMS)
+        fmt = self._format()
+        target = resolve_output_path(self.path, "path")
+        if stream == "users":
+            return self._export_users(context, target, fmt)
+        mode = _choice(self.mode, "mode", MODES)
+        flatten = _flag(self.flatten, "flatten")
+        include_content = _flag(self.include_content, "include_content")
+        detect_deletes = _flag(self.detect_deletes, "detect_deletes")
+        column_names: ColumnNames = _choice(self.column_names, "column_names", COLUMN_NAME_STYLES)  # type: ignore[assignment]
+        if not flatten and fmt != "jsonl":
+            raise NotionInputError("flatten", "raw page objects (flatten=False) can only be written as jsonl")
+        page_size = check_page_size(self.page_size)
+        row_group_rows = self.row_group_rows
+        if isinstance(row_group_rows, bool) or not isinstance(row_group_rows, int) or row_group_rows < 1:
+            raise NotionInputError("row_group_rows", f"must be a whole number >= 1, got {row_group_rows!r}")
+        user_filter = json_object(self.filter, "filter")
+        check_filter_depth(user_filter)
+        window = self._window(mode)
+        combined = window.combine(user_filter)
+        state_path = None
+        if self.state_path not in (None, ""):
+            state_path = resolve_output_path(self.state_path, "state_path")
+        elif detect_deletes:
+            raise NotionInputError(
+                "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
+            )
+        database_id = _optional_id(self.database_id, "database_id")
+        data_source_id = _optional_id(self.data_source_id, "data_source_id")
+        if database_id is None and data_source_id is None:
+            raise NotionInputError("database_id", "give database_id or data_source_id")
+
+        # Requests start here.
+        counter = RequestCounter().attach(self.hook)
+        target_ids, schema = self._source_and_schema(database_id, data_source_id)
+        state = read_state(state_path) if state_path is not None else ExportState()
+        columns = build_columns(schema, column_names) if flatten else None
+        if columns is not None:
+            columns, widened = widen_retyped(columns, state.columns)
+            if widened:
+                self.log.warning(
+                    "Properties retyped in Notion since an earlier export; widened to string so every file keeps "
+                    "one type per column: %s",
+                    ", ".join(widened),
+                )
+        if columns is not None and include_content:
+            columns.append(Column(CONTENT_COLUMN, "string", CONTENT_COLUMN, "content"))
+        query = self.hook.complete_query(
+            target_ids.get("database_id"),
+            target_ids.get("data_source_id"),
+            combined,
+            None,
+            page_size,
+            None,
+        )
+        progress = Progress("export rows", logger=self.log, window=lambda: query.window_start)
+        seen_ids: set[str] | None = set() if detect_deletes and mode == "full" and not user_filter else None
+        rows = 0
+        about = {"source": target_ids, "mode": mode, "window": self._window_json(window)}
+        with open_table(target, fmt, columns, row_group_rows=row_group_rows, schema_about=about) as writer:
+            for batch in query.batches():
+                kept = window.keep(batch)  # the exact-once minute rule, whatever the server compared
+                progress.page(len(kept))
+                if seen_ids is not None:
+                    seen_ids.update(str(row["id"]) for row in kept)
+                writer.write(list(self._rows(kept, columns, include_content)))
+                rows += len(kept)
+        progress.finish()
+        if rows == 0:
+            self.log.info("No rows in this window: wrote an empty %s file with the schema to %s", fmt, target)
+        result: dict[str, Any] = {
+            "path": str(target),
+            "format": fmt,
+            "rows": rows,
+            "columns": [column.name for column in columns] if columns is not None else None,
+            "window": self._window_json(window),
+            "requests": 0,
+        }
+        current_ids: set[str] | None = None
+        if detect_deletes:
+            current_ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
+            result["deleted"] = self._write_tombstones(target, fmt, state, current_ids)
+        if state_path is not None:
+            # Last, after every file is in place: a failed run leaves the previous state as it was.
+            write_state(state_path, current_ids, recorded_types(state.columns, columns or []))
+        result["requests"] = counter.count
+        self._record_asset_event(context, result)
+        self.log.info(
+            "Exported %d Notion rows to %s (%s, %d requests)", rows, result["path"], fmt, result["requests"]
+        )
+        return result
+
+    @staticmethod
+    def _window_json(window: QueryWindow) -> list[str] | None:
+        if not window.windows:
+            return None
+        bounds = window.windows[0]
+        if bounds.start is None or bounds.end is None:
+            return None
+        return [notion_instant(bounds.start), notion_instant(bounds.end)]
+
+    def _source_and_schema(
+        self, database_id: str | None, data_source_id: str | None
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """What to query and its properties schema (one or two requests)."""
+        version = self.hook.version
+        if version.has_data_sources:
+            source = data_source_id or self.hook.resolve_data_source_id(str(database_id))
+            schema = self.hook.get_data_source(source).get("properties") or {}
+            return {"data_source_id": source}, dict(schema)
+        if data_source_id is not None:
+            raise NotionInputError(
+                "data_source_id", f"needs Notion-Version 2025-09-03 or later (this task uses {version.name})"
+            )
+        assert database_id is not None
+        schema = self.hook.get_database(database_id).get("properties") or {}
+        return {"database_id": database_id}, dict(schema)
+
+    def _rows(
+        self, pages: list[dict[str, Any]], columns: list[Column] | None, include_content: bool
+    ) -> Iterator[dict[str, Any]]:
+        for page in pages:
+            row = flatten_page(page, columns) if columns is not None else dict(page)
+            if include_content:
+                row[CONTENT_COLUMN] = page_markdown(self.hook, str(page["id"]))
+            yield row
+
+    # ------------------------------------------------------------------ deletes
+
+    def _write_tombstones(
+        self, target: Any, fmt: ExportFormat, state: ExportState, current: set[str]
+    ) -> dict[str, Any]:
+        previous = state.ids
+        gone = sorted(previous - current) if previous is not None else []
+        tombstones = sibling(target, ".deleted")
+        now = datetime.now(UTC)
+        with open_table(tombstones, fmt, TOMBSTONE_COLUMNS) as writer:
+            writer.write([{"id": row_id, "detected_at": now} for row_id in gone])
+        if previous is None:
+            self.log.info("First run with detect_deletes: recorded %d ids, no deletions yet", len(current))
+        else:
+            self.log.info("%d row(s) disappeared since the previous run; ids in %s", len(gone), tombstones)
+        return {"path": str(tombstones), "rows": len(gone), "first_run": previous is None}
+
+    def _key_scan(self, target_ids: Mapping[str, str]) -> set[str]:
+        """Every current row id: one pass over the data source (⌈rows/100⌉ requests)."""
+        query = self.hook.complete_query(
+            target_ids.get("database_id"), target_ids.get("data_source_id"), None, None, 100, None
+        )
+        progress = Progress("key scan for deletes", logger=self.log, window=lambda: query.window_start)
+        ids: set[str] = set()
+        for batch in query.batches():
+            progress.page(len(batch))
+            ids.update(str(row["id"]) for row in batch)
+        progress.finish()
+        return ids
+
+    # ------------------------------------------------------------------ users
+
+    def _export_users(self, context: Any, target: Any, fmt: ExportFormat) -> dict[str, Any]:
+        counter = RequestCounter().attach(self.hook)
+        progress = Progress("users", logger=self.log)
+        rows = 0
+        with open_table(target, fmt, USER_COLUMNS, schema_about={"source": "users"}) as writer:
+            for page in progress.track_pages(self.hook.iter_user_pages(page_size=100)):
+                batch = [flatten_user(user) for user in page.get("results", [])]
+                writer.write(batch)
+                rows += len(batch)
+        progress.finish()
+        result = {
+            "path": str(target),
+            "format": fmt,
+            "rows": rows,
+            "columns": [column.name for column in USER_COLUMNS],
+            "window": None,
+            "requests": counter.count,
+        }
+        self._record_asset_event(context, result)
+        return result
+
+    # ------------------------------------------------------------------ asset
+
+    def _record_asset_event(self, context: Any, result: Mapping[str, Any]) -> None:
+        """Attach the written path and counts to this run's Asset event (what a downstream DAG reads)."""
+        events = context.get("outlet_events") if isinstance(context, Mapping) else None
+        if events is None:
+            return
+        for outlet in self.outlets or []:
+            try:
+                events[outlet].extra = {
+                    key: result[key] for key in ("path", "format", "rows", "window") if key in result
+                }
+            except Exception as err:  # the export itself succeeded; a missing event store is not fatal
+                self.log.warning("Could not attach the export's details to the Asset event: %s", err)
