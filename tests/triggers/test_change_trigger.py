@@ -305,7 +305,7 @@ def test_bad_input_names_the_field(kwargs: dict[str, Any], field: str) -> None:
     assert err.value.field == field
 
 
-def test_kwargs_hold_no_secret_and_round_trip() -> None:
+def test_kwargs_round_trip_with_canonical_ids() -> None:
     watcher = NotionChangeTrigger(
         data_source_id="a" * 32, filter={"property": "Open", "checkbox": {"equals": True}}
     )
