@@ -41,7 +41,7 @@ def test_buckets_are_shared_per_token_and_do_not_keep_the_token() -> None:
     assert shared_bucket("ntn_token_two_abcdef", 3.0) is not first
     from airflow_provider_notion import ratelimit
 
-    assert not any("ntn_token" in key[0] for key in ratelimit._buckets)
+    assert not any("ntn_token" in part for key in ratelimit._buckets for part in map(str, key))
 
 
 def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mock) -> None:
@@ -99,9 +99,12 @@ def test_shared_bucket_uses_the_host_file_under_the_pacing_dir(tmp_path, monkeyp
 
     monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(tmp_path))
     bucket = shared_bucket("ntn_token_for_the_file_test_123", 3.0)
-    assert isinstance(bucket, ratelimit.HostTokenBucket)
-    assert bucket.path.parent == tmp_path
-    assert "ntn_token" not in bucket.path.name and bucket.path.read_bytes()
+    assert isinstance(bucket, ratelimit.PacingBucket)
+    assert isinstance(bucket.chain, ratelimit.FallbackBucket)
+    host = bucket.chain.primary
+    assert isinstance(host, ratelimit.HostTokenBucket)
+    assert host.path.parent == tmp_path
+    assert "ntn_token" not in host.path.name and host.path.read_bytes()
 
 
 def test_an_unusable_pacing_dir_falls_back_to_pacing_in_process(tmp_path, monkeypatch) -> None:
@@ -111,4 +114,5 @@ def test_an_unusable_pacing_dir_falls_back_to_pacing_in_process(tmp_path, monkey
     blocker.write_text("x")
     monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(blocker / "sub"))
     bucket = shared_bucket("ntn_token_for_the_fallback_test_1", 3.0)
-    assert type(bucket) is ratelimit.TokenBucket
+    assert isinstance(bucket, ratelimit.PacingBucket)
+    assert type(bucket.chain) is ratelimit.TokenBucket

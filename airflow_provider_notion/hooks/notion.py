@@ -167,7 +167,11 @@ class NotionHook(BaseHook):
     def _bucket(self) -> TokenBucket | None:
         if not self.requests_per_second:
             return None
-        return shared_bucket(self.settings.bearer_token, float(self.requests_per_second))
+        return shared_bucket(
+            self.settings.bearer_token,
+            float(self.requests_per_second),
+            backend=self.settings.pacing_backend,
+        )
 
     def get_conn(self) -> requests.Session:
         """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
