@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit demo bench clean test-airflow2
+.PHONY: test lint typecheck unit e2e demo bench clean test-airflow2
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
-test: lint typecheck unit
+# Fast: everything but the Airflow end-to-end tests (marked `e2e`).
+unit: $(STAMP)
+	$(PYTEST) -m "not e2e"
+
+# Airflow end to end against the emulator: `airflow dags test`, the CLI, real Airflow processes.
+e2e: $(STAMP)
+	$(PYTEST) -m e2e
+
+test: lint typecheck unit e2e
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

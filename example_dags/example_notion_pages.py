@@ -53,6 +53,7 @@ with DAG(
     user_defined_macros={"notion_parent_page_id_from_env": notion_parent_page_id_from_env},
     tags=["example", "notion"],
 ) as dag:
+    # [START howto_operator_notion_create_page]
     create_page = NotionCreatePageOperator(
         task_id="create_page",
         parent=PARENT_PAGE_ID,
@@ -60,9 +61,13 @@ with DAG(
         children=BLOCKS,
         icon={"type": "emoji", "emoji": "📝"},
     )
+    # [END howto_operator_notion_create_page]
 
+    # [START howto_operator_notion_get_page]
     get_page = NotionGetPageOperator(task_id="get_page", page_id=create_page.output["id"])
+    # [END howto_operator_notion_get_page]
 
+    # [START howto_operator_notion_list_pages]
     list_pages = NotionListPagesOperator(task_id="list_pages", page_size=10)
 
     # A paging DAG passes next_cursor on (an empty cursor starts from the beginning).
@@ -71,12 +76,15 @@ with DAG(
         page_size=10,
         start_cursor="{{ ti.xcom_pull(task_ids='list_pages')['next_cursor'] or '' }}",
     )
+    # [END howto_operator_notion_list_pages]
 
+    # [START howto_operator_notion_list_databases]
     list_databases = NotionListDatabasesOperator(
         task_id="list_databases",
         fetch_all=True,
         output_path=EXPORT_DIR + "/{{ dag.dag_id }}/{{ run_id | replace(':', '_') }}/databases.jsonl",
     )
+    # [END howto_operator_notion_list_databases]
 
     @task
     def count_databases(summary: dict[str, Any]) -> int:

@@ -23,6 +23,7 @@ with DAG(
 ) as dag:
     whoami = NotionRawRequestOperator(task_id="whoami", url="/users/me")
 
+    # [START howto_operator_notion_raw_request]
     search = NotionRawRequestOperator(
         task_id="search",
         url="/search",
@@ -33,6 +34,7 @@ with DAG(
         use_exponential_backoff=True,
         timeout=30,
     )
+    # [END howto_operator_notion_raw_request]
 
     users_page = NotionRawRequestOperator(
         task_id="users_page", url="/users", query_params={"page_size": 10}, response_type="json"

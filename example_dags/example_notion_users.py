@@ -6,6 +6,7 @@ Reading other users needs the integration's "read user information" capability.
 
 from __future__ import annotations
 
+# [START howto_dag_notion_users]
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +26,17 @@ with DAG(
     catchup=False,
     tags=["example", "notion"],
 ) as dag:
+    # [START howto_operator_notion_get_current_user]
     get_me = NotionGetCurrentUserOperator(task_id="get_me")
+    # [END howto_operator_notion_get_current_user]
 
+    # [START howto_operator_notion_get_user]
     get_user = NotionGetUserOperator(task_id="get_user", user_id=get_me.output["id"])
+    # [END howto_operator_notion_get_user]
 
+    # [START howto_operator_notion_list_users]
     list_users = NotionListUsersOperator(task_id="list_users", page_size=100, fetch_all=True)
+    # [END howto_operator_notion_list_users]
 
     @task
     def summarise(me: dict[str, Any], user: dict[str, Any], users: dict[str, Any]) -> dict[str, Any]:
@@ -45,6 +52,7 @@ with DAG(
         }
 
     summarise(get_me.output, get_user.output, list_users.output)
+# [END howto_dag_notion_users]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 # Client-side pacing state is shared through files; keep this run's apart from other runs and processes.
 os.environ.setdefault("AIRFLOW_NOTION_PACING_DIR", tempfile.mkdtemp(prefix="airflow-notion-pacing-"))
 
-CANARY_SECRET = "ntn_CANARY_8f3e2b1a9c7d_do_not_log"
+from tests.helpers import CANARY_SECRET
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from airflow_provider_notion.emulator import NotionEmulator
-
-from .conftest import V1, V2, Api, make_database, title
+from tests.emulator.helpers import V1, V2, Api, make_database, title
 
 PAGE_KEYS_V2 = [
     "object", "id", "created_time", "last_edited_time", "created_by", "last_edited_by", "cover", "icon", "parent",

@@ -14,8 +14,7 @@ import pytest
 import requests
 
 from airflow_provider_notion.emulator import NotionEmulator, RateLimit
-
-from .conftest import Api, title
+from tests.emulator.helpers import Api, title
 
 
 def _create_child(api: Api, name: str, **kwargs: object) -> requests.Response:

@@ -11,8 +11,7 @@ import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.util import utcnow
-
-from .conftest import V1, V2, V3, Api
+from tests.emulator.helpers import V1, V2, V3, Api
 
 MIB = 1024 * 1024
 CONTENT = b"This is test file content"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from airflow_provider_notion.emulator import NotionEmulator
-
-from .conftest import V1, V2, Api, make_database, title
+from tests.emulator.helpers import V1, V2, Api, make_database, title
 
 
 def _rows(emu: NotionEmulator, ds_id: str, count: int) -> None:

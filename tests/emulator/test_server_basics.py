@@ -5,8 +5,7 @@ from __future__ import annotations
 import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
-
-from .conftest import V1, V2, V3, Api
+from tests.emulator.helpers import V1, V2, V3, Api
 
 DEMO_TOKEN = "ntn_demo_airflow_notion_provider_0000000000000000"
 

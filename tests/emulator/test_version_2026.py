@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator
-
-from .conftest import V2, V3, Api, make_database, title
+from tests.emulator.helpers import V2, V3, Api, make_database, title
 
 
 def keys_anywhere(value: Any) -> set[str]:

@@ -8,7 +8,7 @@ import requests_mock as rm
 from airflow_provider_notion.connection import NotionConnectionSettings, normalize_base_url
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 
 def settings(**fields: object) -> NotionConnectionSettings:

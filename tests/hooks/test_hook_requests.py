@@ -17,7 +17,7 @@ from airflow_provider_notion.exceptions import (
 )
 from airflow_provider_notion.hooks.notion import NotionHook
 from tests.cassettes import interactions, response
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"
 DB_ID = "1429989f-e8ac-4eff-bc8f-57f56486db54"

@@ -7,18 +7,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import requests
 from airflow.sdk import Variable
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
-
-# Distinctive values, so a leak into a log or printed output is unmistakable.
-CLIENT_ID = "oauth-client-id-7d1e"
-CLIENT_SECRET = "secret_CANARY_client_5b8e0f2a9d41"
-REDIRECT_URI = "https://airflow.example.com/notion/callback"
-OTHER_REDIRECT_URI = "http://localhost:8765/callback"
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI
 
 
 @pytest.fixture(scope="session")
@@ -89,20 +83,3 @@ def oauth_conn(monkeypatch: pytest.MonkeyPatch, emu: NotionEmulator) -> Callable
         return conn
 
     return make
-
-
-def token_requests(emu: NotionEmulator) -> list[int]:
-    """Statuses of the ``POST /v1/oauth/token`` calls the emulator saw."""
-    return [r.status for r in emu.request_log if r.path == "/v1/oauth/token"]
-
-
-def follow_authorize(url: str) -> dict[str, str]:
-    """Open the authorize URL like a browser would and return the redirect's query parameters."""
-    from urllib.parse import parse_qs, urlsplit
-
-    response = requests.get(url, allow_redirects=False, timeout=10)
-    assert response.status_code == 302, response.text
-    location = response.headers["Location"]
-    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()} | {
-        "_target": location.split("?")[0]
-    }

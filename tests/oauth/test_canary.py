@@ -14,7 +14,7 @@ from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
 from airflow_provider_notion.oauth.client import build_authorize_url
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize
 
 
 def test_no_secret_leaks_anywhere(

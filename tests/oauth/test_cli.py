@@ -13,7 +13,7 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import mint_authorization_code
 from airflow_provider_notion.oauth.cli import main
-from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
 
 
 def run(args: list[str], **kwargs: object) -> tuple[int, str, str]:

@@ -15,7 +15,7 @@ from airflow_provider_notion.emulator.routes.oauth import (
 )
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens, build_authorize_url
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, follow_authorize
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, follow_authorize
 
 
 def test_authorize_url_has_notions_required_parameters() -> None:

@@ -20,7 +20,7 @@ from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from airflow_provider_notion.oauth.store import StoredTokens
-from tests.oauth.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize, token_requests
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize, token_requests
 
 KEY = "notion_oauth_token__notion_oauth"
 

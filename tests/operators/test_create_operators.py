@@ -15,7 +15,7 @@ from airflow_provider_notion.operators.notion import (
     NotionCreateDatabaseOperator,
     NotionCreatePageOperator,
 )
-from tests.operators.conftest import API, VERSIONS, assert_request, pushed, recorded
+from tests.operators.helpers import API, VERSIONS, assert_request, pushed, recorded
 
 PARENT = "393abc1e-edcd-81e8-95dc-ec52a3110c68"
 DB_ID = "3d0982b9-f958-41d0-8437-cf2e00981c7f"

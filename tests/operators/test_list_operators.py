@@ -17,7 +17,7 @@ from airflow_provider_notion.operators.notion import (
     NotionListUsersOperator,
     NotionQueryDatabaseOperator,
 )
-from tests.operators.conftest import API, VERSIONS, assert_request, copies, list_pages, recorded
+from tests.operators.helpers import API, VERSIONS, assert_request, copies, list_pages, recorded
 
 DS_ID = "393abc1e-edcd-81a2-8d0b-000bae7f15dc"
 DB_ID = "daf41515-aa5f-4d14-97a8-9193425ec491"

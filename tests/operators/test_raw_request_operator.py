@@ -17,7 +17,7 @@ from airflow_provider_notion.exceptions import (
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.operators.notion import NotionRawRequestOperator
-from tests.operators.conftest import API, VERSIONS, assert_request, recorded
+from tests.operators.helpers import API, VERSIONS, assert_request, recorded
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from airflow_provider_notion.operators.notion import (
     NotionGetUserOperator,
     NotionListUsersOperator,
 )
-from tests.conftest import CANARY_SECRET
-from tests.operators.conftest import API, VERSIONS, assert_request, pushed, recorded
+from tests.helpers import CANARY_SECRET
+from tests.operators.helpers import API, VERSIONS, assert_request, pushed, recorded
 
 BOT_ID = "7775f3a3-893f-43fa-b625-460c61094c78"
 

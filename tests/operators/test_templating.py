@@ -18,7 +18,7 @@ from airflow_provider_notion.operators.notion import (
     NotionCreatePageOperator,
     NotionQueryDatabaseOperator,
 )
-from tests.operators.conftest import API, recorded
+from tests.operators.helpers import API, recorded
 
 PAGE = "393abc1e-edcd-81e8-95dc-ec52a3110c68"
 DB_ID = "3d0982b9-f958-41d0-8437-cf2e00981c7f"

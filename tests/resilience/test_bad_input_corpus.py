@@ -45,7 +45,7 @@ from airflow_provider_notion.operators.notion import (
 )
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 PAGE_ID = "393abc1e-edcd-81e8-95dc-ec52a3110c68"
 DB_ID = "1429989f-e8ac-4eff-bc8f-57f56486db54"

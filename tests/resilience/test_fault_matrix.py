@@ -26,7 +26,7 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionError, NotionWriteOutcomeUnknownError
 from airflow_provider_notion.hooks.notion import NotionHook
-from tests.resilience.conftest import SCHEMA, add_report, row_values
+from tests.resilience.helpers import SCHEMA, add_report, row_values
 
 HOOK_TIMEOUT = 0.25
 SLOW_ANSWER = 0.6  # longer than HOOK_TIMEOUT: the hook's read timeout fires

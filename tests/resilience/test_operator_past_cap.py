@@ -13,7 +13,7 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import NotionQueryDatabaseOperator
-from tests.resilience.conftest import seed_rows
+from tests.resilience.helpers import seed_rows
 
 
 @pytest.fixture(autouse=True)

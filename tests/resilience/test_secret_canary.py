@@ -55,7 +55,7 @@ from airflow_provider_notion.operators import notion as operators
 from airflow_provider_notion.retry import RetryPolicy
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 CANARY_CLIENT_SECRET = "secret_CANARY_oauth_client_3f9a7c21e5"
 TOKEN_MARK = "CANARYtok"  # every OAuth access and refresh token the emulator mints starts with this

@@ -21,7 +21,7 @@ from airflow.sdk.exceptions import AirflowRescheduleException
 from airflow_provider_notion.exceptions import NotionApiError, NotionError, NotionInputError
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"
 DS_ID = "248104cd-477e-80af-bc30-000bd28de8f9"

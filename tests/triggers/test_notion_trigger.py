@@ -17,7 +17,7 @@ from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.ratelimit import DEFAULT_BURST, shared_bucket
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
-from tests.conftest import CANARY_SECRET
+from tests.helpers import CANARY_SECRET
 
 DS_ID = "248104cd-477e-80af-bc30-000bd28de8f9"
 QUERY_PATH = f"/v1/data_sources/{DS_ID}/query"

@@ -148,7 +148,7 @@ async def test_many_triggers_share_pacing_and_stay_under_the_limit(
 
 
 async def test_fetch_all_continues_past_the_result_cap(emu: NotionEmulator) -> None:
-    from tests.resilience.conftest import SCHEMA, seed_rows
+    from tests.resilience.helpers import SCHEMA, seed_rows
 
     database = emu.add_database(parent_id=emu.root_page_id, title="Many rows", properties=SCHEMA)
     data_source = str(database["data_source_id"])

@@ -1,0 +1,30 @@
+"""Helpers for the OAuth tests: the public integration's values and emulator inspection."""
+
+from __future__ import annotations
+
+import requests
+
+from airflow_provider_notion.emulator import NotionEmulator
+
+# Distinctive values, so a leak into a log or printed output is unmistakable.
+CLIENT_ID = "oauth-client-id-7d1e"
+CLIENT_SECRET = "secret_CANARY_client_5b8e0f2a9d41"
+REDIRECT_URI = "https://airflow.example.com/notion/callback"
+OTHER_REDIRECT_URI = "http://localhost:8765/callback"
+
+
+def token_requests(emu: NotionEmulator) -> list[int]:
+    """Statuses of the ``POST /v1/oauth/token`` calls the emulator saw."""
+    return [r.status for r in emu.request_log if r.path == "/v1/oauth/token"]
+
+
+def follow_authorize(url: str) -> dict[str, str]:
+    """Open the authorize URL like a browser would and return the redirect's query parameters."""
+    from urllib.parse import parse_qs, urlsplit
+
+    response = requests.get(url, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    location = response.headers["Location"]
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()} | {
+        "_target": location.split("?")[0]
+    }
