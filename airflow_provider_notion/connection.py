@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from airflow_provider_notion.client.request import is_latin1
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.versions import resolve_notion_version
 
@@ -15,6 +17,9 @@ CONN_TYPE = "notion"
 AUTH_TYPES = ("internal", "oauth")
 
 AuthType = Literal["internal", "oauth"]
+# A DNS name or an IPv4 address (letters, digits, dots, hyphens), or an IPv6 address (urlsplit drops the brackets).
+_HOSTNAME = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?")
+_PATH_FORBIDDEN = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/%-]")
 
 
 def get_extra(extras: Mapping[str, Any], name: str) -> Any:
@@ -40,7 +45,14 @@ def normalize_base_url(host: str | None, port: int | None = None) -> str:
         has_port = parts.port is not None
     except ValueError:
         has_port = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not _HOSTNAME.fullmatch(parts.hostname)
+        or parts.query
+        or parts.fragment
+        or _PATH_FORBIDDEN.search(parts.path)
+    ):
         raise NotionInputError("host", f"{host!r} is not an http(s) base URL such as https://api.notion.com")
     netloc = parts.netloc if has_port or not port else f"{parts.netloc}:{int(port)}"
     path = parts.path.rstrip("/")
@@ -53,9 +65,14 @@ def _clean_secret(value: Any, field_name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise NotionInputError(field_name, "is empty")
     secret = value.strip()
+    # Never echo the value: it is a secret.
     if any(ch in secret for ch in "\r\n\t ") or not secret.isprintable():
-        # Never echo the value: it is a secret.
         raise NotionInputError(field_name, "contains whitespace or control characters")
+    if not is_latin1(secret):
+        raise NotionInputError(
+            field_name,
+            "contains characters that cannot be sent in an HTTP header (only latin-1); copy it again",
+        )
     return secret
 
 
@@ -74,6 +91,10 @@ class NotionConnectionSettings:
     refresh_token: str | None = field(default=None, repr=False)
     # Where the request budget is shared (extra ``pacing_backend``, may hold a Redis password); see ratelimit.py.
     pacing_backend: str | None = field(default=None, repr=False)
+
+    def secrets(self) -> tuple[str | None, ...]:
+        """Every secret this connection holds (for the masker)."""
+        return (self.integration_secret, self.client_secret, self.access_token, self.refresh_token)
 
     @property
     def bearer_token(self) -> str:

@@ -123,3 +123,16 @@ class NotionWriteOutcomeUnknownError(NotionTransportError):
 
 class NotionQueryIncompleteError(NotionError):
     """Notion stopped a query at its result cap and the remaining rows could not be fetched."""
+
+
+class NotionPartialWriteError(NotionError):
+    """A write made of several requests stopped part-way; ``done`` says what was written before it failed.
+
+    Nothing is rolled back (Notion has no transactions): the message names what exists, so a rerun or a
+    person can finish or clean up.
+    """
+
+    def __init__(self, what: str, done: str, cause: BaseException) -> None:
+        self.what = what
+        self.done = done
+        super().__init__(f"{what} failed part-way: {done}. Cause: {cause}")

@@ -52,7 +52,8 @@ CONN_FIELDS: dict[str, Any] = {
         "label": "OAuth token store",
         "description": (
             "OAuth only: where rotated tokens are kept. Empty or 'variable': the Airflow Variable "
-            "notion_oauth_token__<conn_id>; or a dotted path to a TokenStore class (see the README, 'OAuth 2.0')."
+            "notion_oauth_token__<conn_id>; 'memory'; or the name of a TokenStore registered in the entry point "
+            "group airflow_provider_notion.oauth_stores (see docs/oauth.md)."
         ),
         "schema": {"type": ["string", "null"]},
     },
@@ -77,7 +78,24 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.hooks.notion"]}
         ],
         "operators": [
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.operators.notion"]}
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [
+                    "airflow_provider_notion.operators.notion",
+                    "airflow_provider_notion.operators.sync",
+                    "airflow_provider_notion.operators.pages",
+                    "airflow_provider_notion.operators.blocks",
+                    "airflow_provider_notion.operators.comments",
+                    "airflow_provider_notion.operators.file_uploads",
+                ],
+            }
+        ],
+        "transfers": [
+            {
+                "source-integration-name": "Common SQL",
+                "target-integration-name": INTEGRATION,
+                "python-module": "airflow_provider_notion.transfers.sql_to_notion",
+            }
         ],
         "sensors": [
             {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_notion.sensors.notion"]}

@@ -42,6 +42,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Itera
 from datetime import UTC, datetime
 from typing import Any
 
+from airflow_provider_notion.client.paging import CursorGuard, is_incomplete
 from airflow_provider_notion.exceptions import NotionQueryIncompleteError
 from airflow_provider_notion.payloads import MAX_FILTER_NESTING
 
@@ -53,12 +54,6 @@ CREATED_ASCENDING: dict[str, str] = {"timestamp": "created_time", "direction": "
 SendPage = Callable[[dict[str, Any]], Mapping[str, Any]]
 """Sends one query body (filter, sorts, page_size, start_cursor) and returns Notion's list object."""
 AsyncSendPage = Callable[[dict[str, Any]], Awaitable[Mapping[str, Any]]]
-
-
-def is_incomplete(page: Mapping[str, Any]) -> bool:
-    """Whether Notion stopped this query at its result cap (``request_status.type == "incomplete"``)."""
-    status = page.get("request_status")
-    return isinstance(status, Mapping) and status.get("type") == "incomplete"
 
 
 def created_window(on_or_after: str) -> dict[str, Any]:
@@ -226,6 +221,7 @@ class CompleteQuery:
                 body["filter"] = self._filter
             first: datetime | None = None
             cursor: str | None = None
+            guard = CursorGuard(self._target)
             while True:
                 page: Mapping[str, Any] = yield ("send", {**body, "start_cursor": cursor} if cursor else body)
                 self.requests += 1
@@ -259,6 +255,7 @@ class CompleteQuery:
                     break
                 if not page.get("has_more") or not cursor:
                     return
+                guard.check(str(cursor))
             self._check_can_continue(returned, first, newest)
             assert newest is not None
             window_start = newest

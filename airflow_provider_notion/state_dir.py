@@ -1,14 +1,19 @@
-"""Private per-user folders for the provider's small state files (pacing buckets, OAuth lock files).
+"""Private per-user folders for state shared between this user's processes (pacing buckets, OAuth refresh locks).
 
 Files other processes of the same user must find (a machine-wide pacing bucket, a refresh lock) cannot live at a
 guessable name in a shared temp folder: another local user could create the folder first, plant a symlink to one
-of our files, write absurd values or hold a lock forever. So a state folder is used only if it is a real directory
-(not a symlink) owned by the current user that no one else may write to; we create it with mode 0700.
+of our files, write absurd values or hold a lock forever. So a folder is used only if it is a real directory
+(not a symlink) owned by the current user with no group or other write permission; it is created ``0700``.
 
-Where it lives: ``$AIRFLOW_NOTION_<NAME>_DIR`` when set (e.g. ``AIRFLOW_NOTION_PACING_DIR`` for
-``private_state_dir("pacing")``), else ``$AIRFLOW_HOME/notion-provider/<name>`` when ``AIRFLOW_HOME`` is set (every
-process of one Airflow deployment sees the same one), else ``$XDG_RUNTIME_DIR/airflow-notion-provider/<name>``,
-else ``~/.cache/airflow-notion-provider/<name>``.
+Location of ``private_state_dir(name)``:
+
+- ``$AIRFLOW_NOTION_<NAME>_DIR`` when set (e.g. ``AIRFLOW_NOTION_PACING_DIR`` for ``"pacing"``), checked the same way;
+- else ``$XDG_RUNTIME_DIR/airflow-notion-provider/<name>`` when the session has a runtime folder of this user
+  (a per-user tmpfs);
+- else ``$XDG_CACHE_HOME`` (default ``~/.cache``) ``/airflow-notion-provider/<name>``.
+
+Processes that share state must agree on the folder: set the override when they run with different environments
+(a worker started from a login shell has ``XDG_RUNTIME_DIR``, a service usually has not).
 """
 
 from __future__ import annotations
@@ -19,12 +24,12 @@ import re
 import stat
 from pathlib import Path
 
+APP_FOLDER = "airflow-notion-provider"
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
-_APP = "airflow-notion-provider"
 
 
 class UnsafeStateDirError(OSError):
-    """A state folder exists but another user could tamper with it (or it is not a folder at all)."""
+    """A state folder exists but is not a private directory of the current user; it is not used."""
 
 
 def override_variable(name: str) -> str:
@@ -32,40 +37,51 @@ def override_variable(name: str) -> str:
     return f"AIRFLOW_NOTION_{name.upper().replace('-', '_')}_DIR"
 
 
+def _base() -> Path:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
+    # Only this user's own runtime folder (``sudo -u`` can leave another user's in the environment).
+    if (
+        runtime
+        and Path(runtime).is_absolute()
+        and Path(runtime).is_dir()
+        and Path(runtime).stat().st_uid == os.getuid()
+    ):
+        return Path(runtime) / APP_FOLDER
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+    root = Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache"
+    return root / APP_FOLDER
+
+
 def default_state_dir(name: str) -> Path:
-    """Where ``private_state_dir(name)`` puts its folder (the override, else the per-user default)."""
+    """Where ``private_state_dir(name)`` puts its folder (without creating or checking it)."""
     if not _NAME.fullmatch(name):
-        raise ValueError(f"state folder name {name!r} must be lower-case letters, digits, '-' or '_'")
-    configured = os.environ.get(override_variable(name))
+        raise ValueError(f"not a plain folder name (lower-case letters, digits, '-', '_'): {name!r}")
+    configured = os.environ.get(override_variable(name), "").strip()
     if configured:
         return Path(configured)
-    airflow_home = os.environ.get("AIRFLOW_HOME")
-    if airflow_home:
-        return Path(airflow_home) / "notion-provider" / name
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and _is_private_dir(Path(runtime)):
-        return Path(runtime) / _APP / name
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / _APP / name
+    return _base() / name
 
 
 def private_state_dir(name: str) -> Path:
-    """The private folder for state ``name`` (e.g. ``"pacing"``), created 0700 if missing.
+    """The private folder for state ``name`` (e.g. ``"pacing"``, ``"oauth"``), created ``0700`` if missing.
 
-    :raises UnsafeStateDirError: the folder exists but is a symlink, not a directory, not ours, or writable by
-        group or others. Callers fall back to something that needs no shared file; they never fail a task.
+    :raises UnsafeStateDirError: the folder (or the provider's folder above it) exists but is a symlink, not a
+        directory, not this user's, or writable by group or others. Callers fall back to something that needs
+        no shared file; they never fail a task for it.
     :raises OSError: the folder cannot be created.
     """
-    return ensure_private_dir(default_state_dir(name))
+    folder = default_state_dir(name)
+    if folder.parent.name == APP_FOLDER and not os.environ.get(override_variable(name), "").strip():
+        folder.parent.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(folder.parent)
+    return ensure_private_dir(folder)
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (mode 0700, parents as needed) or check that the existing one is safe to use."""
+    """Create ``path`` (mode 0700; missing parents too) or check that the existing one is safe to use."""
     if not os.path.lexists(path):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(
-            FileExistsError
-        ):  # another process made it first: checked below all the same
+        with contextlib.suppress(FileExistsError):  # another process made it first: checked below all the same
             os.mkdir(path, 0o700)
     problem = _problem(path)
     if problem:
@@ -73,22 +89,13 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def _is_private_dir(path: Path) -> bool:
-    try:
-        return not _problem(path)
-    except OSError:
-        return False
-
-
 def _problem(path: Path) -> str:
     """Why ``path`` must not hold our state, or "" if it may."""
     info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        return "it is a symbolic link"
-    if not stat.S_ISDIR(info.st_mode):
-        return "it is not a directory"
-    if info.st_uid != os.geteuid():
-        return f"it belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})"
+    if not stat.S_ISDIR(info.st_mode):  # lstat: a symlink is not a directory here
+        return "it is not a directory (a symlink or file is in its place)"
+    if info.st_uid != os.getuid():
+        return f"it is owned by another user (uid {info.st_uid})"
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"group or others may write to it (mode {stat.S_IMODE(info.st_mode):o}; 0700 expected)"
+        return f"it is writable by its group or other users (mode {stat.S_IMODE(info.st_mode):o}; 0700 expected)"
     return ""

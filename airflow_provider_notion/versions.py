@@ -25,6 +25,8 @@ class NotionVersion:
     trash_field: Literal["archived", "in_trash"]
     #: Since 2026-03-11 appending blocks takes ``position`` instead of ``after``.
     append_uses_position: bool
+    #: Since 2026-03-11 a page's content can be read and replaced as Markdown (``/v1/pages/{id}/markdown``).
+    has_page_markdown: bool = False
 
     def query_path(self, *, database_id: str | None = None, data_source_id: str | None = None) -> str:
         """Where a query goes: ``/data_sources/{id}/query`` or, before data sources, ``/databases/{id}/query``."""
@@ -71,7 +73,13 @@ _VERSIONS: dict[str, NotionVersion] = {
         NotionVersion(
             "2025-09-03", has_data_sources=True, trash_field="archived", append_uses_position=False
         ),
-        NotionVersion("2026-03-11", has_data_sources=True, trash_field="in_trash", append_uses_position=True),
+        NotionVersion(
+            "2026-03-11",
+            has_data_sources=True,
+            trash_field="in_trash",
+            append_uses_position=True,
+            has_page_markdown=True,
+        ),
     )
 }
 

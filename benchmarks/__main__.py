@@ -1,6 +1,6 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
-Names: overhead, fetch_all, rate_limit, import, triggers, distributed_pacing (default: all of them).
+Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, distributed_pacing (default: all of them).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ BENCHES = {
     "rate_limit": "benchmarks.bench_rate_limit",
     "import": "benchmarks.bench_import",
     "triggers": "benchmarks.bench_triggers",
+    "sync": "benchmarks.bench_sync",
+    "upload": "benchmarks.bench_upload",
     "distributed_pacing": "benchmarks.bench_distributed_pacing",
 }
 

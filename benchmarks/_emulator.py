@@ -34,11 +34,13 @@ class EmulatorProcess:
         databases: dict[str, int] | None = None,
         query_cap: int = 10_000,
         rate_limit: tuple[float, int] | None = None,
+        max_file_upload_bytes: int | None = None,
     ) -> None:
         self.config = {
             "databases": databases or {},
             "query_cap": query_cap,
             "rate_limit": list(rate_limit) if rate_limit else None,
+            "max_file_upload_bytes": max_file_upload_bytes,
         }
         self._process: subprocess.Popen[str] | None = None
         self.info: dict[str, Any] = {}
@@ -103,8 +105,13 @@ def _serve(config: dict[str, Any]) -> None:
     from airflow_provider_notion.emulator import NotionEmulator, RateLimit
 
     limit = RateLimit(*config["rate_limit"]) if config.get("rate_limit") else None
+    uploads = (
+        {"max_file_upload_bytes": config["max_file_upload_bytes"]}
+        if config.get("max_file_upload_bytes")
+        else {}
+    )
     emu = NotionEmulator(
-        seed="demo", query_cap=config["query_cap"], rate_limit=limit, max_logged_requests=200_000
+        seed="demo", query_cap=config["query_cap"], rate_limit=limit, max_logged_requests=200_000, **uploads
     )
     emu.start()
     creator = emu.default_integration().id

@@ -42,8 +42,8 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 import httpx
 
-from airflow_provider_notion import async_client
-from airflow_provider_notion.async_client import AsyncNotionClient
+from airflow_provider_notion.client import aio as async_client
+from airflow_provider_notion.client.aio import AsyncNotionClient
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 
 NOTION_VERSION = "2026-03-11"

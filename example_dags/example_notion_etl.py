@@ -1,8 +1,12 @@
-"""Scheduled ETL into Notion: create a database, load rows from an upstream task, read them back.
+"""Scheduled, idempotent ETL into Notion: find or create a database once, sync rows into it, read them back.
 
-extract (TaskFlow) -> build_rows (TaskFlow) -> load_items (one mapped NotionCreateDatabaseItemOperator per row,
-an upsert on "Name" so a retried or re-run task updates instead of duplicating) -> wait_for_items
-(NotionQuerySensor) -> query_items (NotionQueryDatabaseOperator, fetch_all) -> report (TaskFlow).
+extract (TaskFlow) -> sync_rows (NotionSyncRowsOperator: only rows that changed are written) -> wait_for_items
+(NotionQuerySensor) -> query_items (NotionQueryDatabaseOperator, fetch_all) -> report (TaskFlow); the database
+comes from create_database (NotionCreateDatabaseOperator with if_exists="reuse": created by the first run,
+found by title under the parent page by every later one).
+
+Run it twice: the second run creates no second database and no duplicate row, and writes nothing when the data
+did not change (the sync's XCom says ``unchanged: 5``).
 
 The database is created under the page named by the Variable ``notion_parent_page_id`` or the environment
 variable ``NOTION_PARENT_PAGE_ID``, read at run time. Works with every supported Notion-Version: under
@@ -18,11 +22,10 @@ from typing import Any
 from airflow.providers.common.compat.sdk import DAG, task
 
 from airflow_provider_notion.operators.notion import (
-    NotionCreateDatabaseItemOperator,
     NotionCreateDatabaseOperator,
-    NotionGetDatabaseOperator,
     NotionQueryDatabaseOperator,
 )
+from airflow_provider_notion.operators.sync import NotionSyncRowsOperator
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 
 # The parent page is read when a task runs, never at parse time: the Airflow Variable notion_parent_page_id,
@@ -51,66 +54,52 @@ SCHEMA = {
 
 with DAG(
     dag_id="example_notion_etl",
-    description="Create a Notion database, load rows from an upstream task, query them back",
+    description="Find or create a Notion database, sync rows from an upstream task, query them back",
     schedule="@daily",
     start_date=datetime(2026, 1, 1),
     catchup=False,
-    max_active_runs=1,  # one writer per database at a time keeps the upsert race-free
+    max_active_runs=1,  # one writer per database at a time keeps the sync race-free
     default_args={"retries": 1, "retry_delay": timedelta(seconds=30)},
     user_defined_macros={"notion_parent_page_id_from_env": notion_parent_page_id_from_env},
     tags=["example", "notion"],
 ) as dag:
 
     @task
-    def extract(ds: str | None = None) -> list[dict[str, Any]]:
-        """Stand-in for a real source: five sensor readings for the run's day."""
+    def extract() -> list[dict[str, Any]]:
+        """Stand-in for a real source: the current state of five sensors, as plain Python values."""
         return [
             {
-                "name": f"sensor-{i}",
-                "reading": round(10.5 * i, 1),
-                "healthy": i % 4 != 0,
-                "site": "north" if i % 2 else "south",
-                "day": ds,
+                "Name": f"sensor-{i}",
+                "Reading": round(10.5 * i, 1),
+                "Healthy": i % 4 != 0,
+                "Site": "north" if i % 2 else "south",
+                "Day": f"2026-01-{i:02d}",
             }
             for i in range(1, 6)
         ]
 
-    @task
-    def build_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Notion property values, one dict per row (plain strings are fine for title and rich text)."""
-        return [
-            {
-                "Name": {"title": record["name"]},
-                "Reading": {"number": record["reading"]},
-                "Healthy": {"checkbox": record["healthy"]},
-                "Site": {"select": {"name": record["site"]}},
-                "Day": {"date": {"start": record["day"]}},
-            }
-            for record in records
-        ]
-
+    # [START howto_operator_notion_create_database_reuse]
     create_database = NotionCreateDatabaseOperator(
         task_id="create_database",
         parent=PARENT_PAGE_ID,
-        title="Sensor readings {{ ds }}",
-        description="Loaded by Airflow DAG {{ dag.dag_id }}, run {{ run_id }}",
+        title="Sensor readings",
+        description="Loaded by Airflow DAG {{ dag.dag_id }}",
         properties=SCHEMA,
         icon={"type": "emoji", "emoji": "📈"},
+        if_exists="reuse",  # the first run creates it; later runs find it by title under the parent
     )
+    # [END howto_operator_notion_create_database_reuse]
 
-    # The schema as Notion stored it (with each data source's schema under 2025-09-03 and later).
-    describe_database = NotionGetDatabaseOperator(
-        task_id="describe_database",
-        database_id=create_database.output["id"],
-        include_data_sources=True,
-    )
-
+    # [START howto_operator_notion_sync_rows]
     records = extract()
-    load_items = NotionCreateDatabaseItemOperator.partial(
-        task_id="load_items",
+    sync_rows = NotionSyncRowsOperator(
+        task_id="sync_rows",
         database_id=create_database.output["id"],
-        unique_property="Name",
-    ).expand(properties=build_rows(records))
+        rows=records,  # plain values, mapped by the database's schema
+        key="Name",  # the column that identifies a row
+        delete_missing=True,  # rows that left the source go to the trash
+    )
+    # [END howto_operator_notion_sync_rows]
 
     # Notion's query index can lag a write by a moment; wait until every row is visible.
     wait_for_items = NotionQuerySensor(
@@ -142,8 +131,7 @@ with DAG(
         print(f"{len(rows)} healthy sensors, total reading {total}: {', '.join(names)}")
         return {"healthy": len(rows), "total_reading": total, "names": names}
 
-    create_database >> describe_database
-    load_items >> wait_for_items >> query_items
+    sync_rows >> wait_for_items >> query_items
     report(query_items.output)
 
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +76,13 @@ def airflow(args: list[str], env: dict[str, str], log_file: Path) -> None:
 def task_results(airflow_home: Path) -> dict[str, Any]:
     """Each task's return value from the run's XComs."""
     with contextlib.closing(sqlite3.connect(airflow_home / "airflow.db")) as db:
+        (run_id,) = db.execute(
+            "SELECT run_id FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (DAG_ID,)
+        ).fetchone()
         rows = db.execute(
-            "SELECT task_id, map_index, value FROM xcom WHERE dag_id = ? AND key = 'return_value' "
+            "SELECT task_id, map_index, value FROM xcom WHERE dag_id = ? AND run_id = ? AND key = 'return_value' "
             "ORDER BY map_index",
-            (DAG_ID,),
+            (DAG_ID, run_id),
         ).fetchall()
     results: dict[str, Any] = {}
     for task_id, map_index, value in rows:
@@ -95,6 +98,11 @@ def task_results(airflow_home: Path) -> dict[str, Any]:
 
 
 def describe(value: Any) -> str:
+    if isinstance(value, dict) and {"created", "updated", "unchanged", "requests"} <= set(value):
+        return (
+            f"sync counts: created {value['created']}, updated {value['updated']}, unchanged "
+            f"{value['unchanged']}, trashed {value.get('trashed', 0)} in {value['requests']} requests"
+        )
     if isinstance(value, list) and value and all(isinstance(v, dict) and "object" in v for v in value):
         kinds = sorted({v["object"] for v in value})
         return f"{len(value)} mapped results ({', '.join(kinds)})"
@@ -119,8 +127,13 @@ def summarise(emulator: Any, results: dict[str, Any]) -> None:
                     print(f"  - {_row_title(row)}")
         requests = emulator.request_log
         limited = sum(1 for r in requests if r.status == 429)
+        writes = sum(
+            1 for r in requests if r.method in ("POST", "PATCH") and r.path in ("/v1/pages", "/v1/databases")
+        )
+        writes += sum(1 for r in requests if r.method == "PATCH" and r.path.startswith("/v1/pages/"))
         print(
-            f"Requests the emulator answered: {len(requests)} ({limited} rate-limited with 429, then retried)"
+            f"Requests the emulator answered: {len(requests)} ({limited} rate-limited with 429, then retried); "
+            f"{writes} of them created or changed a database or row"
         )
     for task_id, value in results.items():
         print(f"Task {task_id} returned {describe(value)}")
@@ -147,9 +160,16 @@ def main() -> None:
     with notion_backend() as (backend_env, emulator):
         env.update(backend_env)
         airflow(["db", "migrate"], env, DEMO_DIR / "db-migrate.log")
-        logical_date = datetime.now(UTC).replace(microsecond=0).isoformat()
-        airflow(["dags", "test", DAG_ID, logical_date], env, DEMO_DIR / "dags-test.log")
-        summarise(emulator, task_results(airflow_home))
+        now = datetime.now(UTC).replace(microsecond=0)
+        # Two scheduled runs in a row: the second finds the database and writes nothing (the data did not change).
+        for number, logical_date in enumerate((now - timedelta(days=1), now), start=1):
+            log(f"Run {number} of {DAG_ID}")
+            airflow(
+                ["dags", "test", DAG_ID, logical_date.isoformat()], env, DEMO_DIR / f"dags-test-{number}.log"
+            )
+            summarise(emulator, task_results(airflow_home))
+            if emulator is not None:
+                emulator.clear_request_log()
     log("done")
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(
-    r"(?P<head><!-- example: (?P<path>\S+) (?P<name>\S+) -->\n```python\n)(?P<body>.*?)(?P<tail>```)", re.DOTALL
+    r"(?P<head><!-- example: (?P<path>\S+) (?P<name>\S+) -->\n```python\n)(?P<body>.*?)(?P<tail>```)",
+    re.DOTALL,
 )
 
 

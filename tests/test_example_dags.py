@@ -11,7 +11,13 @@ import pytest
 import requests_mock as rm
 
 EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
-DAG_IDS = {"example_notion_etl", "example_notion_pages", "example_notion_raw_request", "example_notion_users"}
+DAG_IDS = {
+    "example_notion_etl",
+    "example_notion_pages",
+    "example_notion_raw_request",
+    "example_notion_report",
+    "example_notion_users",
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +53,16 @@ def test_etl_wiring(dagbag: Any) -> None:
     tasks = {t.task_id: t for t in dag.tasks}
     assert set(tasks) == {
         "extract",
-        "build_rows",
         "create_database",
-        "describe_database",
-        "load_items",
+        "sync_rows",
         "wait_for_items",
         "query_items",
         "report",
     }
-    assert tasks["create_database"].downstream_task_ids >= {"load_items", "query_items", "wait_for_items"}
-    assert tasks["build_rows"].downstream_task_ids == {"load_items"}
-    assert tasks["load_items"].downstream_task_ids == {"wait_for_items"}
+    assert tasks["create_database"].downstream_task_ids >= {"sync_rows", "query_items", "wait_for_items"}
+    assert tasks["create_database"].if_exists == "reuse"  # scheduled runs find the database again
+    assert tasks["extract"].downstream_task_ids == {"sync_rows"}
+    assert tasks["sync_rows"].downstream_task_ids == {"wait_for_items"}
     assert tasks["wait_for_items"].downstream_task_ids == {"query_items"}
     assert tasks["query_items"].downstream_task_ids == {"report"}
     # The parent page is a template resolved at run time, not a value read at parse time.
@@ -76,7 +81,7 @@ def test_parent_page_renders_from_the_environment_at_run_time(
     context = {"var": var, "ds": "2026-01-02", "dag": task.dag, "run_id": "manual__1"}
     task.render_template_fields(context)
     assert task.parent == "393abc1eedcd81e895dcec52a3110c68"
-    assert task.title == "Sensor readings 2026-01-02"
+    assert task.title == "Sensor readings"  # one database for every run, not one per day
 
 
 def test_other_dags_show_the_xcom_wiring(dagbag: Any) -> None:
@@ -88,3 +93,14 @@ def test_other_dags_show_the_xcom_wiring(dagbag: Any) -> None:
     raw = dagbag.dags["example_notion_raw_request"]
     assert json.loads(json.dumps(raw.get_task("search").data))["page_size"] == 5
     assert raw.get_task("summarise").upstream_task_ids == {"whoami", "search", "users_page"}
+
+
+def test_report_wiring(dagbag: Any) -> None:
+    dag = dagbag.dags["example_notion_report"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["report_page"].downstream_task_ids == {"write_report", "attach_csv", "notify"}
+    # The attachment comes after the content is replaced, or the replace would remove it.
+    assert tasks["write_report"].downstream_task_ids == {"attach_csv"}
+    assert tasks["attach_csv"].downstream_task_ids == {"notify"}
+    assert tasks["old_report_ids"].downstream_task_ids == {"trash_old_report"}
+    assert tasks["report_page"].unique_property == "Name"

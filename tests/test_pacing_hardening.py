@@ -47,15 +47,17 @@ def test_the_state_dir_is_created_private(tmp_path, monkeypatch) -> None:
 
 def test_the_default_is_per_user_not_a_guessable_name_in_the_temp_folder(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("AIRFLOW_NOTION_PACING_DIR", raising=False)
-    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    assert default_state_dir("pacing") == tmp_path / "airflow" / "notion-provider" / "pacing"
-    monkeypatch.delenv("AIRFLOW_HOME")
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    folder = default_state_dir("pacing")
-    assert folder == tmp_path / "home" / ".cache" / "airflow-notion-provider" / "pacing"
-    assert not str(ratelimit.pacing_dir()).startswith(tempfile.gettempdir() + "/airflow-notion-pacing")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_state_dir("pacing") == tmp_path / "home" / ".cache" / "airflow-notion-provider" / "pacing"
+    assert not str(ratelimit.pacing_dir()).startswith(tempfile.gettempdir())
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    folder = private_state_dir("pacing")
+    assert folder == runtime / "airflow-notion-provider" / "pacing"
+    assert (folder.parent.stat().st_mode & 0o777) == 0o700
 
 
 @pytest.mark.parametrize("problem", ["symlink", "group-writable", "not-a-dir"])
@@ -71,7 +73,7 @@ def test_a_state_dir_others_could_tamper_with_is_refused(tmp_path, monkeypatch, 
     else:
         target.write_text("x")
     monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(target))
-    with pytest.raises(UnsafeStateDirError, match="not safe"):
+    with pytest.raises(UnsafeStateDirError, match="is not safe to use"):
         private_state_dir("pacing")
 
 
@@ -81,7 +83,7 @@ def test_a_state_dir_of_another_user_is_refused(tmp_path, monkeypatch) -> None:
     target.mkdir(mode=0o700)
     os.chown(target, 65534, 65534)
     monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(target))
-    with pytest.raises(UnsafeStateDirError, match="belongs to uid 65534"):
+    with pytest.raises(UnsafeStateDirError, match="owned by another user"):
         private_state_dir("pacing")
 
 

@@ -46,6 +46,8 @@ class FileUploadRecord:
     parts: dict[int, bytes] = field(default_factory=dict, repr=False)
     external_url: str | None = None
     imported: datetime | None = None
+    # Set once the upload is attached to a block, a files property, an icon or a cover (``attachments``).
+    attached: bool = False
 
     @property
     def data(self) -> bytes:
@@ -109,6 +111,18 @@ class FileUploadStore:
                 self._refresh(record)
             mine.sort(key=lambda u: u.created, reverse=True)
             return [u for u in mine if status is None or u.status == status]
+
+    def find(self, upload_id: str) -> FileUploadRecord | None:
+        """Any integration's upload (the download links of attached files are not tied to a token)."""
+        with self._lock:
+            return self._uploads.get(upload_id)
+
+    def mark_attached(self, record: FileUploadRecord) -> None:
+        """Attached uploads stay ``uploaded`` and lose their ``expiry_time`` (Notion's file upload reference)."""
+        with self._lock:
+            if not record.attached:
+                record.attached = True
+                record.last_edited = utcnow()
 
     def all(self) -> list[FileUploadRecord]:
         with self._lock:
@@ -280,14 +294,16 @@ def validate_create(body: dict[str, Any]) -> dict[str, Any]:
 def file_upload_json(record: FileUploadRecord, version: str, base_url: str) -> dict[str, Any]:
     """Key order and presence as recorded: 2022-06-28 has ``archived`` only, 2025-09-03 ``in_trash`` and
     ``archived``, 2026-03-11 ``in_trash`` only. ``upload_url`` exists only while parts may still be sent;
-    an expired upload has no ``expiry_time`` any more."""
+    an expired or attached upload has no ``expiry_time`` any more."""
     obj: dict[str, Any] = {
         "object": "file_upload",
         "id": record.id,
         "created_time": iso_minute(record.created),
         "created_by": {"id": record.integration_id, "type": "bot"},
         "last_edited_time": iso_minute(record.last_edited),
-        "expiry_time": iso_minute(record.expires_at) if record.status != "expired" else None,
+        "expiry_time": None
+        if record.status == "expired" or record.attached
+        else iso_minute(record.expires_at),
     }
     if record.status == "pending":
         obj["upload_url"] = f"{base_url}/v1/file_uploads/{record.id}/send"

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from airflow_provider_notion.emulator.attachments import FILES_PREFIX, download
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.faults import Fault
@@ -90,6 +91,11 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         query = parse_qs(split.query, keep_blank_values=True)
         if self.headers.get("Connection", "").lower() == "close":
             self.close_connection = True
+        if path.startswith(FILES_PREFIX) and self.command == "GET":
+            # Download links of attached file uploads (Notion's presigned S3 URLs): no auth, raw bytes.
+            status, data, headers = download(emulator.state.file_uploads, path)
+            self._send_bytes(status, data, headers)
+            return
         if path.startswith("/_emulator"):
             from airflow_provider_notion.emulator.admin import handle_admin
 

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
+from airflow_provider_notion.emulator import computed as computed_properties
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.richtext import (
     COLORS,
@@ -73,11 +74,36 @@ _EMPTY_CONFIG_TYPES = frozenset(
     }
 )
 _OPTION_TYPES = frozenset({"select", "multi_select", "status"})
-SUPPORTED_TYPES = _EMPTY_CONFIG_TYPES | _OPTION_TYPES | {"number", "relation", "unique_id"}
+# Formula and rollup configs are checked here and resolved against the schemas by ``computed``; button and
+# place have an empty config like the types above.
+SUPPORTED_TYPES = (
+    _EMPTY_CONFIG_TYPES
+    | _OPTION_TYPES
+    | {
+        "number",
+        "relation",
+        "unique_id",
+        "formula",
+        "rollup",
+        "button",
+        "place",
+    }
+)
 # Values of these types are computed by Notion and cannot be written by a client.
-READ_ONLY_TYPES = frozenset({"created_time", "created_by", "last_edited_time", "last_edited_by", "unique_id"})
+READ_ONLY_TYPES = frozenset(
+    {
+        "created_time",
+        "created_by",
+        "last_edited_time",
+        "last_edited_by",
+        "unique_id",
+        "formula",
+        "rollup",
+        "button",
+    }
+)
 # Known Notion property types the emulator does not implement: rejected explicitly, never silently ignored.
-_UNSUPPORTED_TYPES = frozenset({"formula", "rollup", "button", "verification", "place", "location"})
+_UNSUPPORTED_TYPES = frozenset({"verification", "location"})
 _SPEC_META_KEYS = frozenset({"name", "type", "description", "id"})
 
 NUMBER_FORMATS = frozenset(
@@ -333,8 +359,14 @@ def _build_config(
     config_path = f"{path}.{ptype}"
     if not isinstance(config, dict):
         raise body_error(config_path, "should be an object", config)
-    if ptype in _EMPTY_CONFIG_TYPES:
+    if ptype in _EMPTY_CONFIG_TYPES or ptype in ("button", "place"):
         return {}
+    if ptype == "formula":
+        return computed_properties.formula_config(config, config_path)
+    if ptype == "rollup":
+        # An update may change only the function (or only one side); the rest stays as it was.
+        merged = {**previous, **config} if previous else config
+        return computed_properties.rollup_config(merged, config_path)
     if ptype == "number":
         default_format = previous.get("format", "number") if previous else "number"
         number_format = config.get("format", default_format)
@@ -466,6 +498,12 @@ def empty_value(entry: Mapping[str, Any]) -> dict[str, Any]:
         value = _option_value(options[0]) if options else None
     elif ptype == "unique_id":
         value = {"prefix": entry["unique_id"]["prefix"], "number": None}
+    elif ptype == "formula":
+        value = {"type": "string", "string": None}
+    elif ptype == "rollup":
+        value = {"type": "array", "array": [], "function": entry["rollup"]["function"]}
+    elif ptype == "button":
+        value = {}
     else:
         value = None
     return {"id": entry["id"], "type": ptype, ptype: value}
@@ -644,6 +682,8 @@ def _build_value(
         stored = [_file_value(item, f"{vpath}[{index}]") for index, item in enumerate(value)]
     elif ptype == "url":
         stored = None if value is None else check_url(value, vpath)
+    elif ptype == "place":
+        stored = None if value is None else _place_value(value, vpath)
     else:  # email, phone_number
         if value is not None:
             if not isinstance(value, str):
@@ -769,6 +809,23 @@ def _file_value(item: Any, path: str) -> dict[str, Any]:
             "file": {"url": url, "expiry_time": hosted.get("expiry_time")},
         }
     raise body_error(path, "should have `external` or `file_upload` defined", item)
+
+
+def _place_value(value: Any, path: str) -> dict[str, Any]:
+    """``{lat, lon, name?, address?, aws_place_id?, google_place_id?}`` (SDK-JS ``PlacePropertyValue``)."""
+    if not isinstance(value, dict):
+        raise body_error(path, "should be an object or `null`", value)
+    for key in ("lat", "lon"):
+        number = value.get(key, MISSING)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise body_error(f"{path}.{key}", "should be a number", number)
+    place: dict[str, Any] = {"lat": value["lat"], "lon": value["lon"]}
+    for key in ("name", "address", "aws_place_id", "google_place_id"):
+        text = value.get(key)
+        if text is not None and not isinstance(text, str):
+            raise body_error(f"{path}.{key}", "should be a string or `null`", text)
+        place[key] = text
+    return place
 
 
 def _is_uuid(value: Any) -> bool:

@@ -295,6 +295,8 @@ def _compile_property_filter(node: Mapping[str, Any], path: str, schema: Schema,
     if len(filter_keys) != 1:
         raise body_error(path, "should have exactly one filter condition type defined", node)
     filter_key = filter_keys[0]
+    if ptype in ("formula", "rollup") and filter_key == ptype:
+        return _compile_computed_filter(ptype, node[filter_key], f"{path}.{filter_key}", name, now)
     if filter_key not in _FILTER_KEYS.get(ptype, ()):
         raise EmulatorValidationError(f"database property {ptype} does not match filter {filter_key}")
     return _compile_condition(
@@ -306,6 +308,81 @@ def _compile_property_filter(node: Mapping[str, Any], path: str, schema: Schema,
         now,
         minute_granular=ptype in TIMESTAMP_KEYS,
     )
+
+
+# Formula filters name the result type (string / number / checkbox / date); rollup filters take number, date,
+# or any / every / none with a condition on each item of an array rollup.
+_FORMULA_FAMILIES = {"string": "text", "number": "number", "checkbox": "checkbox", "date": "date"}
+_ROLLUP_QUANTIFIERS = ("any", "every", "none")
+
+
+def _compile_computed_filter(ptype: str, condition: Any, path: str, name: str, now: datetime) -> Predicate:
+    if not isinstance(condition, dict) or len(condition) != 1:
+        raise body_error(path, "should have exactly one condition type defined", condition)
+    ((sub_key, sub_condition),) = condition.items()
+    sub_path = f"{path}.{sub_key}"
+
+    def inner(page: Page) -> Mapping[str, Any]:
+        prop = page["properties"].get(name) or {}
+        value = prop.get(ptype)
+        return value if isinstance(value, Mapping) else {}
+
+    if ptype == "formula" and sub_key in _FORMULA_FAMILIES:
+        family = _FORMULA_FAMILIES[sub_key]
+        getters: dict[str, Callable[[Page], Any]] = {
+            "text": lambda page: (
+                inner(page).get("string") or "" if inner(page).get("type") == "string" else ""
+            ),
+            "number": lambda page: inner(page).get("number") if inner(page).get("type") == "number" else None,
+            "checkbox": lambda page: inner(page).get("boolean") is True,
+            "date": lambda page: (
+                (inner(page).get("date") or {}).get("start") if inner(page).get("type") == "date" else None
+            ),
+        }
+        return _compile_condition(
+            family, sub_key, sub_condition, sub_path, getters[family], now, minute_granular=False
+        )
+    if ptype == "rollup" and sub_key in ("number", "date"):
+
+        def getter(page: Page) -> Any:
+            value = inner(page)
+            return value.get("number") if sub_key == "number" else (value.get("date") or {}).get("start")
+
+        return _compile_condition(
+            sub_key, sub_key, sub_condition, sub_path, getter, now, minute_granular=False
+        )
+    if ptype == "rollup" and sub_key in _ROLLUP_QUANTIFIERS:
+        if not isinstance(sub_condition, dict) or len(sub_condition) != 1:
+            raise body_error(sub_path, "should have exactly one property condition defined", sub_condition)
+        ((item_key, item_condition),) = sub_condition.items()
+        if item_key not in _FAMILY:
+            raise body_error(f"{sub_path}.{item_key}", "should be not present", item_condition)
+
+        def item_value(item_page: Page) -> Any:
+            item = item_page["properties"]["item"]
+            return _value_getter("item", str(item.get("type")))(item_page)
+
+        matches = _compile_condition(
+            _FAMILY[item_key],
+            item_key,
+            item_condition,
+            f"{sub_path}.{item_key}",
+            item_value,
+            now,
+            minute_granular=False,
+        )
+
+        def quantified(page: Page) -> bool:
+            items = inner(page).get("array") or []
+            results = (matches({"properties": {"item": item}}) for item in items)
+            if sub_key == "any":
+                return any(results)
+            if sub_key == "every":
+                return all(results)
+            return not any(results)
+
+        return quantified
+    raise body_error(f"{path}.{sub_key}", "should be not present", sub_condition)
 
 
 def _compile_condition(
@@ -548,7 +625,19 @@ def _value_getter(name: str, ptype: str) -> Callable[[Page], Any]:
         return user
     if ptype == "files":
         return lambda page: raw(page) or []
+    if ptype in ("formula", "rollup"):
+        return lambda page: _computed_plain(raw(page))
     return raw  # number, created_time, last_edited_time
+
+
+def _computed_plain(value: Any) -> Any:
+    """The sortable part of a formula or rollup value: its number, text, boolean or date start."""
+    if not isinstance(value, Mapping):
+        return None
+    inner = value.get(str(value.get("type")))
+    if isinstance(inner, Mapping):
+        return inner.get("start")
+    return None if isinstance(inner, list) else inner
 
 
 def _uuid_or_none(value: Any) -> str | None:
@@ -705,6 +794,9 @@ def _sort_value(name: str, entry: Mapping[str, Any]) -> Callable[[Page], Any]:
         return lambda page: None if (option := get(page)) is None else positions.get(option, unknown)
     if ptype in ("date", "created_time", "last_edited_time"):
         return lambda page: _instant_seconds(get(page))
+    if ptype in ("formula", "rollup"):
+        # A formula has one result type; mixed types (empty values aside) sort by type name first.
+        return lambda page: None if (value := get(page)) is None else (type(value).__name__, value)
     if ptype == "files":
         return lambda page: tuple(str(item.get("name")) for item in files) if (files := get(page)) else None
     # people, created_by, last_edited_by, relation: by id (user names are not always known)

@@ -104,6 +104,8 @@ class DataSourceRecord:
     # Bumped on every row or schema change; keys the query-result cache.
     revision: int = 0
     next_unique_id: int = 1
+    # Page templates offered by the data source ({"id", "name", "is_default"}); seeded with add_template.
+    templates: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

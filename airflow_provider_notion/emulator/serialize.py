@@ -4,7 +4,9 @@ recorded responses)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
+from airflow_provider_notion.emulator.computed import refresh_page as refresh_computed_values
 from airflow_provider_notion.emulator.records import (
     BlockRecord,
     DatabaseRecord,
@@ -51,12 +53,16 @@ def parent_json(
 def page_json(
     state: EmulatorState, page: PageRecord, version: str, *, only_properties: set[str] | None = None
 ) -> dict[str, Any]:
+    refresh_computed_values(state, page)
     properties = page.properties
     if only_properties is not None:
+        # Ids arrive URL-encoded as Notion returns them (Python SDK) or already decoded (the JS SDK sends
+        # `filter_properties=kos%5B` for the id "kos%5B", which the query string decodes to "kos[").
+        wanted = {unquote(key) for key in only_properties}
         properties = {
             name: value
             for name, value in properties.items()
-            if name in only_properties or value.get("id") in only_properties
+            if name in only_properties or unquote(str(value.get("id"))) in wanted
         }
     row = page.row
     obj: dict[str, Any] = {

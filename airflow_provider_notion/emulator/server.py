@@ -21,7 +21,7 @@ from airflow_provider_notion.emulator.request_log import RequestRecord
 from airflow_provider_notion.emulator.routes import ALL_ROUTES, Router
 from airflow_provider_notion.emulator.seed import build_state, load_seed
 from airflow_provider_notion.emulator.state import EmulatorState
-from airflow_provider_notion.emulator.util import LATEST_VERSION, normalize_id
+from airflow_provider_notion.emulator.util import LATEST_VERSION, new_id, normalize_id
 
 DEFAULT_CONN_VERSION = LATEST_VERSION
 
@@ -299,6 +299,18 @@ class NotionEmulator:
             record.parts = {1: data}
             record.content_length = len(data)
         return record
+
+    def add_template(self, data_source_id: str, name: str, *, is_default: bool = False) -> str:
+        """Offer a page template in a data source (listed by ``GET /v1/data_sources/{id}/templates``); returns
+        its id. Creating pages from templates is not emulated."""
+        with self.state.lock:
+            source = self.state.data_sources[_id(data_source_id)]
+            if is_default:
+                for template in source.templates:
+                    template["is_default"] = False
+            template_id = new_id()
+            source.templates.append({"id": template_id, "name": name, "is_default": is_default})
+            return template_id
 
     @property
     def root_page_id(self) -> str:

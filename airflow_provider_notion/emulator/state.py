@@ -12,7 +12,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from airflow_provider_notion.emulator import computed
 from airflow_provider_notion.emulator import properties as props_model
+from airflow_provider_notion.emulator.comments import CommentStore
 from airflow_provider_notion.emulator.errors import EmulatorValidationError, NotionEmulatorError
 from airflow_provider_notion.emulator.file_uploads import FileUploadStore
 from airflow_provider_notion.emulator.records import (
@@ -66,6 +68,7 @@ class EmulatorState:
         # Container id (page or block) -> ordered ids of child blocks, child pages and child databases.
         self.children: dict[str, list[str]] = {}
         self.file_uploads = FileUploadStore()
+        self.comments = CommentStore()
         self._seq = 0
         self.query_cache: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
 
@@ -346,6 +349,7 @@ class EmulatorState:
             schema = props_model.build_schema(
                 schema_input if schema_input is not None else {"Name": {"title": {}}}, api_version=api_version
             )
+            computed.finalize_schema(self, schema, self.workspace_id)
             db = DatabaseRecord(
                 id=_require_id(database_id) if database_id else new_id(),
                 parent_type=parent_type,
@@ -377,6 +381,7 @@ class EmulatorState:
     ) -> DataSourceRecord:
         with self.lock:
             schema = props_model.build_schema(schema_input, api_version=api_version)
+            computed.finalize_schema(self, schema, self.workspace_id)
             title = expand_rich_text(title_input or [])
             ds = self._add_data_source_record(db, title, schema, creator_id)
             ds.icon = icon
@@ -410,6 +415,7 @@ class EmulatorState:
         """Apply a PATCH ``properties`` value (add, rename, reconfigure, ``null`` removes) and re-key rows."""
         with self.lock:
             schema = props_model.update_schema(ds.schema, properties_input, api_version=api_version)
+            computed.finalize_schema(self, schema, self.workspace_id)
             ds.schema = schema
             ds.last_edited = utcnow()
             names_by_id = {spec["id"]: name for name, spec in schema.items()}
@@ -488,7 +494,7 @@ class EmulatorState:
                     continue
                 if title is not None and self.page_title(page) != title:
                     continue
-                found.append(_copy_row(page))
+                found.append(self._row_copy(page))
             return found
 
     def pages_in(
@@ -504,7 +510,7 @@ class EmulatorState:
             else:
                 raise KeyError(f"no database or data source {object_id}")
             return [
-                _copy_row(page)
+                self._row_copy(page)
                 for source in sources
                 for page in source.rows.values()
                 if include_trashed or not page.in_trash
@@ -513,7 +519,7 @@ class EmulatorState:
     def get_page(self, page_id: str) -> dict[str, Any] | None:
         with self.lock:
             page = self.pages.get(_require_id(page_id))
-            return _copy_row(page) if page else None
+            return self._row_copy(page) if page else None
 
     def block_children_of(self, container_id: str) -> list[dict[str, Any]]:
         """Child blocks (type and content) of a page or block, in order, trashed ones left out."""
@@ -527,6 +533,11 @@ class EmulatorState:
                 elif cid in self.databases:
                     result.append({"id": cid, "type": "child_database"})
             return result
+
+    def _row_copy(self, page: PageRecord) -> dict[str, Any]:
+        """A page row for the inspection API, formula and rollup values computed as a read would."""
+        computed.refresh_page(self, page)
+        return _copy_row(page)
 
     def counts(self) -> dict[str, int]:
         with self.lock:

@@ -1,32 +1,31 @@
-"""NotionHook: the one place where HTTP to Notion happens."""
+"""NotionHook: the Airflow side of the Notion API (connection, masking, connection form, Test Connection) and
+one short method per endpoint. Requests are built, sent, retried and parsed by :mod:`airflow_provider_notion.client`.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-import requests
-import tenacity
 from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseHook
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
 from airflow_provider_notion.auth import StaticTokenProvider, TokenProvider
+from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, ResponseType
+from airflow_provider_notion.client.paging import check_page_size, list_object, merge_pages
+from airflow_provider_notion.client.request import drop_none, finite_number
+from airflow_provider_notion.client.sync import Session, SyncClient
 from airflow_provider_notion.connection import CONN_TYPE, NotionConnectionSettings
 from airflow_provider_notion.exceptions import (
-    NotionApiError,
     NotionInputError,
     NotionMultipleDataSourcesError,
-    NotionQueryIncompleteError,
     NotionTransportError,
-    NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.large_query import CompleteQuery, is_incomplete
+from airflow_provider_notion.large_query import CompleteQuery
+from airflow_provider_notion.masking import mask_secrets
 from airflow_provider_notion.payloads import (
-    MAX_ARRAY_LENGTH,
     MAX_CHILDREN_PER_REQUEST,
     check_children,
     check_filter_depth,
@@ -37,47 +36,15 @@ from airflow_provider_notion.payloads import (
     rich_text,
 )
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
-from airflow_provider_notion.request_builder import (
-    api_path,
-    base_headers,
-    check_headers,
-    drop_none,
-    is_read_only,
-)
-from airflow_provider_notion.responses import api_error_from_response
-from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
+from airflow_provider_notion.retry import RetryPolicy
 from airflow_provider_notion.upsert_values import equals_condition, unique_value
 from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
 
-ResponseType = Literal["json", "text", "binary"]
-_METHODS = frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"})
-DEFAULT_TIMEOUT = 60.0
-CONNECT_TIMEOUT = 10.0
+__all__ = ["NotionHook", "check_page_size", "list_object"]
 
 
-def list_object(results: list[Any], list_type: str | None = None) -> dict[str, Any]:
-    """Notion's list shape for a complete result set, so later tasks read ``["results"]`` either way."""
-    body: dict[str, Any] = {"object": "list", "results": results, "next_cursor": None, "has_more": False}
-    if list_type:
-        body["type"] = list_type
-    return body
-
-
-def check_page_size(page_size: object, field: str = "page_size") -> int | None:
-    """``page_size`` must be a whole number from 1 to 100 (Notion's maximum)."""
-    if page_size is None:
-        return None
-    if isinstance(page_size, str) and page_size.strip().isdigit():
-        page_size = int(page_size)
-    if (
-        not isinstance(page_size, int)
-        or isinstance(page_size, bool)
-        or not 1 <= page_size <= MAX_ARRAY_LENGTH
-    ):
-        raise NotionInputError(
-            field, f"must be a whole number from 1 to {MAX_ARRAY_LENGTH}, got {page_size!r}"
-        )
-    return page_size
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at call time, so a test patching time.sleep reaches it
 
 
 class NotionHook(BaseHook):
@@ -94,8 +61,10 @@ class NotionHook(BaseHook):
     :param notion_version: overrides the connection's ``Notion-Version`` (default ``2026-03-11``).
     :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
     :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.retry`).
-    :param requests_per_second: client-side pacing per integration token in this process; ``None`` or ``0``
-        turns it off. Across worker processes, share the budget with an Airflow pool.
+    :param requests_per_second: client-side pacing per integration token, shared by every process on this
+        machine (see :mod:`airflow_provider_notion.ratelimit`); ``None`` or ``0`` turns it off. Across
+        machines, share the budget with an Airflow pool.
+    :param sleep: every wait (pacing, retries) goes through it (default ``time.sleep``); tests pass a recorder.
     """
 
     conn_name_attr = "notion_conn_id"
@@ -111,16 +80,19 @@ class NotionHook(BaseHook):
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__()
         self.notion_conn_id = notion_conn_id
         self._notion_version_override = notion_version
         if notion_version is not None:
             resolve_notion_version(notion_version)  # fail early on a typo, without reading the connection
-        self.timeout = timeout
+        self.timeout = finite_number(timeout, "timeout", minimum=0.001)
         self.retry_policy = retry_policy or RetryPolicy()
+        if requests_per_second is not None:
+            finite_number(requests_per_second, "requests_per_second")
         self.requests_per_second = requests_per_second
-        self._sleep: Callable[[float], None] = time.sleep
+        self._sleep = sleep or _sleep
         self._data_sources: dict[str, list[dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ connection and session
@@ -143,8 +115,10 @@ class NotionHook(BaseHook):
 
     @cached_property
     def settings(self) -> NotionConnectionSettings:
-        """The validated connection, read on first use."""
-        return NotionConnectionSettings.from_connection(self._connection, self._extras)
+        """The validated connection, read on first use; every secret in it is registered with the masker."""
+        settings = NotionConnectionSettings.from_connection(self._connection, self._extras)
+        mask_secrets(settings.secrets())
+        return settings
 
     @cached_property
     def version(self) -> NotionVersion:
@@ -156,7 +130,6 @@ class NotionHook(BaseHook):
     @cached_property
     def token_provider(self) -> TokenProvider:
         """Supplies the bearer token; OAuth connections refresh it on 401."""
-        # OAuth (issue 6): refresh on 401 with rotation, the rotated pair kept in a token store.
         if self.settings.auth_type == "oauth":
             from airflow_provider_notion.oauth.provider import oauth_token_provider
 
@@ -173,30 +146,23 @@ class NotionHook(BaseHook):
             backend=self.settings.pacing_backend,
         )
 
-    def get_conn(self) -> requests.Session:
-        """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
-        return self._session
-
     @cached_property
-    def _session(self) -> requests.Session:
-        self._mask(self.settings.bearer_token)
-        session = requests.Session()
-        # Retries are ours (they know which requests are safe to repeat); urllib3's would not.
-        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=8)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        session.headers.update(base_headers("", self.version.name))
-        del session.headers["Authorization"]
-        return session
+    def client(self) -> SyncClient:
+        """The request core for this hook's connection (built on first use)."""
+        return SyncClient(
+            self.settings.base_url,
+            self.version.name,
+            self.token_provider,
+            bucket=self._bucket,
+            sleep=lambda seconds: self._sleep(seconds),
+            retry_policy=self.retry_policy,
+            timeout=self.timeout,
+            logger=self.log,
+        )
 
-    @staticmethod
-    def _mask(secret: str) -> None:
-        try:
-            from airflow.providers.common.compat.sdk import mask_secret
-
-            mask_secret(secret)
-        except Exception:  # noqa: S110 - masking is best effort outside a task
-            pass
+    def get_conn(self) -> Session:
+        """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
+        return self.client.session
 
     # ------------------------------------------------------------------ raw requests
 
@@ -220,181 +186,22 @@ class NotionHook(BaseHook):
             that leave ``/v1/`` are refused before anything is sent, so the token never reaches another host.
         :param response_type: ``json`` (dict/list), ``text`` (str) or ``binary`` (bytes).
         :param retry_policy: overrides the hook's retry rules for this call.
+        :raises NotionInputError: a bad argument (NaN in ``json``, a protected header...); nothing was sent.
         :raises NotionApiError: Notion answered with an error.
         :raises NotionWriteOutcomeUnknownError: a create/update was sent but its answer was lost.
         """
-        verb = method.upper() if isinstance(method, str) else method
-        if verb not in _METHODS:
-            raise NotionInputError("method", f"{method!r} is not one of {', '.join(sorted(_METHODS))}")
-        if response_type not in ("json", "text", "binary"):
-            raise NotionInputError("response_type", f"{response_type!r} is not one of json, text, binary")
-        route = api_path(path)
-        extra_headers = check_headers(headers)
-        policy = retry_policy or self.retry_policy
-        read_only = is_read_only(verb, route)
-        url = self.settings.base_url + route
-        read_timeout = self.timeout if timeout is None else timeout
-
-        def attempt() -> Any:
-            return self._send_with_auth(
-                verb, url, route, json, params, data, files, extra_headers, response_type, read_timeout
-            )
-
-        def log_retry(state: tenacity.RetryCallState) -> None:
-            error = state.outcome.exception() if state.outcome else None
-            wait = state.next_action.sleep if state.next_action else 0.0
-            if self._bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
-                self._bucket.pause(wait)
-            self.log.warning(
-                "Notion %s %s failed (%s); retry %d of %d in %.1f s",
-                verb,
-                route,
-                describe_failure(error),
-                state.attempt_number,
-                policy.max_retries,
-                wait,
-            )
-
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(policy.max_retries + 1),
-            wait=lambda state: policy.wait_before_retry(
-                state.outcome.exception() if state.outcome else None, state.attempt_number
-            ),
-            retry=tenacity.retry_if_exception(lambda error: policy.should_retry(error, read_only)),
-            before_sleep=log_retry,
-            sleep=lambda seconds: self._sleep(seconds),
-            reraise=True,
-        )
-        try:
-            return retrying(attempt)
-        except AttemptFailure as failure:
-            raise failure.as_error(verb, route, read_only) from None
-        except NotionApiError as error:
-            if not read_only and error.status in READ_RETRIED_STATUSES:
-                raise NotionWriteOutcomeUnknownError(
-                    verb,
-                    route,
-                    f"HTTP {error.status} {error.code or ''}: {error.message}",
-                    status=error.status,
-                ) from error
-            if (
-                error.status in (429, 529)
-                and error.retry_after
-                and error.retry_after > policy.max_retry_after
-            ):
-                self.log.warning(
-                    "Notion asked to wait %.0f s, longer than max_retry_after (%.0f s); not retrying",
-                    error.retry_after,
-                    policy.max_retry_after,
-                )
-            raise
-
-    def _send_with_auth(
-        self,
-        method: str,
-        url: str,
-        route: str,
-        json: Any,
-        params: Mapping[str, Any] | None,
-        data: Any,
-        files: Any,
-        headers: dict[str, str],
-        response_type: ResponseType,
-        timeout: float,
-    ) -> Any:
-        token = self.token_provider.current_token()
-        try:
-            return self._send_once(
-                method, url, route, token, json, params, data, files, headers, response_type, timeout
-            )
-        except NotionApiError as error:
-            if error.status != 401:
-                raise
-            fresh = self.token_provider.refresh(token)
-            if fresh is None:
-                raise
-            self._mask(fresh)
-            return self._send_once(
-                method, url, route, fresh, json, params, data, files, headers, response_type, timeout
-            )
-
-    def _send_once(
-        self,
-        method: str,
-        url: str,
-        route: str,
-        token: str,
-        json: Any,
-        params: Mapping[str, Any] | None,
-        data: Any,
-        files: Any,
-        headers: dict[str, str],
-        response_type: ResponseType,
-        timeout: float,
-    ) -> Any:
-        if self._bucket is not None:
-            wait = self._bucket.reserve()
-            if wait > 0:
-                self._sleep(wait)
-        request_headers = {**headers, "Authorization": f"Bearer {token}"}
-        started = time.monotonic()
-        try:
-            response = self.get_conn().request(
-                method,
-                url,
-                json=json,
-                params=params,
-                data=data,
-                files=files,
-                headers=request_headers,
-                timeout=(CONNECT_TIMEOUT, timeout),
-                allow_redirects=False,
-            )
-        except requests.exceptions.ConnectTimeout:
-            raise AttemptFailure("not_sent", "could not connect to Notion (connect timeout)") from None
-        except requests.exceptions.ReadTimeout:
-            raise AttemptFailure("ambiguous", f"no answer within {timeout:g} s (read timeout)") from None
-        except requests.exceptions.ConnectionError as err:
-            reason = err.args[0] if err.args else None
-            if isinstance(getattr(reason, "reason", None), NewConnectionError):
-                raise AttemptFailure("not_sent", "could not connect to Notion") from None
-            raise AttemptFailure("ambiguous", "the connection broke before the answer arrived") from None
-        except requests.exceptions.RequestException as err:
-            raise AttemptFailure(
-                "ambiguous", f"the answer could not be read ({type(err).__name__})"
-            ) from None
-        self.log.debug(
-            "Notion %s %s -> %s (%.0f ms)",
+        return self.client.request(
             method,
-            route,
-            response.status_code,
-            (time.monotonic() - started) * 1000,
+            path,
+            json=json,
+            params=params,
+            data=data,
+            files=files,
+            headers=headers,
+            response_type=response_type,
+            timeout=timeout,
+            retry_policy=retry_policy,
         )
-        return self._parse_response(response, method, route, response_type)
-
-    @staticmethod
-    def _parse_response(
-        response: requests.Response, method: str, route: str, response_type: ResponseType
-    ) -> Any:
-        status = response.status_code
-        if 300 <= status < 400:
-            raise NotionTransportError(
-                method, route, f"unexpected redirect ({status}); not followed so the token stays with Notion"
-            )
-        if status >= 400:
-            raise api_error_from_response(
-                status, response.content, response.headers.get("Retry-After"), method, route
-            )
-        if response_type == "binary":
-            return response.content
-        if response_type == "text":
-            return response.text
-        if not response.content:
-            return {}
-        try:
-            return response.json()
-        except ValueError:
-            raise AttemptFailure("ambiguous", f"HTTP {status} answer was not valid JSON") from None
 
     # ------------------------------------------------------------------ pagination
 
@@ -414,29 +221,11 @@ class NotionHook(BaseHook):
 
         :raises NotionQueryIncompleteError: Notion cut a page at its result cap (``request_status`` incomplete):
             never a silently truncated result. Queries continue past the cap with :meth:`iter_query`.
+        :raises NotionPaginationError: the server keeps returning cursors it already returned.
         """
-        page_size = check_page_size(page_size)
-        cursor = start_cursor
-        get = method.upper() == "GET"
-        seen = 0
-        while True:
-            paging = drop_none({"start_cursor": cursor, "page_size": page_size})
-            if get:
-                page = self.request(method, path, params={**(params or {}), **paging})
-            else:
-                page = self.request(method, path, json={**(json or {}), **paging}, params=params)
-            if is_incomplete(page):
-                raise NotionQueryIncompleteError(
-                    f"Notion stopped {method.upper()} {path} at its result cap after {seen} rows "
-                    f"({page['request_status'].get('incomplete_reason', 'incomplete')}); refusing to return a "
-                    "silently truncated result. Narrow the filter, or use fetch_all on a query, which continues "
-                    "past the cap."
-                )
-            seen += len(page.get("results", []))
-            yield dict(page)
-            cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return
+        yield from self.client.iter_pages(
+            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
+        )
 
     def paginate(
         self,
@@ -457,14 +246,7 @@ class NotionHook(BaseHook):
     @staticmethod
     def _collect(pages: Iterator[dict[str, Any]], fetch_all: bool) -> dict[str, Any]:
         """The first page as Notion returns it, or with ``fetch_all`` every page merged into one list object."""
-        if not fetch_all:
-            return next(pages)
-        results: list[Any] = []
-        list_type: str | None = None
-        for page in pages:
-            list_type = list_type or page.get("type")
-            results.extend(page.get("results", []))
-        return list_object(results, list_type)
+        return merge_pages(pages) if fetch_all else next(pages)
 
     def iter_user_pages(
         self, *, start_cursor: str | None = None, page_size: int | None = None
@@ -864,8 +646,12 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ connection test and UI
 
     def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace."""
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
+            if self.settings.auth_type == "oauth":
+                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+
+                return check_oauth_connection(self)
             me = self.get_current_user()
         except Exception as err:
             return False, str(err)
@@ -1045,6 +831,52 @@ class NotionHook(BaseHook):
         fields = drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")})
         return self.update_page(str(matches[0]["id"]), props, **fields), False
 
+    def sync_rows(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        key: str,
+        database_id: Any = None,
+        data_source_id: Any = None,
+        delete_missing: bool = False,
+        add_missing_properties: bool = False,
+        dry_run: bool = False,
+        max_delete_fraction: float = 0.5,
+        max_workers: int | None = None,
+        max_ids: int = 100,
+        sample_size: int = 20,
+        progress_interval: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict[str, Any]:
+        """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
+
+        Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
+        the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
+        threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+        Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+        ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+        writes. Details: :mod:`airflow_provider_notion.sync.engine`.
+
+        :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
+        :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
+            that failed (the others already sent are kept; a rerun finishes the job).
+        """
+        from airflow_provider_notion.sync.engine import SyncOptions, sync_rows
+
+        options = SyncOptions(
+            key=key,
+            delete_missing=delete_missing,
+            add_missing_properties=add_missing_properties,
+            dry_run=dry_run,
+            max_delete_fraction=max_delete_fraction,
+            max_workers=max_workers,
+            max_ids=max_ids,
+            sample_size=sample_size,
+            progress_interval=progress_interval,
+            clock=clock,
+        )
+        return sync_rows(self, rows, database_id=database_id, data_source_id=data_source_id, options=options)
+
     # ------------------------------------------------------------------ OAuth tokens (issue 6)
 
     def introspect_token(self, token: str | None = None) -> dict[str, Any]:
@@ -1070,3 +902,77 @@ class NotionHook(BaseHook):
         return NotionOAuthClient(
             settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
         )
+
+    # ------------------------------------------------------------------ page content, comments, file uploads (issue 15)
+    # One thin method per endpoint; the logic (batching, Markdown, multi-part) lives in page_content.py,
+    # comments.py and file_upload.py.
+
+    def post_page(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/pages`` with a body built by the caller (e.g. with ``markdown`` instead of ``children``)."""
+        return dict(self.request("POST", "/pages", json=dict(body)))
+
+    def get_block(self, block_id: str) -> dict[str, Any]:
+        """``GET /v1/blocks/{id}``."""
+        return dict(self.request("GET", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def delete_block(self, block_id: str) -> dict[str, Any]:
+        """``DELETE /v1/blocks/{id}``: moves the block (or page) to the trash."""
+        return dict(self.request("DELETE", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def get_page_markdown(self, page_id: str) -> dict[str, Any]:
+        """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
+        self._require_page_markdown("page_id")
+        return dict(self.request("GET", f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"))
+
+    def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
+        self._require_page_markdown("page_id")
+        path = f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+        return dict(self.request("PATCH", path, json=dict(body)))
+
+    def _require_page_markdown(self, field: str) -> None:
+        if not self.version.has_page_markdown:
+            raise NotionInputError(
+                field, f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}"
+            )
+
+    def create_comment(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/comments`` with ``parent`` (a page) or ``discussion_id``, and ``rich_text``."""
+        return dict(self.request("POST", "/comments", json=dict(body)))
+
+    def iter_comment_pages(
+        self, block_id: str, *, start_cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Each page of ``GET /v1/comments?block_id=`` (the open comments on a page or block)."""
+        params = {"block_id": normalize_notion_id(block_id, "block_id")}
+        return self.iter_pages(
+            "GET", "/comments", params=params, page_size=page_size, start_cursor=start_cursor
+        )
+
+    def create_file_upload(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/file_uploads`` (``mode``, ``filename``, ``content_type``, ``number_of_parts``)."""
+        return dict(self.request("POST", "/file_uploads", json=dict(body)))
+
+    def send_file_upload(
+        self,
+        upload_id: str,
+        content: bytes,
+        *,
+        filename: str,
+        content_type: str | None = None,
+        part_number: int | None = None,
+    ) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/send``: one part (or the whole small file) as multipart/form-data."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/send"
+        part = (filename, content, content_type) if content_type else (filename, content)
+        data = None if part_number is None else {"part_number": str(part_number)}
+        return dict(self.request("POST", path, files={"file": part}, data=data))
+
+    def complete_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``POST /v1/file_uploads/{id}/complete`` after every part of a multi-part upload was sent."""
+        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/complete"
+        return dict(self.request("POST", path))
+
+    def get_file_upload(self, upload_id: str) -> dict[str, Any]:
+        """``GET /v1/file_uploads/{id}``."""
+        return dict(self.request("GET", f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}"))

@@ -3,12 +3,18 @@
 ::
 
     python -m airflow_provider_notion.oauth authorize-url --client-id ID --redirect-uri URI [--state S]
-    python -m airflow_provider_notion.oauth exchange --client-id ID --redirect-uri URI [--code C]
-        [--client-secret S] [--conn-id notion_default] [--base-url URL] [--notion-version V] [--oauth-store X]
+    python -m airflow_provider_notion.oauth exchange --client-id ID --redirect-uri URI --state S
+        [--redirect-url URL | --code C] [--client-secret S] [--conn-id notion_default] [--base-url URL]
+        [--notion-version V] [--oauth-store X]
 
-Secrets (client secret, authorization code) are best left off the command line, where shell history and process
-listings keep them: they are read from ``NOTION_CLIENT_SECRET`` / ``NOTION_OAUTH_CODE``, else prompted for
-without echo. They are printed only inside the connection that ``exchange`` outputs.
+``authorize-url`` adds a random ``state`` unless one is given, and prints it (stderr; it is also in the URL).
+``exchange --state`` checks it against the ``state`` of the redirect URL (the whole URL the browser was sent to,
+given as ``--redirect-url``, as ``--code`` or at the prompt): a mismatch is an error and nothing is exchanged.
+
+Secrets (client secret, authorization code or the redirect URL holding it) are best left off the command line,
+where shell history and process listings keep them: they are read from ``NOTION_CLIENT_SECRET`` /
+``NOTION_OAUTH_CODE``, else prompted for without echo. They are printed only inside the connection that
+``exchange`` outputs.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from airflow_provider_notion.exceptions import NotionError
+from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.oauth.bootstrap import (
     connection_from_tokens,
     connection_uri,
@@ -29,6 +35,13 @@ from airflow_provider_notion.oauth.bootstrap import (
     exchange_code,
 )
 from airflow_provider_notion.oauth.client import build_authorize_url
+from airflow_provider_notion.oauth.redirect import (
+    Redirect,
+    check_state,
+    looks_like_url,
+    new_state,
+    parse_redirect_url,
+)
 
 ENV_CLIENT_ID = "NOTION_CLIENT_ID"
 ENV_CLIENT_SECRET = "NOTION_CLIENT_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -38,14 +51,16 @@ ENV_CODE = "NOTION_OAUTH_CODE"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m airflow_provider_notion.oauth",
-        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see the README, 'OAuth 2.0').",
+        description="Connect a public Notion integration to Airflow with OAuth 2.0 (see docs/oauth.md).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
     authorize = commands.add_parser("authorize-url", help="print the URL the workspace owner opens")
     authorize.add_argument("--client-id", help=f"OAuth client id (default: ${ENV_CLIENT_ID})")
     authorize.add_argument("--redirect-uri", help="a redirect URI registered for the integration")
-    authorize.add_argument("--state", help="opaque value Notion returns to the redirect URI")
+    authorize.add_argument(
+        "--state", help="value Notion returns to the redirect URI (default: a new random one, printed)"
+    )
     authorize.add_argument("--base-url", help="API base URL (default https://api.notion.com)")
 
     exchange = commands.add_parser("exchange", help="trade the code for tokens and print the connection")
@@ -53,7 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     exchange.add_argument(
         "--client-secret", help=f"OAuth client secret (default: ${ENV_CLIENT_SECRET}, else a prompt)"
     )
-    exchange.add_argument("--code", help=f"the code from the redirect (default: ${ENV_CODE}, else a prompt)")
+    exchange.add_argument(
+        "--code",
+        help=f"the code from the redirect, or the whole redirect URL (default: ${ENV_CODE}, else a prompt)",
+    )
+    exchange.add_argument(
+        "--redirect-url", help="the whole URL the browser was sent to: its code and state are used"
+    )
+    exchange.add_argument(
+        "--state", help="the state authorize-url printed; the redirect URL's state must match it"
+    )
     exchange.add_argument("--redirect-uri", help="the redirect URI the authorize URL used (omit if it did)")
     exchange.add_argument(
         "--conn-id", default="notion_default", help="Airflow connection id (notion_default)"
@@ -79,6 +103,19 @@ def _value(given: str | None, env_name: str, prompt: str | None, ask: Callable[[
     return answer
 
 
+def _redirect(args: argparse.Namespace, ask: Callable[[str], str]) -> Redirect | None:
+    """What the redirect brought, or ``None`` when only a bare code was given (kept in ``args.code``)."""
+    if args.redirect_url:
+        if args.code:
+            raise NotionInputError("code", "give either --code or --redirect-url, not both")
+        return parse_redirect_url(args.redirect_url, "redirect_url")
+    given = _value(args.code, ENV_CODE, "Authorization code or the whole redirect URL: ", ask)
+    if looks_like_url(given):
+        return parse_redirect_url(given, "code")
+    args.code = given
+    return None
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -93,13 +130,35 @@ def main(
     try:
         client_id = _value(args.client_id, ENV_CLIENT_ID, None, ask_secret)
         if args.command == "authorize-url":
+            state = args.state or new_state()
             print(
-                build_authorize_url(client_id, args.redirect_uri, state=args.state, base_url=args.base_url),
+                build_authorize_url(client_id, args.redirect_uri, state=state, base_url=args.base_url),
                 file=out,
             )
+            print(f"state: {state}", file=err)
+            print(
+                "Open the URL as the workspace owner, then run `exchange ... --state <state>` and give it the whole "
+                "URL the browser was sent to (--redirect-url, or paste it when asked).",
+                file=err,
+            )
             return 0
+        redirect = _redirect(args, ask_secret)
+        code = redirect.code if redirect else str(args.code)
+        if args.state:
+            if redirect is None:
+                raise NotionInputError(
+                    "state",
+                    "is checked against the state of the redirect URL: give the whole redirect URL "
+                    "(--redirect-url, or paste it when asked) instead of the bare code",
+                )
+            check_state(args.state, redirect.state)
+        elif redirect is not None and redirect.state is not None:
+            print(
+                "warning: the state in the redirect URL was not checked; pass --state with the value "
+                "authorize-url printed.",
+                file=err,
+            )
         client_secret = _value(args.client_secret, ENV_CLIENT_SECRET, "OAuth client secret: ", ask_secret)
-        code = _value(args.code, ENV_CODE, "Authorization code (from the redirect URL): ", ask_secret)
         tokens = exchange_code(client_id, client_secret, code, args.redirect_uri, base_url=args.base_url)
         conn = connection_from_tokens(
             tokens,

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
+from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, BaseClient, authorization
+from airflow_provider_notion.client.sync import Session, SyncSender
 from airflow_provider_notion.connection import DEFAULT_BASE_URL, normalize_base_url
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
+from airflow_provider_notion.masking import mask_secret
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.request_builder import USER_AGENT, api_path
-from airflow_provider_notion.responses import api_error_from_response
+from airflow_provider_notion.retry import AttemptFailure
 from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION
 
 log = logging.getLogger(__name__)
@@ -29,20 +29,8 @@ AUTHORIZE_PATH = "/v1/oauth/authorize"
 TOKEN_PATH = "/v1/oauth/token"  # noqa: S105 - a URL path, not a secret
 INTROSPECT_PATH = "/v1/oauth/introspect"
 REVOKE_PATH = "/v1/oauth/revoke"
-CONNECT_TIMEOUT = 10.0
-DEFAULT_TIMEOUT = 60.0
 
-
-def mask_secret(secret: str | None) -> None:
-    """Register ``secret`` with Airflow's masker so it is redacted if anything ever prints it."""
-    if not secret:
-        return
-    try:
-        from airflow.providers.common.compat.sdk import mask_secret as airflow_mask_secret
-
-        airflow_mask_secret(secret)
-    except Exception:  # noqa: S110 - masking is best effort outside a task
-        pass
+__all__ = ["NotionOAuthClient", "OAuthTokens", "build_authorize_url", "mask_secret"]
 
 
 def build_authorize_url(
@@ -113,7 +101,7 @@ class NotionOAuthClient:
         *,
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
-        session: requests.Session | None = None,
+        session: Session | None = None,
     ) -> None:
         if not client_id or not client_id.strip():
             raise NotionInputError("client_id", "is empty")
@@ -124,7 +112,10 @@ class NotionOAuthClient:
         mask_secret(self._client_secret)
         self.base_url = normalize_base_url(base_url or DEFAULT_BASE_URL)
         self.timeout = timeout
-        self._session = session
+        self._core = BaseClient(
+            self.base_url, DEFAULT_NOTION_VERSION, timeout=timeout, logger=log, label="Notion OAuth"
+        )
+        self._sender = SyncSender(self.base_url, session)
 
     def __repr__(self) -> str:
         return f"NotionOAuthClient(client_id={self.client_id!r}, base_url={self.base_url!r})"
@@ -171,51 +162,32 @@ class NotionOAuthClient:
 
     def _basic_auth(self) -> str:
         raw = f"{self.client_id}:{self._client_secret}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return authorization(base64.b64encode(raw).decode("ascii"), "Basic")
 
     def _post(self, action: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        route = api_path(path)
-        headers = {
-            "Authorization": self._basic_auth(),
-            "Notion-Version": DEFAULT_NOTION_VERSION,
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-        }
-        session = self._session or requests.Session()
+        # No retries: a refresh rotates the refresh token, so repeating one whose answer was lost could only fail.
+        call = self._core.prepare("POST", path, json=body)
         try:
-            response = session.post(
-                self.base_url + route,
-                json=body,
-                headers=headers,
-                timeout=(CONNECT_TIMEOUT, self.timeout),
-                allow_redirects=False,
-            )
-        except requests.exceptions.RequestException as err:
-            reason = f"{action} request failed ({type(err).__name__})"
+            answer = self._sender.send(call, self._basic_auth())
+        except AttemptFailure as failure:
+            reason = f"{action} request failed ({failure.reason})"
             if path == TOKEN_PATH and body.get("grant_type") == "refresh_token":
                 # The refresh may have been applied: the old refresh token would then be spent.
                 reason += (
                     "; Notion may have rotated the refresh token already. If the next refresh fails with "
-                    "invalid_grant, re-authorise (see the README, 'OAuth 2.0')"
+                    "invalid_grant, re-authorise with python -m airflow_provider_notion.oauth authorize-url"
                 )
-            raise NotionTransportError("POST", route, reason) from None
-        finally:
-            if self._session is None:
-                session.close()
-        status = response.status_code
-        log.debug("Notion OAuth POST %s -> %s", route, status)
+            raise NotionTransportError("POST", call.route, reason) from None
+        status = answer.status
         if 300 <= status < 400:
             raise NotionOAuthError(
                 f"Notion OAuth {action} got an unexpected redirect ({status}); not followed", status=status
             )
-        if status >= 400:
-            error: NotionApiError = api_error_from_response(
-                status, response.content, response.headers.get("Retry-After"), "POST", route
-            )
-            raise NotionOAuthError.from_api_error(action, error)
         try:
-            parsed = response.json() if response.content else {}
-        except ValueError:
+            parsed = self._core.parse(answer, call)
+        except NotionApiError as error:
+            raise NotionOAuthError.from_api_error(action, error) from None
+        except AttemptFailure:
             raise NotionOAuthError(f"Notion OAuth {action}: the answer was not JSON", status=status) from None
         if not isinstance(parsed, dict):
             raise NotionOAuthError(f"Notion OAuth {action}: the answer was not a JSON object", status=status)

@@ -6,9 +6,10 @@ from airflow_provider_notion.exceptions import NotionApiError, NotionError
 
 REAUTHORIZE_STEPS = (
     "Re-authorise: run `python -m airflow_provider_notion.oauth authorize-url --client-id <id> --redirect-uri "
-    "<uri>`, open the URL as the workspace owner, then `python -m airflow_provider_notion.oauth exchange ...` "
-    "with the returned code, and update the Airflow connection with the printed tokens (see the README, 'OAuth 2.0'). "
-    "The stored token pair is replaced automatically once the connection holds the new refresh token."
+    "<uri>`, open the URL as the workspace owner, then `python -m airflow_provider_notion.oauth exchange ... --state "
+    "<the printed state>` with the whole redirect URL, and update the Airflow connection with the printed tokens "
+    "(see docs/oauth.md). The stored token pair is replaced automatically once the connection holds the new "
+    "refresh token."
 )
 
 _ADVICE: dict[str, str] = {

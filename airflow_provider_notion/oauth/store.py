@@ -3,20 +3,22 @@
 Notion hands out a new refresh token on every refresh and the old one stops working, but Airflow 3 tasks cannot
 write connections. So the latest pair lives in a *token store*: by default an Airflow Variable
 ``notion_oauth_token__<conn_id>`` (the key contains ``token``, so Airflow masks the value). A team that keeps
-credentials in a secrets manager implements :class:`TokenStore` and names the class in the connection extra
-``oauth_store`` (see the README, 'OAuth 2.0').
+credentials in a secrets manager subclasses :class:`TokenStore`, registers it in the entry point group
+``airflow_provider_notion.oauth_stores`` and names it in the connection extra ``oauth_store`` (see docs/oauth.md
+and :mod:`airflow_provider_notion.oauth.store_registry`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
+import sys
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 
@@ -90,25 +92,38 @@ class StoredTokens:
         )
 
 
-@runtime_checkable
-class TokenStore(Protocol):
+class TokenStoreNotWritableError(NotionError):
+    """The token store cannot save a pair here (e.g. the Variable store outside a running task)."""
+
+
+class TokenStore(ABC):
     """Keeps the latest token pair per Airflow connection id.
 
     ``load`` must return what the last ``save`` (from any worker) wrote, not a cached copy: after a failed refresh
     the provider re-reads the store to pick up a rotation another worker made. Implementations must never log
-    the tokens. They are built with no arguments (see :func:`load_token_store`).
+    the tokens. They are built with no arguments and must be registered in the entry point group
+    ``airflow_provider_notion.oauth_stores`` to be usable from a connection (see
+    :func:`~airflow_provider_notion.oauth.store_registry.load_token_store`).
     """
 
+    @abstractmethod
     def load(self, conn_id: str) -> StoredTokens | None:
         """The stored pair, or ``None`` when nothing is stored yet."""
-        ...
 
+    @abstractmethod
     def save(self, conn_id: str, tokens: StoredTokens) -> None:
         """Replace the stored pair."""
-        ...
+
+    def check_writable(self, conn_id: str) -> None:  # noqa: B027 - optional; writable unless overridden
+        """Raise :class:`TokenStoreNotWritableError` when :meth:`save` cannot work in this process.
+
+        Called before every refresh: a refresh spends the refresh token, so it must not happen when its
+        successor cannot be stored. The default assumes the store is writable; override it when the store
+        can tell (missing credentials, read-only mode, no task context).
+        """
 
 
-class VariableTokenStore:
+class VariableTokenStore(TokenStore):
     """The default store: one Airflow Variable per connection holding the pair as JSON.
 
     Works from tasks in Airflow 3 (``Variable.set`` goes through the Execution API). The key contains ``token``,
@@ -152,10 +167,31 @@ class VariableTokenStore:
             Variable.set(key, tokens.to_json(), description=description)
         except ImportError:
             # Airflow 3 writes Variables through the running task's supervisor; there is none outside a task.
-            raise NotionError(
-                f"cannot write Variable {key} outside a running Airflow task; use an oauth_store that can "
-                "(see the README, 'OAuth 2.0')"
-            ) from None
+            raise TokenStoreNotWritableError(self._outside_a_task(key)) from None
+
+    def check_writable(self, conn_id: str) -> None:
+        """Airflow 3 writes Variables only from a running task (through its supervisor); Airflow 2 anywhere."""
+        if not _in_task_context():
+            raise TokenStoreNotWritableError(self._outside_a_task(self.key(conn_id)))
+
+    @staticmethod
+    def _outside_a_task(key: str) -> str:
+        return (
+            f"cannot write Variable {key} outside a running Airflow task; run this in a task, or use an "
+            "oauth_store that can (see docs/oauth.md)"
+        )
+
+
+def _in_task_context() -> bool:
+    """Whether this process runs an Airflow 3 task (it has a supervisor channel), or runs Airflow 2."""
+    try:
+        import airflow.sdk.execution_time  # noqa: F401 - present from Airflow 3 on
+    except ImportError:
+        return True  # Airflow 2: Variables are written to the metadata database from any process
+    # Not imported: no task runs here (and importing it just to look would be heavy).
+    task_runner = sys.modules.get("airflow.sdk.execution_time.task_runner")
+    # Airflow documents this attribute as the marker of a Task SDK execution context (see set_supervisor_comms).
+    return getattr(task_runner, "SUPERVISOR_COMMS", None) is not None
 
 
 def _forget_cached_variable(key: str) -> None:
@@ -168,7 +204,7 @@ def _forget_cached_variable(key: str) -> None:
         pass
 
 
-class InMemoryTokenStore:
+class InMemoryTokenStore(TokenStore):
     """Keeps pairs in this process only: for tests and single-process scripts (lost when the process ends)."""
 
     def __init__(self) -> None:
@@ -192,41 +228,6 @@ class InMemoryTokenStore:
 _PROCESS_MEMORY_STORE = InMemoryTokenStore()
 
 
-def load_token_store(spec: Any) -> TokenStore:
-    """The store named by the connection extra ``oauth_store``.
-
-    ``None``/empty or ``variable``: :class:`VariableTokenStore`; ``memory``: the process's one
-    :class:`InMemoryTokenStore`;
-    otherwise a dotted path ``package.module.ClassName`` of a class implementing :class:`TokenStore`, built with
-    no arguments.
-    """
-    if spec is None or (isinstance(spec, str) and not spec.strip()):
-        return VariableTokenStore()
-    if not isinstance(spec, str):
-        raise NotionInputError("extra.oauth_store", "must be 'variable', 'memory' or a dotted class path")
-    name = spec.strip()
-    if name.lower() == "variable":
-        return VariableTokenStore()
-    if name.lower() == "memory":
-        return _PROCESS_MEMORY_STORE
-    module_name, _, class_name = name.rpartition(".")
-    if not module_name or not class_name:
-        raise NotionInputError(
-            "extra.oauth_store",
-            f"{name!r} is not 'variable', 'memory' or a dotted path like pkg.module.Class",
-        )
-    try:
-        target = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as err:
-        raise NotionInputError("extra.oauth_store", f"cannot import {name!r}: {err}") from None
-    try:
-        store = target()
-    except Exception as err:
-        raise NotionInputError(
-            "extra.oauth_store", f"{name!r} could not be built with no arguments ({type(err).__name__})"
-        ) from None
-    if not isinstance(store, TokenStore):
-        raise NotionInputError(
-            "extra.oauth_store", f"{name!r} has no load(conn_id) and save(conn_id, tokens)"
-        )
-    return store  # type: ignore[no-any-return]
+def process_memory_store() -> InMemoryTokenStore:
+    """The in-memory store every hook of this process shares (``oauth_store: memory``)."""
+    return _PROCESS_MEMORY_STORE

@@ -16,12 +16,15 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
+from airflow_provider_notion.client.paging import check_page_size, list_object
+from airflow_provider_notion.client.request import api_path
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
-from airflow_provider_notion.hooks.notion import NotionHook, check_page_size, list_object
+from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
+from airflow_provider_notion.page_content import append_left_over, content_for_create
 from airflow_provider_notion.payloads import (
     DEFAULT_MAX_XCOM_RESULTS,
     json_list,
@@ -29,7 +32,6 @@ from airflow_provider_notion.payloads import (
     parse_json_value,
     property_values,
 )
-from airflow_provider_notion.request_builder import api_path
 from airflow_provider_notion.retry import RetryPolicy
 
 _JSON = "json"
@@ -268,6 +270,11 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
     :param cover: a cover object (external file).
     :param is_inline: create the database inline in the parent page.
     :param description: a plain string or rich-text list.
+    :param if_exists: what to do when a database with exactly this title already exists under ``parent``:
+        ``create`` (default: create another, no lookup), ``reuse`` (return the existing one and create nothing,
+        so a scheduled DAG creates its database once; its schema is not changed) or ``error`` (fail). The
+        lookup searches titles (see :mod:`airflow_provider_notion.database_lookup`; Notion's search index can
+        lag a brand-new database). Several matches fail. Templated.
     """
 
     template_fields: Sequence[str] = (
@@ -279,6 +286,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         "cover",
         "is_inline",
         "description",
+        "if_exists",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {
         "parent": _JSON,
@@ -299,6 +307,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         cover: Any = None,
         is_inline: bool | None = None,
         description: Any = None,
+        if_exists: str = "create",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -309,6 +318,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         self.cover = cover
         self.is_inline = is_inline
         self.description = description
+        self.if_exists = if_exists
 
     def execute(self, context: Any) -> dict[str, Any]:
         schema = json_object(self.properties, "properties", required=True)
@@ -318,6 +328,14 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
             raise NotionInputError(
                 "properties", 'needs exactly one title property, e.g. {"Name": {"title": {}}}'
             )
+        if self.if_exists not in ("create", "reuse", "error"):
+            raise NotionInputError("if_exists", f"{self.if_exists!r} is not one of create, reuse, error")
+        if self.if_exists != "create":
+            existing = self._existing_database()
+            if existing is not None:
+                self.push_object_xcoms(context, existing)
+                self.log.info("Reusing Notion database %s (%s)", existing.get("id"), existing.get("url"))
+                return existing
         database = self.hook.create_database(
             self.parent,
             _rich_text_input(self.title, "title"),
@@ -333,6 +351,25 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
         self.log.info("Created Notion database %s (%s)", database.get("id"), database.get("url"))
         return database
 
+    def _existing_database(self) -> dict[str, Any] | None:
+        """The database of this title under the parent (``if_exists`` reuse), or an error (``error``)."""
+        from airflow_provider_notion.database_lookup import find_databases
+        from airflow_provider_notion.payloads import parent_object
+        from airflow_provider_notion.sync.normal_form import plain_text
+
+        title = _rich_text_input(self.title, "title")
+        text = title if isinstance(title, str) else plain_text(title)
+        found = find_databases(self.hook, parent_object(self.parent, "parent"), text)
+        if not found:
+            return None
+        ids = ", ".join(str(db.get("id")) for db in found)
+        if self.if_exists == "error" or len(found) > 1:
+            raise NotionError(
+                f"{len(found)} databases titled {text!r} already exist under the parent ({ids}); "
+                + ("if_exists='error' forbids another." if self.if_exists == "error" else "reuse needs one.")
+            )
+        return found[0]
+
 
 class NotionCreatePageOperator(_NotionLinkedOperator):
     """Create a page (``POST /v1/pages``) and return it.
@@ -344,11 +381,13 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         ``XComArg`` such as ``create_db.output["id"]`` works.
     :param properties: for a page parent only ``title``: ``{"title": "My page"}`` or a full title value.
     :param children: a list of block objects.
+    :param markdown: the content as Markdown instead of ``children`` (converted by the provider's converter,
+        any depth; see ``docs/pages.md``).
     :param icon: an icon object.
     :param cover: a cover object.
     """
 
-    template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, *_PAGE_FIELDS)
+    template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, *_PAGE_FIELDS, "markdown")
     template_fields_renderers: ClassVar[dict[str, str]] = dict.fromkeys(_PAGE_FIELDS, _JSON)
 
     def __init__(
@@ -359,6 +398,7 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         children: Any = None,
         icon: Any = None,
         cover: Any = None,
+        markdown: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -367,13 +407,15 @@ class NotionCreatePageOperator(_NotionLinkedOperator):
         self.children = children
         self.icon = icon
         self.cover = cover
+        self.markdown = markdown
 
     def execute(self, context: Any) -> dict[str, Any]:
         properties = property_values(self.properties)
-        children = json_list(self.children, "children")
+        children, left_over = content_for_create(self.children, self.markdown)
         page = self.hook.create_page(
             self.parent, properties, children=children, icon=self.icon, cover=self.cover
         )
+        append_left_over(self.hook, str(page["id"]), left_over)
         self.push_object_xcoms(context, page)
         self.log.info(
             "Created Notion page %s with %d child blocks (%s)",
@@ -409,6 +451,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
     :param properties: property values by name, e.g. ``{"Name": {"title": "Row 1"}, "Score": {"number": 3}}``;
         plain strings for ``title``/``rich_text`` are split into 2,000-character pieces. Templated.
     :param children: content blocks for a new row.
+    :param markdown: the new row's content as Markdown instead of ``children`` (any depth).
     :param icon: an icon object.
     :param cover: a cover object.
     :param unique_property: turns the create into an upsert on this property (see above). Templated.
@@ -420,6 +463,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         "data_source_id",
         *_PAGE_FIELDS,
         "unique_property",
+        "markdown",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = dict.fromkeys(_PAGE_FIELDS, _JSON)
 
@@ -434,9 +478,11 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
         icon: Any = None,
         cover: Any = None,
         unique_property: str | None = None,
+        markdown: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.markdown = markdown
         self.database_id = database_id
         self.data_source_id = data_source_id
         self.parent = parent
@@ -452,7 +498,7 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
             database_id=self.database_id, data_source_id=self.data_source_id, parent=self.parent
         )
         properties = property_values(self.properties)
-        children = json_list(self.children, "children")
+        children, left_over = content_for_create(self.children, self.markdown)
         unique = _optional_str(self.unique_property, "unique_property")
         if unique is None:
             page = hook.create_database_item(
@@ -468,6 +514,8 @@ class NotionCreateDatabaseItemOperator(_NotionLinkedOperator):
                 parent, properties, unique, children=children, icon=self.icon, cover=self.cover
             )
             action = "Created" if created else "Updated"
+        if action == "Created":
+            append_left_over(hook, str(page["id"]), left_over)
         self.push_object_xcoms(context, page)
         self.log.info("%s Notion database item %s (%s)", action, page.get("id"), page.get("url"))
         return page
@@ -582,13 +630,24 @@ class NotionListDatabasesOperator(_NotionListOperator):
     ``page_or_data_source``), the objects that hold the schema and rows; each names its database in
     ``parent.database_id``. Under 2022-06-28 it returns database objects. Only databases whose title is shared
     with the integration appear. See :class:`_NotionListOperator` for the paging options.
+
+    :param query: only databases whose title contains this text (Notion's search). Templated.
     """
+
+    template_fields: Sequence[str] = (*_NotionListOperator.template_fields, "query")
+
+    def __init__(self, *, query: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.query = query
 
     def pages(
         self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
     ) -> Iterator[dict[str, Any]]:
         return self.hook.iter_search_pages(
-            object_type="database", start_cursor=start_cursor, page_size=page_size
+            _optional_str(self.query, "query"),
+            object_type="database",
+            start_cursor=start_cursor,
+            page_size=page_size,
         )
 
     def describe(self) -> str:
@@ -601,12 +660,25 @@ class NotionListPagesOperator(_NotionListOperator):
     """List the pages shared with the integration (``POST /v1/search`` filtered to pages), database rows included.
 
     See :class:`_NotionListOperator` for the paging options.
+
+    :param query: only pages whose title contains this text (Notion's search). Templated.
     """
+
+    template_fields: Sequence[str] = (*_NotionListOperator.template_fields, "query")
+
+    def __init__(self, *, query: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.query = query
 
     def pages(
         self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
     ) -> Iterator[dict[str, Any]]:
-        return self.hook.iter_search_pages(object_type="page", start_cursor=start_cursor, page_size=page_size)
+        return self.hook.iter_search_pages(
+            _optional_str(self.query, "query"),
+            object_type="page",
+            start_cursor=start_cursor,
+            page_size=page_size,
+        )
 
     def describe(self) -> str:
         return "pages"

@@ -16,12 +16,12 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
+from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.payloads import DEFAULT_MAX_XCOM_RESULTS, json_list, json_object
 from airflow_provider_notion.query_window import QueryWindow
-from airflow_provider_notion.request_builder import drop_none
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching_page
 
 if TYPE_CHECKING:

@@ -10,12 +10,12 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_notion.async_client import AsyncNotionClient, DeadlineReached
+from airflow_provider_notion.client.aio import AsyncNotionClient, DeadlineReached
+from airflow_provider_notion.client.request import api_path, is_read_only
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.query_window import QueryWindow
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
-from airflow_provider_notion.request_builder import api_path, is_read_only
 from airflow_provider_notion.versions import resolve_notion_version
 
 #: How long a poll may run past the deadline (the last one starts there) before the trigger reports the timeout.

@@ -109,7 +109,7 @@ def _title(row: dict[str, Any], prop: str = "Name") -> str:
 
 
 @pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
-def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str) -> None:
+def test_etl_is_idempotent_over_two_scheduled_runs(airflow_home: Path, version: str) -> None:
     with NotionEmulator(seed="demo") as emu:
         _, results = run_dag(airflow_home, emu, "example_notion_etl", version)
         state = emu.state
@@ -119,9 +119,13 @@ def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str
         assert sorted(_title(r) for r in rows) == [f"sensor-{i}" for i in range(1, 6)]
         readings = {_title(r): r["properties"]["Reading"]["number"] for r in rows}
         assert readings == {f"sensor-{i}": round(10.5 * i, 1) for i in range(1, 6)}
+        assert {_title(r): r["properties"]["Day"]["date"]["start"] for r in rows} == {
+            f"sensor-{i}": f"2026-01-{i:02d}" for i in range(1, 6)
+        }
         assert results["wait_for_items"]["object"] == "list"
         assert len(results["wait_for_items"]["results"]) == 5
-        assert len(results["load_items"]) == 5  # one mapped upsert per row
+        sync = results["sync_rows"]
+        assert (sync["created"], sync["updated"], sync["unchanged"], sync["trashed"]) == (5, 0, 0, 0)
         healthy = sorted(
             (r for r in rows if r["properties"]["Healthy"]["checkbox"]), key=lambda r: -readings[_title(r)]
         )
@@ -131,7 +135,25 @@ def test_etl_creates_loads_waits_and_reads_back(airflow_home: Path, version: str
             "names": [_title(r) for r in healthy],
         }
         creates = [r for r in emu.request_log if r.method == "POST" and r.path == "/v1/pages"]
-        assert len(creates) == 5  # the upsert created each row exactly once
+        assert len(creates) == 5
+
+        # The next scheduled run: same database, same rows, no write at all.
+        emu.clear_request_log()
+        _, again = run_dag(airflow_home, emu, "example_notion_etl", version)
+        databases = [db for db in state.databases.values() if db.parent_id == emu.root_page_id]
+        assert len(databases) == 1
+        assert sorted(_title(r) for r in state.pages_in(databases[0].id)) == [
+            f"sensor-{i}" for i in range(1, 6)
+        ]
+        assert again["create_database"]["id"] == results["create_database"]["id"]
+        sync = again["sync_rows"]
+        assert (sync["created"], sync["updated"], sync["unchanged"], sync["trashed"]) == (0, 0, 5, 0)
+        written = [
+            (r.method, r.path)
+            for r in emu.request_log
+            if r.method in ("POST", "PATCH") and not r.path.endswith("/query") and r.path != "/v1/search"
+        ]
+        assert written == []
 
 
 def test_pages_dag_creates_a_page_with_all_its_blocks_and_exports(airflow_home: Path, tmp_path: Path) -> None:
@@ -181,3 +203,60 @@ def test_raw_request_dag_reaches_three_endpoints(airflow_home: Path) -> None:
         assert results["summarise"]["users"] == len(emu.state.people) + len(emu.state.integrations)
         paths = {(r.method, r.path) for r in emu.request_log}
         assert {("GET", "/v1/users/me"), ("POST", "/v1/search"), ("GET", "/v1/users")} <= paths
+
+
+@pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
+def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_old_one(
+    airflow_home: Path, tmp_path: Path, version: str
+) -> None:
+    with NotionEmulator(seed="demo") as emu:
+        results = emu.add_database(
+            parent_id=emu.root_page_id,
+            title="Results",
+            properties={"Name": {"title": {}}, "Score": {"number": {}}},
+        )
+        for name, score in (("alpha", 3), ("beta", 7), ("gamma", 5)):
+            emu.add_page(parent_id=results["id"], title=name, properties={"Score": {"number": score}})
+        reports = emu.add_database(
+            parent_id=emu.root_page_id, title="Reports", properties={"Name": {"title": {}}}
+        )
+        # One old report per January day: the run must trash exactly the one 30 days before its own date.
+        for day in range(1, 32):
+            emu.add_page(parent_id=reports["id"], title=f"Report 2026-01-{day:02d}")
+        reviewer = next(p for p in emu.state.people.values() if p.get("email"))
+        _, values = run_dag(
+            airflow_home,
+            emu,
+            "example_notion_report",
+            version,
+            {
+                "NOTION_RESULTS_DATABASE_ID": results["id"],
+                "NOTION_REPORTS_DATABASE_ID": reports["id"],
+                "NOTION_REPORT_REVIEWER": reviewer["email"],
+                "AIRFLOW_VAR_NOTION_EXPORT_DIR": str(tmp_path),
+            },
+        )
+        state = emu.state
+        page_id = values["write_report"]["id"]
+        title = state.page_title(state.pages[page_id])
+        day = title.removeprefix("Report ")
+        blocks = state.block_children_of(page_id)
+        assert [b["type"] for b in blocks] == ["heading_1", "paragraph", "table", "file"]
+        assert blocks[0]["heading_1"]["rich_text"][0]["plain_text"] == f"Results for {day}"
+        rows = [
+            [cell[0]["plain_text"] if cell else "" for cell in state.blocks[row_id].content["cells"]]
+            for row_id in state.live_children(blocks[2]["id"])
+        ]
+        assert rows == [["Name", "Score"], ["beta", "7"], ["gamma", "5"], ["alpha", "3"]]
+        upload = state.file_uploads.get(blocks[3]["file"]["file_upload"]["id"], emu.default_integration().id)
+        assert upload is not None
+        assert upload.data.decode().splitlines() == ["Name,Score", "beta,7", "gamma,5", "alpha,3"]
+        (comment,) = state.comments.on(page_id)
+        assert "".join(t["plain_text"] for t in comment.rich_text) == (
+            f"The report for {day} is ready, @{reviewer['name']} please have a look."
+        )
+        from datetime import date, timedelta
+
+        old = (date.fromisoformat(day) - timedelta(days=30)).isoformat()
+        trashed = [state.page_title(p) for p in state.pages.values() if p.in_trash]
+        assert trashed == [f"Report {old}"]

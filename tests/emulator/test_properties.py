@@ -207,8 +207,21 @@ def test_build_schema_errors() -> None:
         build_schema({"Name": {"title": {}}, "K": {"select": {"options": [{"name": "a,b"}]}}}, api_version=V2)
     with pytest.raises(EmulatorValidationError, match="number format"):
         build_schema({"Name": {"title": {}}, "P": {"number": {"format": "bitcoin"}}}, api_version=V2)
-    with pytest.raises(EmulatorValidationError, match="does not support formula"):
-        build_schema({"Name": {"title": {}}, "F": {"formula": {"expression": "1"}}}, api_version=V2)
+    # Formulas are supported for a documented subset; what is outside it fails loudly, naming it.
+    with pytest.raises(EmulatorValidationError, match="does not support the formula function `regexMatch`"):
+        build_schema(
+            {"Name": {"title": {}}, "F": {"formula": {"expression": "regexMatch(1)"}}}, api_version=V2
+        )
+    with pytest.raises(
+        EmulatorValidationError, match="does not support the rollup function `count_per_group`"
+    ):
+        build_schema(
+            {"Name": {"title": {}}, "R": {"rollup": {"function": "count_per_group", "relation_property_name": "x",
+                                                      "rollup_property_name": "y"}}},
+            api_version=V2,
+        )  # fmt: skip
+    with pytest.raises(EmulatorValidationError, match="does not support verification"):
+        build_schema({"Name": {"title": {}}, "V": {"verification": {}}}, api_version=V2)
     with pytest.raises(EmulatorValidationError, match="data_source_id should be a valid uuid"):
         build_schema({"Name": {"title": {}}, "R": {"relation": {"database_id": PAGE_ID}}}, api_version=V2)
     with pytest.raises(EmulatorValidationError, match="exactly one property type"):

@@ -1,18 +1,19 @@
-"""Fixtures for the OAuth tests: an emulator with a public integration, a fake Variable API, OAuth connections."""
+"""Fixtures for the OAuth tests: an emulator with a public integration, a task context with Variables, OAuth
+connections, a private state folder."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from airflow.sdk import Variable
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
-from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, FakeSupervisor
 
 
 @pytest.fixture(scope="session")
@@ -48,19 +49,28 @@ def granted(emu: NotionEmulator, oauth_client: NotionOAuthClient) -> OAuthTokens
 
 
 @pytest.fixture
-def variables(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Airflow Variables in a dict: ``Variable.get``/``Variable.set`` without a database or task context."""
-    values: dict[str, str] = {}
+def task_supervisor() -> Iterator[FakeSupervisor]:
+    """Run the test as if inside an Airflow task, with Variables kept by a fake supervisor."""
+    from airflow.sdk.execution_time.supervisor import set_supervisor_comms
 
-    def get(key: str, default: Any = None, deserialize_json: bool = False) -> Any:
-        return values.get(key, default)
+    supervisor = FakeSupervisor()
+    with set_supervisor_comms(supervisor):
+        yield supervisor
 
-    def set_(key: str, value: Any, description: str | None = None, serialize_json: bool = False) -> None:
-        values[key] = value
 
-    monkeypatch.setattr(Variable, "get", staticmethod(get))
-    monkeypatch.setattr(Variable, "set", staticmethod(set_))
-    return values
+@pytest.fixture
+def variables(task_supervisor: FakeSupervisor) -> dict[str, str]:
+    """Airflow Variables as seen by a running task (the dict is the supervisor's copy)."""
+    return task_supervisor.values
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private state folder per test (refresh lock files), not the user's real one."""
+    base = tmp_path_factory.mktemp("state")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
+    return base
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-"""Helpers for the OAuth tests: the public integration's values and emulator inspection."""
+"""Helpers for the OAuth tests: the public integration's values, emulator inspection, a fake task supervisor."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import requests
 
@@ -28,3 +30,30 @@ def follow_authorize(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()} | {
         "_target": location.split("?")[0]
     }
+
+
+class FakeSupervisor:
+    """The task supervisor's side of the Task SDK channel, answering Variable requests from a dict.
+
+    Installed with Airflow's own ``set_supervisor_comms`` (its documented hook for in-process tests), so the
+    process is "in a task": the real ``Variable.get``/``Variable.set`` code runs and writes go through here.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def send(self, msg: Any) -> Any:
+        from airflow.sdk.execution_time import comms
+
+        if isinstance(msg, comms.GetVariable):
+            if msg.key in self.values:
+                return comms.VariableResult(key=msg.key, value=self.values[msg.key])
+            return comms.ErrorResponse(error=comms.ErrorType.VARIABLE_NOT_FOUND, detail={"key": msg.key})
+        if isinstance(msg, comms.PutVariable):
+            self.values[msg.key] = str(msg.value)
+            return None
+        if isinstance(msg, comms.GetConnection):
+            return comms.ErrorResponse(
+                error=comms.ErrorType.CONNECTION_NOT_FOUND, detail={"conn_id": msg.conn_id}
+            )
+        return None  # MaskSecret and other notifications

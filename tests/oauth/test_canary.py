@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import expire_access_token
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
-from airflow_provider_notion.oauth.client import build_authorize_url
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
 
 
 def test_no_secret_leaks_anywhere(
@@ -25,11 +26,25 @@ def test_no_secret_leaks_anywhere(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    code = follow_authorize(build_authorize_url(CLIENT_ID, REDIRECT_URI, base_url=emu.base_url))["code"]
+    authorize = [
+        "authorize-url",
+        "--client-id",
+        CLIENT_ID,
+        "--redirect-uri",
+        REDIRECT_URI,
+        "--base-url",
+        emu.base_url,
+    ]
+    assert main(authorize) == 0
+    printed = capsys.readouterr()
+    state = printed.err.split("state: ", 1)[1].split("\n", 1)[0]
+    redirect = requests.get(printed.out.strip(), allow_redirects=False, timeout=10).headers["Location"]
+    code = parse_qs(urlsplit(redirect).query)["code"][0]
     monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
-    monkeypatch.setenv("NOTION_OAUTH_CODE", code)
+    monkeypatch.setenv("NOTION_OAUTH_CODE", redirect)  # the whole redirect URL, state included
     args = ["exchange", "--client-id", CLIENT_ID, "--redirect-uri", REDIRECT_URI, "--base-url", emu.base_url]
-    assert main(args) == 0
+    assert main([*args, "--state", "not-the-state"]) == 1  # refused, nothing exchanged
+    assert main([*args, "--state", state]) == 0
     exchange = capsys.readouterr()
     conn_json = exchange.out.split("# Connection as a URI")[0].split("\n", 1)[1]
     conn = json.loads(conn_json)
@@ -41,6 +56,9 @@ def test_no_secret_leaks_anywhere(
     expire_access_token(emu)
     hook.get_current_user()  # refresh with rotation
     assert hook.test_connection()[0] is True
+    expire_access_token(emu)
+    assert "next task run will refresh it" in hook.test_connection()[1]
+    hook.get_current_user()  # a task refreshes it
     second = NotionHook("notion_oauth")
     second.get_current_user()  # starts from the stored pair
     print(repr(hook.token_provider), repr(hook.settings), repr(second.token_provider))

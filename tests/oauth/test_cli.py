@@ -7,13 +7,15 @@ import json
 import shlex
 import subprocess
 import sys
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import mint_authorization_code
 from airflow_provider_notion.oauth.cli import main
-from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
+from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, token_requests
 
 
 def run(args: list[str], **kwargs: object) -> tuple[int, str, str]:
@@ -124,7 +126,7 @@ def test_exchange_prompts_for_secret_and_code_without_echo(
 
     status, out, err = run(exchange_args(emu), ask_secret=ask)
     assert status == 0, err
-    assert prompts == ["OAuth client secret: ", "Authorization code (from the redirect URL): "]
+    assert prompts == ["Authorization code or the whole redirect URL: ", "OAuth client secret: "]
     assert "host" in out  # a non-default base URL is kept in the connection
 
 
@@ -162,3 +164,115 @@ def test_client_id_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     status, out, _ = run(["authorize-url", "--redirect-uri", REDIRECT_URI])
     assert status == 0
     assert "client_id=env-client" in out
+
+
+# ---------------------------------------------------------------------- state (contract 4)
+
+
+def _authorize(emu: NotionEmulator, *extra: str) -> tuple[str, str]:
+    """Run authorize-url; returns (URL, the state it printed)."""
+    status, out, err = run(
+        [
+            "authorize-url",
+            "--client-id",
+            CLIENT_ID,
+            "--redirect-uri",
+            REDIRECT_URI,
+            "--base-url",
+            emu.base_url,
+            *extra,
+        ]
+    )
+    assert status == 0, err
+    printed = [line.removeprefix("state: ") for line in err.splitlines() if line.startswith("state: ")]
+    assert len(printed) == 1, err
+    return out.strip(), printed[0]
+
+
+def test_authorize_url_adds_a_random_state_and_prints_it(emu: NotionEmulator) -> None:
+    url, state = _authorize(emu)
+    other_url, other_state = _authorize(emu)
+    assert len(state) >= 32
+    assert state != other_state
+    assert parse_qs(urlsplit(url).query)["state"] == [state]
+    assert parse_qs(urlsplit(other_url).query)["state"] == [other_state]
+    assert _authorize(emu, "--state", "mine")[1] == "mine"
+
+
+def test_exchange_checks_the_state_of_the_redirect_url(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    url, state = _authorize(emu)
+    redirect = _browser_redirect(url)
+    status, out, err = run(exchange_args(emu, "--state", state, "--redirect-url", redirect))
+    assert status == 0, err
+    assert json.loads(sections(out)["Connection as JSON (AIRFLOW_CONN_<ID> or a secrets backend):"])["extra"][
+        "access_token"
+    ].startswith("ntn_")
+    assert token_requests(emu) == [200]
+
+
+def test_a_state_mismatch_is_an_error_and_nothing_is_exchanged(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    _, state = _authorize(emu)
+    attacker_url, _ = _authorize(emu)  # a code from another authorisation, with its own state
+    redirect = _browser_redirect(attacker_url)
+    code = parse_qs(urlsplit(redirect).query)["code"][0]
+    status, out, err = run(exchange_args(emu, "--state", state, "--redirect-url", redirect))
+    assert status == 1
+    assert out == ""
+    assert "does not match the one authorize-url printed" in err
+    assert token_requests(emu) == []  # nothing was sent to the token endpoint
+    assert code not in err
+    # The same mismatch when the redirect URL is pasted at the prompt.
+    monkeypatch.delenv("NOTION_OAUTH_CODE", raising=False)
+    status, out, err = run(exchange_args(emu, "--state", state), ask_secret=lambda prompt: redirect)
+    assert status == 1
+    assert "does not match" in err
+    assert token_requests(emu) == []
+
+
+def test_state_needs_the_redirect_url_not_a_bare_code(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    code = mint_authorization_code(emu, CLIENT_ID, REDIRECT_URI)
+    status, _, err = run(exchange_args(emu, "--state", "expected", "--code", code))
+    assert status == 1
+    assert "give the whole redirect URL" in err
+    assert token_requests(emu) == []
+
+
+def test_a_redirect_without_state_or_with_an_error_is_refused(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    code = mint_authorization_code(emu, CLIENT_ID, REDIRECT_URI)
+    status, _, err = run(
+        exchange_args(emu, "--state", "expected", "--redirect-url", f"{REDIRECT_URI}?code={code}")
+    )
+    assert status == 1
+    assert "carries no state" in err
+    denied = f"{REDIRECT_URI}?error=access_denied&state=expected"
+    status, _, err = run(exchange_args(emu, "--state", "expected", "--redirect-url", denied))
+    assert status == 1
+    assert "error='access_denied'" in err
+    assert token_requests(emu) == []
+
+
+def test_an_unchecked_state_is_pointed_out(emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    url, _ = _authorize(emu)
+    status, _, err = run(exchange_args(emu, "--redirect-url", _browser_redirect(url)))
+    assert status == 0, err
+    assert "state in the redirect URL was not checked" in err
+
+
+def _browser_redirect(url: str) -> str:
+    """Where the emulator's consent screen sends the browser (the whole URL, code and state included)."""
+    response = requests.get(url, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return str(response.headers["Location"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -18,9 +19,16 @@ from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.oauth.provider import OAuthTokenProvider
-from airflow_provider_notion.oauth.store import StoredTokens
-from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, follow_authorize, token_requests
+from airflow_provider_notion.oauth.provider import OAuthTokenProvider, TokenNotSavedError
+from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens
+from tests.oauth.helpers import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT_URI,
+    FakeSupervisor,
+    follow_authorize,
+    token_requests,
+)
 
 KEY = "notion_oauth_token__notion_oauth"
 
@@ -90,7 +98,10 @@ def test_full_flow_from_authorize_url_to_rotation(
     # 5. A new hook (the next task run) starts from the stored pair, without refreshing again.
     next_run = NotionHook("notion_oauth")
     assert _provider(next_run).current_token() == stored.access_token
-    assert next_run.test_connection() == (True, "Airflow public in Emulated workspace")
+    ok, message = next_run.test_connection()
+    assert ok, message
+    assert "from the token store (rotation 1) is valid" in message
+    assert "Airflow public in Emulated workspace" in message
     assert token_requests(emu) == [200, 200]
     # 6. The connection's original refresh token is spent.
     with pytest.raises(NotionOAuthError) as caught:
@@ -132,42 +143,54 @@ def test_two_hooks_refreshing_in_one_process_refresh_once(
     }
 
 
-def test_two_workers_refreshing_the_same_token_at_once_both_survive(
-    emu: NotionEmulator, granted: OAuthTokens, oauth_conn: Callable[..., Any], variables: dict[str, str]
+def test_two_hosts_refreshing_the_same_token_at_once_both_survive(
+    emu: NotionEmulator, granted: OAuthTokens
 ) -> None:
-    """Separate locks stand for separate processes: both refreshes reach Notion, one gets invalid_grant."""
-    oauth_conn(granted)
-    hooks = [NotionHook("notion_oauth"), NotionHook("notion_oauth")]
+    """No shared lock (two hosts): both refreshes reach Notion, the loser gets invalid_grant and reads the
+    winner's pair from the shared store within the grace period instead of failing."""
+    store = InMemoryTokenStore()
     both_refreshing = threading.Barrier(2)
-    for hook in hooks:
-        provider = _provider(hook)
-        provider._lock = threading.Lock()
-        real_refresh = provider.client.refresh
+    providers = []
+    for _ in range(2):
+        client = NotionOAuthClient(CLIENT_ID, CLIENT_SECRET, base_url=emu.base_url)
+        real_refresh = client.refresh
 
         def refresh_together(token: str, real: Callable[[str], OAuthTokens] = real_refresh) -> OAuthTokens:
             both_refreshing.wait(5)
             return real(token)
 
-        provider.client.refresh = refresh_together  # type: ignore[method-assign]
-    expire_access_token(emu)
+        client.refresh = refresh_together  # type: ignore[method-assign]
+        providers.append(
+            OAuthTokenProvider(
+                conn_id="two_hosts",
+                client=client,
+                access_token=granted.access_token,
+                refresh_token=granted.refresh_token,
+                store=store,
+                refresh_lock=threading.Lock(),
+                interprocess_lock=lambda conn_id, timeout: contextlib.nullcontext(),
+            )
+        )
     errors: list[BaseException] = []
+    results: list[str | None] = []
 
-    def call(hook: NotionHook) -> None:
+    def call(provider: OAuthTokenProvider) -> None:
         try:
-            hook.get_current_user()
+            results.append(provider.refresh(granted.access_token))
         except BaseException as err:
             errors.append(err)
 
-    threads = [threading.Thread(target=call, args=(hook,)) for hook in hooks]
+    threads = [threading.Thread(target=call, args=(provider,)) for provider in providers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(15)
     assert errors == []
     assert sorted(token_requests(emu)) == [200, 200, 400]  # exchange, the winning refresh, the losing one
-    stored = StoredTokens.from_json(variables[KEY])
+    stored = store.load("two_hosts")
+    assert stored is not None
     assert stored.generation == 1
-    assert {_provider(h).current_token() for h in hooks} == {stored.access_token}
+    assert results == [stored.access_token, stored.access_token]
     assert stored.refresh_token is not None
     assert is_token_active(emu, stored.refresh_token)
 
@@ -249,27 +272,45 @@ def test_oauth_store_extra_picks_the_store(
     assert len(token_requests(emu)) == before
 
 
-def test_a_store_that_cannot_save_does_not_fail_the_call(
+def test_a_save_that_keeps_failing_fails_the_call_loudly_and_the_new_pair_stays_in_use(
     emu: NotionEmulator,
     granted: OAuthTokens,
     oauth_conn: Callable[..., Any],
-    variables: dict[str, str],
+    task_supervisor: FakeSupervisor,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from airflow.sdk import Variable
+    attempts: list[str] = []
+    real_send = task_supervisor.send
 
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise PermissionError("no write access")
+    def refuse_writes(msg: Any) -> Any:
+        from airflow.sdk.execution_time.comms import PutVariable
 
-    monkeypatch.setattr(Variable, "set", staticmethod(refuse))
+        if isinstance(msg, PutVariable):
+            attempts.append(msg.key)
+            raise PermissionError("no write access")
+        return real_send(msg)
+
+    monkeypatch.setattr(task_supervisor, "send", refuse_writes)
     oauth_conn(granted)
     hook = NotionHook("notion_oauth")
     expire_access_token(emu)
-    with caplog.at_level(logging.ERROR):
-        assert hook.get_current_user()["object"] == "user"
-    assert "Could not save the rotated Notion OAuth tokens of connection notion_oauth" in caplog.text
-    assert "PermissionError" in caplog.text
+    with caplog.at_level(logging.WARNING), pytest.raises(TokenNotSavedError) as caught:
+        hook.get_current_user()
+    assert attempts == [KEY, KEY, KEY]  # retried, then given up
+    message = str(caught.value)
+    assert "could not save the new pair after 3 attempts (PermissionError)" in message
+    assert "re-authorise" in message
+    assert "attempt 2 of 3" in caplog.text
+    # The refresh token is spent; this process goes on with the new pair and does not refresh again.
+    assert not is_token_active(emu, str(granted.refresh_token))
+    assert hook.get_current_user()["object"] == "user"
+    assert NotionHook("notion_oauth").get_current_user()["object"] == "user"
+    assert token_requests(emu) == [200, 200]
+    new_access = _provider(hook).current_token()
+    for secret in (new_access, str(granted.refresh_token), granted.access_token, CLIENT_SECRET):
+        assert secret not in message
+        assert secret not in caplog.text
 
 
 def test_introspect_needs_an_oauth_connection(notion_conn: Callable[..., Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from datetime import UTC, datetime
@@ -11,18 +12,27 @@ import pytest
 
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.oauth.provider import OAuthTokenProvider
-from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens, token_fingerprint
+from airflow_provider_notion.oauth.provider import OAuthTokenProvider, TokenNotSavedError
+from airflow_provider_notion.oauth.store import (
+    InMemoryTokenStore,
+    StoredTokens,
+    TokenStoreNotWritableError,
+    token_fingerprint,
+)
 
 CONN_REFRESH = "nrt_connection_0"
+
+
+_instances = itertools.count()
 
 
 class ScriptedClient:
     """Hands out ``ntn_<n>``/``nrt_<n>`` pairs, or raises what the test queued."""
 
-    base_url = "http://127.0.0.1:9"
-
     def __init__(self) -> None:
+        # The provider shares refreshed pairs between the hooks of a process per (base URL, connection id):
+        # a base URL per client keeps each test's pairs its own.
+        self.base_url = f"http://client-{next(_instances)}.invalid"
         self.calls: list[str] = []
         self.fail_with: NotionOAuthError | None = None
 
@@ -172,3 +182,46 @@ def test_repr_has_no_token() -> None:
     text = repr(make(InMemoryTokenStore(), ScriptedClient()))
     assert "ntn_connection_0" not in text
     assert CONN_REFRESH not in text
+
+
+def test_a_store_that_cannot_save_here_prevents_the_refresh() -> None:
+    class ReadOnly(InMemoryTokenStore):
+        def check_writable(self, conn_id: str) -> None:
+            raise TokenStoreNotWritableError("vault is read-only for this worker")
+
+    client = ScriptedClient()
+    with pytest.raises(NotionOAuthError) as caught:
+        make(ReadOnly(), client).refresh("ntn_connection_0")
+    assert client.calls == []
+    assert caught.value.code == "store_not_writable"
+    assert "vault is read-only for this worker" in str(caught.value)
+
+
+def test_a_failed_save_is_retried_before_giving_up() -> None:
+    class Flaky(InMemoryTokenStore):
+        failures = 2
+
+        def save(self, conn_id: str, tokens: StoredTokens) -> None:
+            if Flaky.failures:
+                Flaky.failures -= 1
+                raise ConnectionError("vault blip")
+            super().save(conn_id, tokens)
+
+    store, client = Flaky(), ScriptedClient()
+    assert make(store, client).refresh("ntn_connection_0") == "ntn_1"
+    saved = store.load("c")
+    assert saved is not None and saved.access_token == "ntn_1"
+
+
+def test_a_save_that_always_fails_raises_and_keeps_the_new_pair() -> None:
+    class Broken(InMemoryTokenStore):
+        def save(self, conn_id: str, tokens: StoredTokens) -> None:
+            raise ConnectionError("vault down")
+
+    client = ScriptedClient()
+    provider = make(Broken(), client)
+    with pytest.raises(TokenNotSavedError, match="after 3 attempts"):
+        provider.refresh("ntn_connection_0")
+    assert provider.current_token() == "ntn_1"
+    assert provider.refresh("ntn_connection_0") == "ntn_1"  # a stale rejection: no second refresh
+    assert client.calls == [CONN_REFRESH]

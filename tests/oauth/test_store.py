@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-import types
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,11 +12,12 @@ from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.oauth.store import (
     InMemoryTokenStore,
     StoredTokens,
-    TokenStore,
+    TokenStoreNotWritableError,
     VariableTokenStore,
-    load_token_store,
     token_fingerprint,
 )
+from airflow_provider_notion.oauth.store_registry import load_token_store, registered_stores
+from tests.oauth.store_plugins import CALLS, TeamVaultStore, register_entry_points
 
 PAIR = StoredTokens(
     access_token="ntn_stored_access_6c1d",
@@ -88,47 +89,101 @@ def test_in_memory_store() -> None:
     assert "ntn_stored" not in repr(store)
 
 
-class TeamVaultStore:
-    """What a team would write for its secrets manager (here: a dict)."""
-
-    saved: dict[str, StoredTokens] = {}
-
-    def load(self, conn_id: str) -> StoredTokens | None:
-        return self.saved.get(conn_id)
-
-    def save(self, conn_id: str, tokens: StoredTokens) -> None:
-        self.saved[conn_id] = tokens
+MODULE = "tests.oauth.store_plugins"
 
 
-def test_load_token_store_by_name_or_dotted_path(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed package registering stores, a function and a duck-typed class in the entry point group."""
+    register_entry_points(
+        tmp_path,
+        {
+            "team_vault": f"{MODULE}:TeamVaultStore",
+            "not_a_store": f"{MODULE}:not_a_store",
+            "duck": f"{MODULE}:DuckTypedStore",
+            "missing": "no_such_module_for_oauth_tests:Store",
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    CALLS.clear()
+
+
+def test_builtin_stores_by_name() -> None:
     assert isinstance(load_token_store(None), VariableTokenStore)
     assert isinstance(load_token_store(""), VariableTokenStore)
     assert isinstance(load_token_store("Variable"), VariableTokenStore)
+    assert load_token_store("memory") is load_token_store("memory")
     assert isinstance(load_token_store("memory"), InMemoryTokenStore)
-    module = types.ModuleType("team_vault")
-    module.TeamVaultStore = TeamVaultStore  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "team_vault", module)
-    store = load_token_store("team_vault.TeamVaultStore")
-    assert isinstance(store, TeamVaultStore)
-    assert isinstance(store, TokenStore)
+
+
+def test_builtin_stores_are_registered_in_the_entry_point_group() -> None:
+    """pyproject.toml registers them, so the group lists every store a connection may name."""
+    registered = registered_stores()
+    assert registered["variable"].value == "airflow_provider_notion.oauth.store:VariableTokenStore"
+    assert registered["memory"].value == "airflow_provider_notion.oauth.store:InMemoryTokenStore"
+
+
+@pytest.mark.usefixtures("plugins")
+def test_a_registered_store_by_name_or_by_its_target() -> None:
+    assert isinstance(load_token_store("team_vault"), TeamVaultStore)
+    assert isinstance(load_token_store(f"{MODULE}:TeamVaultStore"), TeamVaultStore)
+    assert isinstance(load_token_store(f"{MODULE}.TeamVaultStore"), TeamVaultStore)
 
 
 @pytest.mark.parametrize(
-    ("spec", "problem"),
-    [
-        ("novault", "not 'variable', 'memory' or a dotted path"),
-        ("no_such_module_xyz.Store", "cannot import"),
-        ("airflow_provider_notion.oauth.store.NoSuchClass", "cannot import"),
-        ("airflow_provider_notion.oauth.store.StoredTokens", "could not be built with no arguments"),
-        ("airflow_provider_notion.oauth.store.token_fingerprint", "could not be built"),
-        ("collections.OrderedDict", "has no load"),
-        (42, "must be 'variable'"),
-    ],
+    "spec",
+    ["os.abort", "builtins.exit", "os:abort", "subprocess.Popen", f"{MODULE}.TeamVaultStorex", "novault"],
 )
-def test_load_token_store_explains_a_bad_value(spec: object, problem: str) -> None:
-    with pytest.raises(NotionInputError, match=problem) as caught:
+@pytest.mark.usefixtures("plugins")
+def test_an_unregistered_value_is_refused_naming_the_extra(spec: str) -> None:
+    with pytest.raises(NotionInputError) as caught:
         load_token_store(spec)
     assert caught.value.field == "extra.oauth_store"
+    assert "not a registered token store" in str(caught.value)
+    assert "airflow_provider_notion.oauth_stores" in str(caught.value)
+    assert "team_vault" in str(caught.value)  # the names that would work
+
+
+def test_an_unregistered_module_is_never_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "imported"
+    (tmp_path / "oauth_trap_module.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('x')\nclass Store: pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(NotionInputError, match="not a registered token store"):
+        load_token_store("oauth_trap_module.Store")
+    assert not marker.exists()
+    assert "oauth_trap_module" not in sys.modules
+
+
+@pytest.mark.usefixtures("plugins")
+def test_a_registered_function_or_duck_typed_class_is_refused_without_being_called() -> None:
+    with pytest.raises(NotionInputError, match="not a TokenStore subclass"):
+        load_token_store("not_a_store")
+    with pytest.raises(NotionInputError, match="not a TokenStore subclass"):
+        load_token_store("duck")
+    assert CALLS == []
+
+
+@pytest.mark.usefixtures("plugins")
+def test_a_registered_store_that_cannot_be_imported() -> None:
+    with pytest.raises(NotionInputError, match="'missing' cannot be imported"):
+        load_token_store("missing")
+
+
+def test_a_value_that_is_not_a_string() -> None:
+    with pytest.raises(NotionInputError, match="must be a string") as caught:
+        load_token_store(42)
+    assert caught.value.field == "extra.oauth_store"
+
+
+def test_variable_store_is_writable_only_in_a_task(task_supervisor: object) -> None:
+    VariableTokenStore().check_writable("c")  # inside a task: no error
+
+
+def test_variable_store_outside_a_task_is_not_writable() -> None:
+    with pytest.raises(TokenStoreNotWritableError, match="outside a running Airflow task"):
+        VariableTokenStore().check_writable("c")
 
 
 def test_variable_store_outside_a_task_says_why_it_cannot_save(caplog: pytest.LogCaptureFixture) -> None:
@@ -137,14 +192,19 @@ def test_variable_store_outside_a_task_says_why_it_cannot_save(caplog: pytest.Lo
         VariableTokenStore().save("outside", PAIR)
 
 
-def test_provider_logs_the_stores_own_explanation(caplog: pytest.LogCaptureFixture) -> None:
+def test_outside_a_task_the_variable_store_prevents_the_refresh() -> None:
+    """Contract 1: the refresh token is not spent when its successor could not be stored."""
     from airflow_provider_notion.oauth.client import OAuthTokens
+    from airflow_provider_notion.oauth.errors import NotionOAuthError
     from airflow_provider_notion.oauth.provider import OAuthTokenProvider
+
+    refreshed: list[str] = []
 
     class Client:
         base_url = "http://127.0.0.1:9"
 
         def refresh(self, token: str) -> OAuthTokens:
+            refreshed.append(token)
             return OAuthTokens(access_token="ntn_new_access_3a", refresh_token="nrt_new_refresh_3b")
 
     provider = OAuthTokenProvider(
@@ -154,6 +214,12 @@ def test_provider_logs_the_stores_own_explanation(caplog: pytest.LogCaptureFixtu
         refresh_token="nrt_old_refresh_3d",
         store=VariableTokenStore(),
     )
-    assert provider.refresh(provider.current_token()) == "ntn_new_access_3a"
-    assert "cannot write Variable notion_oauth_token__outside outside a running Airflow task" in caplog.text
-    assert "nrt_new_refresh_3b" not in caplog.text
+    with pytest.raises(NotionOAuthError) as caught:
+        provider.refresh(provider.current_token())
+    assert refreshed == []
+    assert caught.value.code == "store_not_writable"
+    message = str(caught.value)
+    assert "cannot write Variable notion_oauth_token__outside outside a running Airflow task" in message
+    assert "Nothing was spent" in message
+    assert "nrt_old_refresh_3d" not in message
+    assert provider.current_token() == "ntn_old_access_3c"

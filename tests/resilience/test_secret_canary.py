@@ -33,7 +33,6 @@ import pytest
 # The per-namespace levels of the structlog config Airflow installed (private; no public way to lower them).
 from airflow._shared.logging.structlog import PER_LOGGER_LEVELS
 from airflow.providers.common.compat.sdk import TaskDeferred
-from airflow.sdk import Variable
 
 from airflow_provider_notion.emulator import Fault, NotionEmulator
 from airflow_provider_notion.emulator.routes import oauth as oauth_routes
@@ -56,6 +55,7 @@ from airflow_provider_notion.retry import RetryPolicy
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import CANARY_SECRET
+from tests.oauth.helpers import FakeSupervisor
 
 CANARY_CLIENT_SECRET = "secret_CANARY_oauth_client_3f9a7c21e5"
 TOKEN_MARK = "CANARYtok"  # every OAuth access and refresh token the emulator mints starts with this
@@ -557,15 +557,12 @@ def test_oauth_refresh_with_canary_client_secret_and_tokens(
 ) -> None:
     mint = CanaryTokenMint()
     monkeypatch.setattr(oauth_routes, "secrets", mint)
-    # The default token store (Airflow Variables) in a dict: later hooks start from the rotated pair. The store
-    # holds the tokens on purpose; like a connection, it is not a place that is read back.
-    variables: dict[str, Any] = {}
-    monkeypatch.setattr(
-        Variable, "get", staticmethod(lambda key, default=None, **_: variables.get(key, default))
-    )
-    monkeypatch.setattr(
-        Variable, "set", staticmethod(lambda key, value, **_: variables.__setitem__(key, value))
-    )
+    # Inside a task (a refresh needs a store it can write), with the default token store's Airflow Variables kept
+    # by a fake supervisor: later hooks start from the rotated pair. The store holds the tokens on purpose; like a
+    # connection, it is not a place that is read back.
+    from airflow.sdk.execution_time import task_runner
+
+    monkeypatch.setattr(task_runner, "SUPERVISOR_COMMS", FakeSupervisor(), raising=False)
     emu = world.emu
     add_public_integration(
         emu,

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from airflow_provider_notion import async_client
-from airflow_provider_notion.async_client import AsyncNotionClient, pacing_lock, shared_client
+from airflow_provider_notion.client import aio as async_client
+from airflow_provider_notion.client.aio import AsyncNotionClient, pacing_lock, shared_client
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.ratelimit import DEFAULT_BURST, shared_bucket

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from airflow_provider_notion.emulator.routes import (
     blocks,
+    catalog,
+    comments,
     data_sources,
     databases,
     file_uploads,
     oauth,
+    page_move,
     pages,
     search,
     users,
@@ -23,6 +26,9 @@ ALL_ROUTES: list[Route] = [
     *search.ROUTES,
     *oauth.ROUTES,
     *file_uploads.ROUTES,
+    *page_move.ROUTES,
+    *catalog.ROUTES,
+    *comments.ROUTES,
 ]
 
 __all__ = ["ALL_ROUTES", "Route", "Router"]

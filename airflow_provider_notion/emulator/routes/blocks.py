@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from airflow_provider_notion.emulator import attachments
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
@@ -59,6 +60,8 @@ def _normalize_content(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(content["rich_text"], list):
             raise EmulatorValidationError(f"body failed validation: {kind}.rich_text should be an array.")
         content["rich_text"] = expand_rich_text(content["rich_text"])
+    if kind == "table_row" and isinstance(content.get("cells"), list):
+        content["cells"] = [expand_rich_text(cell) for cell in content["cells"] if isinstance(cell, list)]
     if kind in _COLORED_TYPES:
         content.setdefault("color", "default")
     if kind == "paragraph":
@@ -169,7 +172,13 @@ def update(ctx: RequestContext) -> dict[str, Any]:
                     raise EmulatorValidationError(
                         f"body failed validation: body.{block.type} should be an object."
                     )
-                block.content = {**block.content, **_normalize_content(block.type, raw)}
+                if block.type in attachments.MEDIA_BLOCK_TYPES:
+                    # A new source replaces the old one instead of sitting next to it.
+                    block.content = attachments.media_update(
+                        ctx, block.type, block.content, raw, f"body.{block.type}"
+                    )
+                else:
+                    block.content = {**block.content, **_normalize_content(block.type, raw)}
             if trash is not None:
                 block.in_trash = trash
             block.last_edited = utcnow()
@@ -219,6 +228,7 @@ def append(ctx: RequestContext) -> dict[str, Any]:
     children = ctx.body.get("children")
     validate_children(children)
     assert isinstance(children, list)
+    children = attachments.resolve_blocks(ctx, children)
     with ctx.state.lock:
         block_id = _visible_container(ctx, ctx.path_id("block_id"))
         if block_id in ctx.state.databases:

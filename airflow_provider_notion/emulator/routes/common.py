@@ -108,6 +108,10 @@ def optional_object(ctx: RequestContext, key: str) -> dict[str, Any] | None:
         raise EmulatorValidationError(
             f"body failed validation: body.{key} should be an object or `null`, instead was `{_js(value)}`."
         )
+    if key in ("icon", "cover"):
+        from airflow_provider_notion.emulator.attachments import resolve_icon_or_cover
+
+        value = resolve_icon_or_cover(ctx, key, value)
     return value
 
 

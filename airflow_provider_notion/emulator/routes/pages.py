@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from airflow_provider_notion.emulator import attachments
+from airflow_provider_notion.emulator.computed import refresh_page
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import decode_cursor, page_size_from, paginate
+from airflow_provider_notion.emulator.routes import page_markdown
 from airflow_provider_notion.emulator.routes.base import Route
 from airflow_provider_notion.emulator.routes.blocks import append_children, validate_children
 from airflow_provider_notion.emulator.routes.common import (
@@ -35,6 +38,9 @@ def create(ctx: RequestContext) -> dict[str, Any]:
     children = ctx.body.get("children")
     if children is not None:
         validate_children(children)
+        children = attachments.resolve_blocks(ctx, children)
+    properties_input = attachments.resolve_properties(ctx, properties_input)
+    markdown = page_markdown.markdown_in_create(ctx)
     with ctx.state.lock:
         if kind == "workspace":
             raise EmulatorValidationError(
@@ -61,6 +67,8 @@ def create(ctx: RequestContext) -> dict[str, Any]:
         ctx.state.share(ctx.bot.id, page.id)
         if children:
             append_children(ctx, page.id, children, None)
+        if markdown:
+            append_children(ctx, page.id, page_markdown.parse(markdown), None)
         return page_json(ctx.state, page, ctx.version)
 
 
@@ -93,6 +101,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
         if properties_input is not None:
             if not isinstance(properties_input, dict):
                 raise EmulatorValidationError("body failed validation: body.properties should be an object.")
+            properties_input = attachments.resolve_properties(ctx, properties_input)
             ctx.state.update_page_properties(page, properties_input, ctx.bot.id)
         for key in ("icon", "cover"):
             if key in ctx.body:
@@ -111,6 +120,7 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
     wanted = unquote(ctx.params["property_id"])
     with ctx.state.lock:
         page = visible_page(ctx, ctx.path_id("page_id"))
+        refresh_page(ctx.state, page)
         value = next(
             (v for name, v in page.properties.items() if v.get("id") == wanted or name == wanted),
             None,
@@ -136,6 +146,8 @@ def property_item(ctx: RequestContext) -> dict[str, Any]:
 
 ROUTES = [
     Route("POST", "/v1/pages", create),
+    Route("GET", "/v1/pages/{page_id}/markdown", page_markdown.retrieve),
+    Route("PATCH", "/v1/pages/{page_id}/markdown", page_markdown.update),
     Route("GET", "/v1/pages/{page_id}/properties/{property_id}", property_item),
     Route("GET", "/v1/pages/{page_id}", retrieve),
     Route("PATCH", "/v1/pages/{page_id}", update),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_notion.emulator.computed import refresh_data_source as refresh_computed_values
 from airflow_provider_notion.emulator.context import RequestContext
 from airflow_provider_notion.emulator.errors import EmulatorValidationError
 from airflow_provider_notion.emulator.pagination import (
@@ -43,6 +44,7 @@ def run_query(ctx: RequestContext, ds: DataSourceRecord, list_type: str) -> dict
     state = ctx.state
     with state.lock:
         now = utcnow()
+        refresh_computed_values(state, ds, now)  # formulas and rollups; bumps ds.revision on change
         # Relative date filters (past_week …) depend on the clock, hence the minute in the key.
         key = (ds.id, ds.revision, listing, now.strftime("%Y%m%d%H%M"))
         ids = state.query_cache.get(key)

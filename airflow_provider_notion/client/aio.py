@@ -1,13 +1,12 @@
-"""Async requests to Notion for triggers, with the sync hook's rules.
+"""The asynchronous sender (``httpx``) and :class:`AsyncNotionClient`, used by the triggers.
 
-The request is built by :mod:`~airflow_provider_notion.request_builder` (path checks, headers,
-``Notion-Version``), failures are classified by :mod:`~airflow_provider_notion.retry` and
-:mod:`~airflow_provider_notion.responses`, and requests are paced by the process-wide token bucket of
-:mod:`~airflow_provider_notion.ratelimit`, the one the sync hooks of this process use too.
+Requests are built, parsed and judged by :class:`~.base.BaseClient` exactly as for the sync hook; this module
+only sends, sleeps, and paces on the process-wide token bucket of :mod:`airflow_provider_notion.ratelimit`.
 
 A triggerer process runs many triggers on one event loop, so they share one ``httpx.AsyncClient`` per
 (event loop, base URL): one connection pool instead of a thousand. A client is bound to the loop that created
-its connections, hence the per-loop key; it is dropped with its loop.
+its connections, hence the per-loop key; it is dropped with its loop. httpx reads proxies and the CA bundle from
+the environment when the client is created, and never ``~/.netrc`` (that needs an explicit ``NetRCAuth``).
 """
 
 from __future__ import annotations
@@ -22,24 +21,25 @@ from typing import Any
 
 import httpx
 
-from airflow_provider_notion.connection import NotionConnectionSettings
-from airflow_provider_notion.exceptions import (
-    NotionApiError,
-    NotionInputError,
-    NotionTransportError,
-    NotionWriteOutcomeUnknownError,
+from airflow_provider_notion.client.base import (
+    CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    Answer,
+    BaseClient,
+    Call,
+    authorization,
+    elapsed_ms,
 )
-from airflow_provider_notion.hooks.notion import list_object
+from airflow_provider_notion.client.paging import list_object
+from airflow_provider_notion.client.request import api_path, is_read_only
+from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
-from airflow_provider_notion.request_builder import api_path, base_headers, is_read_only
-from airflow_provider_notion.responses import api_error_from_response
-from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
+from airflow_provider_notion.retry import AttemptFailure, RetryPolicy
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 60.0
-CONNECT_TIMEOUT = 10.0
 #: Enough parallel connections for a triggerer full of sensors; pacing keeps the real concurrency low.
 POOL_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
 
@@ -96,7 +96,7 @@ class AsyncNotionClient:
 
     :param settings: the connection, e.g. from :meth:`NotionConnectionSettings.from_connection`.
     :param notion_version: the ``Notion-Version`` name (already resolved by the caller).
-    :param requests_per_second: pacing per token in this process; ``None``/``0`` turns it off.
+    :param requests_per_second: pacing per token on this machine; ``None``/``0`` turns it off.
     :param http: the ``httpx.AsyncClient``; defaults to the one shared on this event loop.
     :param deadline: Unix time after which the caller no longer wants an answer; a request whose turn in the
         budget cannot come before it raises :class:`DeadlineReached` without taking a slot.
@@ -110,6 +110,16 @@ class AsyncNotionClient:
     http: httpx.AsyncClient | None = None
     sleep: Sleep = asyncio.sleep
     deadline: float | None = None
+    core: BaseClient = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.core = BaseClient(
+            self.settings.base_url,
+            self.notion_version,
+            retry_policy=self.retry_policy,
+            timeout=self.timeout,
+            logger=log,
+        )
 
     def __repr__(self) -> str:
         return f"AsyncNotionClient(conn_id={self.settings.conn_id!r}, version={self.notion_version!r})"
@@ -132,51 +142,29 @@ class AsyncNotionClient:
         :raises NotionApiError: Notion answered with an error (after the retries it allows).
         :raises NotionTransportError: the request could not be completed.
         """
-        verb = method.upper()
-        route = api_path(path)
-        read_only = is_read_only(verb, route)
+        call = self.core.prepare(method, path, json=json, params=params)
+        auth = authorization(self.settings.bearer_token)
         policy = self.retry_policy
         bucket = self._bucket
         retry = 0
         while True:
             try:
-                return await self._send_once(verb, route, json, params, bucket)
+                return await self._send_once(call, auth, bucket)
             except (NotionApiError, AttemptFailure) as error:
-                if retry >= policy.max_retries or not policy.should_retry(error, read_only):
-                    raise self._final_error(error, verb, route, read_only) from None
+                if retry >= policy.max_retries or not policy.should_retry(error, call.read_only):
+                    final = self.core.final_error(error, call, policy)
+                    if final is error:
+                        raise
+                    raise final from final.__cause__
                 retry += 1
                 wait = policy.wait_before_retry(error, retry)
-                pause_bucket = (
-                    bucket is not None and isinstance(error, NotionApiError) and error.status == 429
-                )
-                log.warning(
-                    "Notion %s %s failed (%s); retry %d of %d in %.1f s",
-                    verb,
-                    route,
-                    describe_failure(error),
-                    retry,
-                    policy.max_retries,
-                    wait,
-                )
-                if pause_bucket:
+                self.core.log_retry(error, call, retry, wait, policy)
+                if bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
                     # Every trigger on this token backs off, not only the one that was refused; the retry's
                     # own turn in _paced waits the pause out, so it is not slept twice.
-                    assert bucket is not None
                     bucket.pause(wait)
                 else:
                     await self.sleep(wait)
-
-    @staticmethod
-    def _final_error(
-        error: NotionApiError | AttemptFailure, method: str, route: str, read_only: bool
-    ) -> Exception:
-        if isinstance(error, AttemptFailure):
-            return error.as_error(method, route, read_only)
-        if not read_only and error.status in READ_RETRIED_STATUSES:
-            return NotionWriteOutcomeUnknownError(
-                method, route, f"HTTP {error.status} {error.code or ''}: {error.message}", status=error.status
-            )
-        return error
 
     async def _paced(self, bucket: TokenBucket) -> None:
         """Wait for this request's turn in the token's budget.
@@ -194,64 +182,51 @@ class AsyncNotionClient:
             if wait > 0:
                 await self.sleep(wait)
 
-    async def _send_once(
-        self,
-        method: str,
-        route: str,
-        json: Any,
-        params: Mapping[str, Any] | None,
-        bucket: TokenBucket | None,
-    ) -> Any:
+    async def _send_once(self, call: Call, auth: str, bucket: TokenBucket | None) -> Any:
         if bucket is not None:
             await self._paced(bucket)
+        return self.core.parse(await self._send(call, auth), call)
+
+    async def _send(self, call: Call, auth: str) -> Answer:
+        """The sender: one HTTP exchange, transport failures as ``AttemptFailure``."""
         http = self.http or shared_client(self.settings.base_url)
-        headers = base_headers(self.settings.bearer_token, self.notion_version)
+        base_url = self.settings.base_url
+        try:
+            request = http.build_request(
+                call.method,
+                call.url,
+                content=call.content,
+                params=call.params,
+                headers={**call.headers, "Authorization": auth},
+                timeout=httpx.Timeout(call.timeout, connect=CONNECT_TIMEOUT),
+            )
+        except Exception as err:
+            # Never the exception's text: a header's value (the token) can be in it.
+            raise NotionTransportError(
+                call.method,
+                call.route,
+                f"the request could not be built ({type(err).__name__}); nothing was sent",
+            ) from None
         started = time.monotonic()
         try:
-            response = await http.request(
-                method,
-                self.settings.base_url + route,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT),
-            )
+            response = await http.send(request)
         except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise AttemptFailure("not_sent", "could not connect to Notion") from None
+            raise AttemptFailure("not_sent", f"could not connect to {base_url}") from None
         except httpx.PoolTimeout:
             raise AttemptFailure("not_sent", "no free connection in the client pool (pool timeout)") from None
         except httpx.TimeoutException:
-            raise AttemptFailure("ambiguous", f"no answer within {self.timeout:g} s (read timeout)") from None
+            raise AttemptFailure("ambiguous", f"no answer within {call.timeout:g} s (read timeout)") from None
         except httpx.TransportError as err:
             raise AttemptFailure(
                 "ambiguous", f"the connection broke before the answer arrived ({type(err).__name__})"
             ) from None
-        log.debug(
-            "Notion %s %s -> %s (%.0f ms)",
-            method,
-            route,
-            response.status_code,
-            (time.monotonic() - started) * 1000,
+        return Answer(
+            status=response.status_code,
+            content=response.content,
+            retry_after=response.headers.get("Retry-After"),
+            charset=response.charset_encoding,
+            elapsed_ms=elapsed_ms(started),
         )
-        return self._parse(response, method, route)
-
-    @staticmethod
-    def _parse(response: httpx.Response, method: str, route: str) -> Any:
-        status = response.status_code
-        if 300 <= status < 400:
-            raise NotionTransportError(
-                method, route, f"unexpected redirect ({status}); not followed so the token stays with Notion"
-            )
-        if status >= 400:
-            raise api_error_from_response(
-                status, response.content, response.headers.get("Retry-After"), method, route
-            )
-        if not response.content:
-            return {}
-        try:
-            return response.json()
-        except ValueError:
-            raise AttemptFailure("ambiguous", f"HTTP {status} answer was not valid JSON") from None
 
     async def query(
         self, path: str, body: Mapping[str, Any] | None = None, *, fetch_all: bool = False

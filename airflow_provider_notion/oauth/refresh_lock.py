@@ -1,0 +1,103 @@
+"""One refresh at a time per connection on this host: an ``flock`` on a file in the user's private state folder.
+
+Notion's refresh tokens are single use. Two task processes that find the same expired access token and both
+refresh would spend the token twice and one would be locked out, so the provider holds this lock around
+"re-read the store, refresh, save": the second process gets the lock once the first has saved, re-reads the
+store and uses the rotated pair without refreshing. The lock is released by the kernel if its holder dies.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from airflow_provider_notion.state_dir import UnsafeStateDirError, private_state_dir
+
+log = logging.getLogger(__name__)
+
+STATE_FOLDER = "oauth"
+_POLL_INTERVAL = 0.05
+
+
+class RefreshLockTimeout(TimeoutError):
+    """Another process held the connection's refresh lock for longer than the timeout."""
+
+
+def lock_file_name(conn_id: str) -> str:
+    """A file name for any connection id (ids may hold characters a file name cannot)."""
+    return "refresh-" + hashlib.sha256(conn_id.encode()).hexdigest()[:32] + ".lock"
+
+
+def _open_lock_file(conn_id: str) -> int | None:
+    """The lock file's descriptor, or ``None`` (with a warning) when no private folder or file can hold it."""
+    try:
+        path = private_state_dir(STATE_FOLDER) / lock_file_name(conn_id)
+        # O_NOFOLLOW: a symlink planted in place of the file is refused, not followed.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            os.close(fd)
+            raise UnsafeStateDirError(f"{path} is not a regular file owned by the current user")
+    except OSError as err:
+        log.warning(
+            "No private file for the Notion OAuth refresh lock (%s); refreshing connection %s without "
+            "locking out other processes on this host",
+            err,
+            conn_id,
+        )
+        return None
+    return fd
+
+
+@contextmanager
+def _flock(
+    conn_id: str, timeout: float, clock: Callable[[], float], sleep: Callable[[float], None]
+) -> Iterator[None]:
+    fd = _open_lock_file(conn_id)
+    if fd is None:
+        yield
+        return
+    try:
+        deadline = clock() + max(0.0, timeout)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise RefreshLockTimeout(
+                    f"another process on this host has been refreshing the OAuth token of connection {conn_id!r} "
+                    f"for more than {timeout:g} s"
+                )
+            sleep(min(_POLL_INTERVAL, remaining))
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def refresh_lock(
+    conn_id: str,
+    *,
+    timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AbstractContextManager[None]:
+    """Hold the host-wide refresh lock of ``conn_id`` for the ``with`` block.
+
+    :param timeout: seconds to wait for another holder before :class:`RefreshLockTimeout`.
+    :raises RefreshLockTimeout: the lock stayed taken for ``timeout`` seconds.
+    """
+    return _flock(conn_id, timeout, clock, sleep)
