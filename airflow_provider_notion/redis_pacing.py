@@ -141,6 +141,7 @@ def redis_refresh_lock(
     ttl: float,
     *,
     timeout: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[None]:
     """Hold a deployment-wide lock named ``key`` (e.g. a hash of the connection id) while refreshing a token.
@@ -156,12 +157,12 @@ def redis_refresh_lock(
     client = redis_client(url)
     name = f"{KEY_PREFIX}:refresh-lock:{key}"
     value = secrets.token_hex(16)
-    start = time.monotonic()
+    start = clock()
     deadline = start + (ttl if timeout is None else timeout)
     pause = 0.01
     try:
         while not client.set(name, value, nx=True, px=max(1, round(ttl * 1000))):
-            if time.monotonic() >= deadline:
+            if clock() >= deadline:
                 raise RefreshLockTimeoutError(
                     f"the refresh lock {key!r} was not free within {deadline - start:g} s"
                 )

@@ -81,7 +81,7 @@ def _task(args: tuple[Plan, bool]) -> dict[str, Any]:
         if is_async:
             import asyncio
 
-            from airflow_provider_notion.async_client import AsyncNotionClient
+            from airflow_provider_notion.client.aio import AsyncNotionClient
 
             async def poke() -> None:
                 client = AsyncNotionClient(hook.settings, hook.version.name, requests_per_second=plan.rate)
@@ -105,7 +105,7 @@ def _host(plan: Plan) -> None:
     if plan.pacing_backend:
         os.environ["AIRFLOW__NOTION__PACING_BACKEND"] = plan.pacing_backend
     # Import before forking, as a worker has: the tasks start at once instead of each importing Airflow.
-    import airflow_provider_notion.async_client
+    import airflow_provider_notion.client.aio
     import airflow_provider_notion.hooks.notion
 
     if plan.pacing_backend:

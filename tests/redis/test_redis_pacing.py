@@ -175,3 +175,28 @@ def test_redis_killed_mid_run_then_back(redis_server, redis_url, tmp_path) -> No
 def test_redis_server_fixture_is_a_real_server(redis_server: RedisServer) -> None:
     info = redis.Redis.from_url(redis_server.url).info("server")
     assert info["redis_version"] and info["tcp_port"] == redis_server.port
+
+
+def test_a_429_seen_by_one_hook_pauses_every_host(notion_conn, requests_mock, redis_url) -> None:
+    from airflow_provider_notion.hooks.notion import NotionHook
+
+    token = "ntn_token_redis_429_pause_test"
+    notion_conn(password=token, extra={"pacing_backend": redis_url})
+    requests_mock.get(
+        "https://api.notion.com/v1/users/me",
+        [
+            {
+                "status_code": 429,
+                "json": {"object": "error", "code": "rate_limited"},
+                "headers": {"Retry-After": "7"},
+            },
+            {"status_code": 200, "json": {}},
+        ],
+    )
+    hook = NotionHook(requests_per_second=3.0)
+    hook._sleep = lambda seconds: None
+    hook.get_current_user()
+    # Another host: its own client, the same key (a hash of the same token), so the same pause.
+    (key,) = redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")
+    other_host = _bucket(redis_url, rate=3.0, burst=5, key=key.decode())
+    assert other_host.reserve() >= 6.0
