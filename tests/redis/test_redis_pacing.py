@@ -200,3 +200,13 @@ def test_a_429_seen_by_one_hook_pauses_every_host(notion_conn, requests_mock, re
     (key,) = redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")
     other_host = _bucket(redis_url, rate=3.0, burst=5, key=key.decode())
     assert other_host.reserve() >= 6.0
+
+
+def test_a_bad_pacing_backend_extra_fails_before_anything_is_sent(notion_conn, requests_mock) -> None:
+    from airflow_provider_notion.hooks.notion import NotionHook
+
+    notion_conn(password="ntn_token_bad_backend_extra_test", extra={"pacing_backend": "http://u:pw@host"})
+    route = requests_mock.get("https://api.notion.com/v1/users/me", json={})
+    with pytest.raises(NotionInputError, match="pacing_backend") as raised:
+        NotionHook(requests_per_second=3.0).get_current_user()
+    assert route.call_count == 0 and "pw@host" not in str(raised.value)
