@@ -81,7 +81,9 @@ def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (mode 0700; missing parents too) or check that the existing one is safe to use."""
     if not os.path.lexists(path):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):  # another process made it first: checked below all the same
+        with contextlib.suppress(
+            FileExistsError
+        ):  # another process made it first: checked below all the same
             os.mkdir(path, 0o700)
     problem = _problem(path)
     if problem:
@@ -97,5 +99,7 @@ def _problem(path: Path) -> str:
     if info.st_uid != os.getuid():
         return f"it is owned by another user (uid {info.st_uid})"
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"it is writable by its group or other users (mode {stat.S_IMODE(info.st_mode):o}; 0700 expected)"
+        return (
+            f"it is writable by its group or other users (mode {stat.S_IMODE(info.st_mode):o}; 0700 expected)"
+        )
     return ""
