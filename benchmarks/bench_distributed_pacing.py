@@ -1,7 +1,7 @@
 """Benchmark 6: pacing shared by several hosts through Redis, side by side with per-host pacing.
 
     .venv/bin/python -m benchmarks.bench_distributed_pacing [--rate 20] [--burst 10] [--hosts 4] [--tasks 4]
-                                                            [--requests 15]
+                                                            [--requests 30]
 
 ``hosts`` simulated hosts (processes with separate machine-wide pacing folders, as separate machines have) each
 run ``tasks`` task processes (one of them a trigger-style async client) on ONE integration, against the emulator
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument("--burst", type=int, default=10)
     parser.add_argument("--hosts", type=int, default=4)
     parser.add_argument("--tasks", type=int, default=4, help="task processes per host")
-    parser.add_argument("--requests", type=int, default=15, help="requests per task")
+    parser.add_argument("--requests", type=int, default=30, help="requests per task")
     args = parser.parse_args(argv)
     with (
         RedisServer() as server,
