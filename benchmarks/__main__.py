@@ -1,6 +1,6 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
-Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export (default: all of them).
+Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export, distributed_pacing (default: all).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ BENCHES = {
     "sync": "benchmarks.bench_sync",
     "upload": "benchmarks.bench_upload",
     "export": "benchmarks.bench_export",
+    "distributed_pacing": "benchmarks.bench_distributed_pacing",
 }
 
 
