@@ -89,6 +89,8 @@ class NotionConnectionSettings:
     client_secret: str | None = field(default=None, repr=False)
     access_token: str | None = field(default=None, repr=False)
     refresh_token: str | None = field(default=None, repr=False)
+    # Where the request budget is shared (extra ``pacing_backend``, may hold a Redis password); see ratelimit.py.
+    pacing_backend: str | None = field(default=None, repr=False)
 
     def secrets(self) -> tuple[str | None, ...]:
         """Every secret this connection holds (for the masker)."""
@@ -120,12 +122,15 @@ class NotionConnectionSettings:
         if version is not None:
             version = resolve_notion_version(version).name
         base_url = normalize_base_url(host, port)
+        pacing = get_extra(extras, "pacing_backend")
+        pacing_backend = str(pacing) if pacing not in (None, "") else None
         if auth_type == "internal":
             return cls(
                 conn_id=conn_id,
                 auth_type="internal",
                 base_url=base_url,
                 notion_version=version,
+                pacing_backend=pacing_backend,
                 integration_secret=_clean_secret(password, "password (Internal Integration Secret)"),
             )
         if not login or not str(login).strip():
@@ -136,6 +141,7 @@ class NotionConnectionSettings:
             auth_type="oauth",
             base_url=base_url,
             notion_version=version,
+            pacing_backend=pacing_backend,
             client_id=str(login).strip(),
             client_secret=_clean_secret(password, "password (OAuth client secret)"),
             access_token=_clean_secret(get_extra(extras, "access_token"), "extra.access_token"),

@@ -1,7 +1,7 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
-Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export, change_trigger (default: all of
-them).
+Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export, distributed_pacing, change_trigger
+(default: all).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ BENCHES = {
     "sync": "benchmarks.bench_sync",
     "upload": "benchmarks.bench_upload",
     "export": "benchmarks.bench_export",
+    "distributed_pacing": "benchmarks.bench_distributed_pacing",
     "change_trigger": "benchmarks.bench_change_trigger",
 }
 

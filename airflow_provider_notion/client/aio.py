@@ -128,7 +128,11 @@ class AsyncNotionClient:
     def _bucket(self) -> TokenBucket | None:
         if not self.requests_per_second:
             return None
-        return shared_bucket(self.settings.bearer_token, float(self.requests_per_second))
+        return shared_bucket(
+            self.settings.bearer_token,
+            float(self.requests_per_second),
+            backend=self.settings.pacing_backend,
+        )
 
     async def request(
         self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None

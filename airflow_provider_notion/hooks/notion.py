@@ -139,7 +139,11 @@ class NotionHook(BaseHook):
     def _bucket(self) -> TokenBucket | None:
         if not self.requests_per_second:
             return None
-        return shared_bucket(self.settings.bearer_token, float(self.requests_per_second))
+        return shared_bucket(
+            self.settings.bearer_token,
+            float(self.requests_per_second),
+            backend=self.settings.pacing_backend,
+        )
 
     @cached_property
     def client(self) -> SyncClient:

@@ -21,6 +21,7 @@ A refresh spends the refresh token (Notion rotates it), so:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
@@ -406,4 +407,5 @@ def oauth_token_provider(
         bot_id=bot_id if isinstance(bot_id, str) else None,
         invalid_grant_grace=grace,
         refresh_lock_timeout=lock_timeout,
+        interprocess_lock=functools.partial(refresh_lock, backend=settings.pacing_backend),
     )

@@ -4,6 +4,11 @@ Notion's refresh tokens are single use. Two task processes that find the same ex
 refresh would spend the token twice and one would be locked out, so the provider holds this lock around
 "re-read the store, refresh, save": the second process gets the lock once the first has saved, re-reads the
 store and uses the rotated pair without refreshing. The lock is released by the kernel if its holder dies.
+
+With a Redis pacing backend (``[notion] pacing_backend = redis://…``, or the connection extra ``pacing_backend``)
+the lock is deployment-wide instead: a Redis key set with ``NX`` and a TTL
+(:func:`airflow_provider_notion.redis_pacing.redis_refresh_lock`), so two *hosts* that find the same expired
+token refresh once. When Redis cannot be reached, the host-wide file lock is used, with a warning.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 
 from airflow_provider_notion.state_dir import UnsafeStateDirError, private_state_dir
 
@@ -24,6 +29,9 @@ log = logging.getLogger(__name__)
 
 STATE_FOLDER = "oauth"
 _POLL_INTERVAL = 0.05
+# A Redis lock's holder that dies frees it after this long (or after the caller's timeout, if longer): longer
+# than a refresh and a save take, so a live holder never loses the lock to a second refresh.
+REDIS_LOCK_TTL_SECONDS = 120.0
 
 
 class RefreshLockTimeout(TimeoutError):
@@ -88,16 +96,63 @@ def _flock(
         os.close(fd)
 
 
+@contextmanager
+def _redis_lock(
+    url: str, conn_id: str, timeout: float, clock: Callable[[], float], sleep: Callable[[float], None]
+) -> Iterator[None]:
+    from airflow_provider_notion.redis_pacing import RefreshLockTimeoutError, redis_refresh_lock
+
+    with ExitStack() as held:
+        try:
+            held.enter_context(
+                redis_refresh_lock(
+                    url,
+                    lock_file_name(conn_id).removesuffix(".lock"),
+                    ttl=max(timeout, REDIS_LOCK_TTL_SECONDS),
+                    timeout=timeout,
+                    clock=clock,
+                    sleep=sleep,
+                )
+            )
+        except RefreshLockTimeoutError:
+            raise RefreshLockTimeout(
+                f"another process of the deployment has been refreshing the OAuth token of connection "
+                f"{conn_id!r} for more than {timeout:g} s"
+            ) from None
+        except OSError as err:  # Redis unreachable: one host at a time is the best left
+            log.warning(
+                "Redis unavailable for the OAuth refresh lock of connection %s (%s); locking this host only",
+                conn_id,
+                err,
+            )
+            held.enter_context(_flock(conn_id, timeout, clock, sleep))
+        yield
+
+
 def refresh_lock(
     conn_id: str,
     *,
     timeout: float,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    backend: str | None = None,
 ) -> AbstractContextManager[None]:
-    """Hold the host-wide refresh lock of ``conn_id`` for the ``with`` block.
+    """Hold the refresh lock of ``conn_id`` for the ``with`` block: deployment-wide with Redis, else host-wide.
 
     :param timeout: seconds to wait for another holder before :class:`RefreshLockTimeout`.
+    :param backend: the connection's ``pacing_backend`` extra, overriding ``[notion] pacing_backend``.
     :raises RefreshLockTimeout: the lock stayed taken for ``timeout`` seconds.
     """
+    from airflow_provider_notion.ratelimit import configured_backend
+
+    url = configured_backend(backend)
+    if url:
+        try:
+            import airflow_provider_notion.redis_pacing  # noqa: F401 - the redis extra is installed
+        except ImportError:
+            log.warning(
+                "pacing_backend is a Redis URL but the redis package is missing; locking this host only"
+            )
+        else:
+            return _redis_lock(url, conn_id, timeout, clock, sleep)
     return _flock(conn_id, timeout, clock, sleep)
