@@ -82,7 +82,9 @@ def test_the_outlet_survives_dag_serialisation() -> None:
 def test_the_export_has_no_lineage_without_openlineage_and_keeps_its_file_outlet() -> None:
     from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
 
-    op = NotionToObjectStorageOperator(task_id="export", database_id=DB, path="file:///tmp/notion/rows.parquet")
+    op = NotionToObjectStorageOperator(
+        task_id="export", database_id=DB, path="file:///tmp/notion/rows.parquet"
+    )
     assert op.get_openlineage_facets_on_complete(None) is None
     assert [outlet.uri for outlet in op.outlets] != []
 
