@@ -89,6 +89,7 @@ def emu() -> Iterator[NotionEmulator]:
         yield emulator
 
 
+@pytest.mark.timeout(DEADLINE_SECONDS + 240)  # migrate and shutdown come on top of the waits' own deadline
 def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_path: Path) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     watched = emu.add_database(
