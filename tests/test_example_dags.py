@@ -15,6 +15,7 @@ DAG_IDS = {
     "example_notion_etl",
     "example_notion_export",
     "example_notion_export_consumer",
+    "example_notion_page_content",
     "example_notion_pages",
     "example_notion_raw_request",
     "example_notion_report",
@@ -106,3 +107,26 @@ def test_report_wiring(dagbag: Any) -> None:
     assert tasks["attach_csv"].downstream_task_ids == {"notify"}
     assert tasks["old_report_ids"].downstream_task_ids == {"trash_old_report"}
     assert tasks["report_page"].unique_property == "Name"
+
+
+def test_page_content_wiring(dagbag: Any) -> None:
+    dag = dagbag.dags["example_notion_page_content"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["create_page"].downstream_task_ids == {
+        "append_log",
+        "read_content",
+        "comment",
+        "list_comments",
+        "mark_done",
+    }
+    # The content is read after the append, the comments listed after the comment is made.
+    assert tasks["append_log"].downstream_task_ids == {"read_content"}
+    assert tasks["comment"].downstream_task_ids == {"list_comments"}
+    assert tasks["create_database"].downstream_task_ids == {"describe_database", "add_run"}
+    # The update needs the row (its id) and the notes page (its URL, from an XCom nested in properties).
+    assert tasks["mark_done"].upstream_task_ids == {"add_run", "create_page"}
+    assert tasks["create_database"].if_exists == "reuse"
+    assert tasks["add_run"].unique_property == "Name"
+    assert tasks["create_page"].markdown.startswith("# Run notes for {{ ds }}")
+    assert "notion_parent_page_id" in tasks["create_page"].parent
+    assert dag.schedule is None
