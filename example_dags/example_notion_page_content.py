@@ -46,6 +46,7 @@ def notion_parent_page_id_from_env() -> str:
     return value
 
 
+# [START howto_operator_notion_page_markdown]
 # Rendered by Jinja like every other templated input, then converted to blocks by the provider's converter.
 NOTES = """# Run notes for {{ ds }}
 
@@ -55,6 +56,7 @@ Run `{{ run_id }}` of **{{ dag.dag_id }}**.
     - checked
 - outputs
 """
+# [END howto_operator_notion_page_markdown]
 
 with DAG(
     dag_id="example_notion_page_content",
@@ -70,7 +72,7 @@ with DAG(
         task_id="create_page",
         parent=PARENT_PAGE_ID,
         properties={"title": "Run notes {{ ds }} ({{ run_id }})"},
-        markdown=NOTES,  # instead of children: headings, lists, code... (see docs/pages.md)
+        markdown=NOTES,  # instead of children; the dialect is in docs/pages.md
     )
     # [END howto_operator_notion_create_page_markdown]
 
