@@ -102,6 +102,7 @@ with DAG(
     )
     # [END howto_operator_notion_sync_rows]
 
+    # [START howto_sensor_notion_query]
     # Notion's query index can lag a write by a moment; wait until every row is visible.
     wait_for_items = NotionQuerySensor(
         task_id="wait_for_items",
@@ -112,7 +113,9 @@ with DAG(
         timeout=300,
         mode="poke",
     )
+    # [END howto_sensor_notion_query]
 
+    # [START howto_operator_notion_query_database]
     query_items = NotionQueryDatabaseOperator(
         task_id="query_items",
         database_id=create_database.output["id"],
@@ -120,6 +123,7 @@ with DAG(
         sorts=[{"property": "Reading", "direction": "descending"}],
         fetch_all=True,
     )
+    # [END howto_operator_notion_query_database]
 
     @task
     def report(result: dict[str, Any]) -> dict[str, Any]:

@@ -95,6 +95,7 @@ with DAG(
     report = build_report(query_results.output, day="{{ ds }}", export_dir=EXPORT_DIR)
 
     # [START howto_operator_notion_replace_page_content]
+    # [START howto_operator_notion_create_database_item]
     # The day's page: created on the first run, found again (same "Name") on re-runs.
     report_page = NotionCreateDatabaseItemOperator(
         task_id="report_page",
@@ -102,6 +103,7 @@ with DAG(
         properties={"Name": {"title": "Report {{ ds }}"}},
         unique_property="Name",
     )
+    # [END howto_operator_notion_create_database_item]
     # Its content is replaced, never appended to, so a re-run leaves one copy of the report.
     write_report = NotionReplacePageContentOperator(
         task_id="write_report",

@@ -16,6 +16,7 @@ DAG_IDS = {
     "example_notion_export",
     "example_notion_export_consumer",
     "example_notion_on_change",
+    "example_notion_page_content",
     "example_notion_pages",
     "example_notion_raw_request",
     "example_notion_report",
@@ -120,3 +121,26 @@ def test_on_change_dag_is_scheduled_on_a_watched_notion_asset(dagbag: Any) -> No
     [watcher] = asset.watchers
     assert watcher.name == "notion_tickets_changes"
     assert isinstance(watcher.trigger, NotionChangeTrigger) or "NotionChangeTrigger" in str(watcher.trigger)
+
+
+def test_page_content_wiring(dagbag: Any) -> None:
+    dag = dagbag.dags["example_notion_page_content"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["create_page"].downstream_task_ids == {
+        "append_log",
+        "read_content",
+        "comment",
+        "list_comments",
+        "mark_done",
+    }
+    # The content is read after the append, the comments listed after the comment is made.
+    assert tasks["append_log"].downstream_task_ids == {"read_content"}
+    assert tasks["comment"].downstream_task_ids == {"list_comments"}
+    assert tasks["create_database"].downstream_task_ids == {"describe_database", "add_run"}
+    # The update needs the row (its id) and the notes page (its URL, from an XCom nested in properties).
+    assert tasks["mark_done"].upstream_task_ids == {"add_run", "create_page"}
+    assert tasks["create_database"].if_exists == "reuse"
+    assert tasks["add_run"].unique_property == "Name"
+    assert tasks["create_page"].markdown.startswith("# Run notes for {{ ds }}")
+    assert "notion_parent_page_id" in tasks["create_page"].parent
+    assert dag.schedule is None

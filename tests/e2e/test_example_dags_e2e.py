@@ -272,3 +272,74 @@ def test_report_dag_writes_the_report_attaches_the_csv_comments_and_trashes_the_
         old = (date.fromisoformat(day) - timedelta(days=30)).isoformat()
         trashed = [state.page_title(p) for p in state.pages.values() if p.in_trash]
         assert trashed == [f"Report {old}"]
+
+
+@pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])
+def test_page_content_dag_writes_reads_comments_and_updates_the_run_row(
+    airflow_home: Path, version: str
+) -> None:
+    with NotionEmulator(seed="demo") as emu:
+        _, values = run_dag(airflow_home, emu, "example_notion_page_content", version)
+        state = emu.state
+        page_id = values["create_page"]["id"]
+        assert state.get_page(page_id)["parent"]["page_id"].replace("-", "") == emu.root_page_id.replace(
+            "-", ""
+        )
+        run_id = state.page_title(state.pages[page_id]).partition("(")[2].rstrip(")")
+        assert run_id.startswith("manual__")
+
+        # The Markdown of the create, then the appended log, in order and nested as written.
+        blocks = state.block_children_of(page_id)
+        assert [b["type"] for b in blocks] == [
+            "heading_1",
+            "paragraph",
+            "bulleted_list_item",
+            "bulleted_list_item",
+            "heading_2",
+            "bulleted_list_item",
+            "bulleted_list_item",
+        ]
+        day = blocks[0]["heading_1"]["rich_text"][0]["plain_text"].removeprefix("Run notes for ")
+        (nested,) = state.block_children_of(blocks[2]["id"])
+        assert nested["bulleted_list_item"]["rich_text"][0]["plain_text"] == "checked"
+        code = blocks[1]["paragraph"]["rich_text"][1]
+        assert code["plain_text"] == run_id and code["annotations"]["code"]
+        assert values["append_log"]["object"] == "list"
+        assert [b["id"] for b in values["append_log"]["results"]] == [b["id"] for b in blocks[4:]]
+
+        # Read back as Markdown: Notion's renderer under 2026-03-11, the provider's converter before.
+        content = values["read_content"]
+        assert content["source"] == ("notion" if version == "2026-03-11" else "converter")
+        markdown = content["markdown"]
+        assert f"# Run notes for {day}" in markdown
+        assert "## Log" in markdown and "finished" in markdown and "checked" in markdown
+        assert markdown.index("outputs") < markdown.index("## Log")
+
+        (comment,) = state.comments.on(page_id)
+        text = "".join(t["plain_text"] for t in comment.rich_text)
+        assert text == f"Notes for {day} are written."
+        listed = values["list_comments"]["results"]
+        assert ["".join(t["plain_text"] for t in c["rich_text"]) for c in listed] == [text]
+
+        # The run-log database: created under the parent, described with its schema, one row marked done.
+        (database,) = [db for db in state.databases.values() if db.parent_id == emu.root_page_id]
+        assert values["create_database"]["id"] == values["describe_database"]["id"]
+        if version == "2026-03-11":
+            (source,) = values["describe_database"]["data_sources"]
+            schema = source["properties"]
+        else:
+            schema = values["describe_database"]["properties"]
+        assert {name: prop["type"] for name, prop in schema.items()} == {
+            "Name": "title",
+            "Status": "select",
+            "Notes": "url",
+        }
+        (row,) = state.pages_in(database.id)
+        assert row["id"] == values["mark_done"]["id"] == values["add_run"]["id"]
+        assert _title(row) == run_id
+        assert row["properties"]["Status"]["select"]["name"] == "Done"
+        assert row["properties"]["Notes"]["url"] == values["create_page"]["url"]
+        assert page_id.replace("-", "") in row["properties"]["Notes"]["url"]
+        assert state.pages[row["id"]].icon == {"type": "emoji", "emoji": "✅"}
+        (started,) = state.block_children_of(row["id"])
+        assert started["paragraph"]["rich_text"][0]["plain_text"].startswith("Started at ")
