@@ -47,8 +47,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 
     requests_mock.get("https://api.notion.com/v1/users/me", json={})
     slept: list[float] = []
-    hook = NotionHook(requests_per_second=1.0)
-    hook._sleep = slept.append
+    hook = NotionHook(requests_per_second=1.0, sleep=slept.append)
     for _ in range(DEFAULT_BURST + 3):
         hook.get_current_user()
     # The burst goes at once; each later request gets the next free second (sleeps are recorded, not slept; the
