@@ -15,6 +15,7 @@ variable ``NOTION_PARENT_PAGE_ID``, read at run time. Works with every supported
 
 from __future__ import annotations
 
+# [START howto_dag_notion_etl]
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -133,6 +134,7 @@ with DAG(
 
     sync_rows >> wait_for_items >> query_items
     report(query_items.output)
+# [END howto_dag_notion_etl]
 
 
 if __name__ == "__main__":

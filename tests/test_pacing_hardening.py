@@ -1,4 +1,4 @@
-"""The machine-wide pacing state resists tampering, stuck locks and vanished folders (issue 10, "Pacing state")."""
+"""The machine-wide pacing state resists tampering, stuck locks and vanished folders."""
 
 from __future__ import annotations
 

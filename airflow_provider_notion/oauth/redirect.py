@@ -17,8 +17,12 @@ STATE_BYTES = 24
 
 
 def new_state() -> str:
-    """A fresh unguessable state (32 URL-safe characters)."""
-    return secrets.token_urlsafe(STATE_BYTES)
+    """A fresh unguessable state: 48 hex characters.
+
+    Hex, not URL-safe base64: a base64 state starts with ``-`` one time in 64, and ``exchange --state -Xy…`` then
+    fails in the argument parser ("expected one argument") for a value the user copied correctly.
+    """
+    return secrets.token_hex(STATE_BYTES)
 
 
 def looks_like_url(text: str) -> bool:

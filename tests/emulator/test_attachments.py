@@ -1,4 +1,4 @@
-"""Attached file uploads read back as Notion documents them (issue 12, item 4): a ``file`` object with a
+"""Attached file uploads read back as Notion documents them: a ``file`` object with a
 download link served by the emulator, ``caption`` on media blocks, and the upload's ``expiry_time`` cleared."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Block payloads are validated against the block type (issue 12, item 3) and two levels of nested children
+"""Block payloads are validated against the block type and two levels of nested children
 per request are allowed, a third refused (item 5), with Notion's ``body failed validation`` messages."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emulator endpoints added for issue 15: comments and the page Markdown endpoints, over HTTP."""
+"""The emulator's comments and page Markdown endpoints, over HTTP."""
 
 from __future__ import annotations
 

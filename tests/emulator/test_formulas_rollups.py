@@ -1,4 +1,4 @@
-"""Formula and rollup properties over HTTP (issue 12, item 6): creation, Notion's schema and value shapes,
+"""Formula and rollup properties over HTTP: creation, Notion's schema and value shapes,
 values recomputed on page reads and in queries, filters and sorts on them, and loud refusals outside the
 documented subset."""
 

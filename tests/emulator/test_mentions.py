@@ -1,4 +1,4 @@
-"""Mentions read back as Notion renders them (issue 12, item 7): a user mention carries the user object and
+"""Mentions read back as Notion renders them: a user mention carries the user object and
 ``@Name`` as plain text; page mentions carry the page's title and URL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Endpoints the official SDKs have beyond the core ones (issue 12, item 8): page move, data source
+"""Endpoints the official SDKs have beyond the core ones: page move, data source
 templates, custom emojis, and Notion's answer for routes the emulator does not implement."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``GET /v1/pages/{id}/properties/{property_id}`` (issue 12, item 2): ids exactly as the page returned them
+"""``GET /v1/pages/{id}/properties/{property_id}``: ids exactly as the page returned them
 (URL-encoded) are found, and list-valued properties page through every item with ``next_cursor``/``next_url``
 as Notion's reference describes, past the 25 items a page retrieve shows."""
 

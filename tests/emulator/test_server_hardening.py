@@ -1,5 +1,5 @@
 """The emulator as a server: secrets kept out of the request log, socket timeouts, Content-Length and body cap,
-deeply nested JSON, validated admin inputs (issue 10)."""
+deeply nested JSON, validated admin inputs."""
 
 from __future__ import annotations
 

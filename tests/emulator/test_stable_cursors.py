@@ -1,4 +1,4 @@
-"""Cursors point at a row, not a position (issue 12, item 9): rows inserted or trashed between two pages of a
+"""Cursors point at a row, not a position: rows inserted or trashed between two pages of a
 query, a block-children listing or a search neither make a scan skip a row that existed throughout nor return
 one twice. Checked on the raw API and through the hook's ``paginate``/``fetch_all`` and the sensor."""
 

@@ -1,4 +1,4 @@
-"""Edits to trashed pages and deleted blocks are refused as Notion refuses them (issue 12, item 1); taking
+"""Edits to trashed pages and deleted blocks are refused as Notion refuses them; taking
 them out of the trash still works."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The thin hook methods of issue 15 and the helpers behind the page operators."""
+"""The thin page-content hook methods and the helpers behind the page operators."""
 
 from __future__ import annotations
 

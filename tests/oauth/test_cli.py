@@ -276,3 +276,13 @@ def _browser_redirect(url: str) -> str:
     response = requests.get(url, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     return str(response.headers["Location"])
+
+
+def test_a_fresh_state_never_looks_like_a_command_line_option() -> None:
+    """A state starting with "-" made ``exchange --state <state>`` fail in argparse (1 run in 64 before)."""
+    from airflow_provider_notion.oauth.redirect import new_state
+
+    states = [new_state() for _ in range(2000)]
+    assert not [s for s in states if s.startswith("-")]
+    assert len(set(states)) == len(states)
+    assert all(len(s) >= 32 for s in states)

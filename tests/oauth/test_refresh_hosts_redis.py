@@ -1,4 +1,4 @@
-"""Issue 17: 8 task processes on 4 simulated hosts find one expired OAuth token; Redis makes it one refresh.
+"""8 task processes on 4 simulated hosts find one expired OAuth token; Redis makes it one refresh.
 
 Each host has its own private state folder, so the host-wide file lock cannot order processes of different hosts;
 only the Redis lock (``[notion] pacing_backend = redis://…`` on every host) can. The token store is shared by

@@ -1,4 +1,4 @@
-"""Files we write appear complete or not at all (issue 10): the previous export survives any failed run."""
+"""Files we write appear complete or not at all: the previous export survives any failed run."""
 
 from __future__ import annotations
 

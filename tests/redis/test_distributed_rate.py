@@ -1,4 +1,4 @@
-"""4 simulated hosts x 4 task processes on one integration share one Redis budget: no 429 (issue 17).
+"""4 simulated hosts x 4 task processes on one integration share one Redis budget: no 429.
 
 Each host has its own machine-wide pacing folder, so only Redis can make them agree; without it they would
 send 4x the emulator's limit (benchmarks/bench_distributed_pacing.py measures both side by side: 429s,

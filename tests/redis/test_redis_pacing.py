@@ -1,4 +1,4 @@
-"""Pacing shared through a real redis-server: one budget for every host, process and trigger (issue 17)."""
+"""Pacing shared through a real redis-server: one budget for every host, process and trigger."""
 
 from __future__ import annotations
 

@@ -137,7 +137,7 @@ def test_combine_wraps_a_one_level_or() -> None:
 
 
 def test_combine_distributes_a_two_level_or_as_fetch_all_does() -> None:
-    # Issue 11: this filter worked with fetch_all past the cap but failed in the sensor; one rule now serves both.
+    # This filter worked with fetch_all past the cap but failed in the sensor; one rule now serves both.
     two_levels = {"or": [LEAF, {"and": [LEAF, LEAF]}]}
     combined = QueryWindow.build(edited_after="2026-01-31T10:00:00Z").combine(two_levels)
     assert combined == {"or": [{"and": [LEAF, EDITED]}, {"and": [LEAF, LEAF, EDITED]}]}
