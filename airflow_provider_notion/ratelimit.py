@@ -8,7 +8,9 @@ keeps fetch-all loops and many waiting sensors from running into 429s. Where the
 - otherwise, and whenever Redis is unreachable: in a 16-byte file per token hash in a private per-user folder
   (:func:`~airflow_provider_notion.state_dir.private_state_dir`), locked with ``flock``, shared by the processes of
   one machine;
-- where that file cannot be used safely: in this process only.
+- where that file cannot be used safely: in this process only;
+- with ``pacing_backend = off``: nowhere, requests are not paced (:func:`pacing_bucket`; tests, or a deployment
+  that paces some other way).
 
 Pacing never fails a task: an unusable backend is reported once per process and the next one down takes over.
 """
@@ -51,6 +53,8 @@ RETRY_BACKEND_AFTER_SECONDS = 30.0
 VISIBLE_WAIT_SECONDS = 1.0
 # Processes on one machine share a clock; allow this much disagreement before a state "from the future" is reset.
 _CLOCK_SKEW_SECONDS = 1.0
+#: The ``pacing_backend`` value that turns client-side pacing off (hooks and triggers send without waiting).
+PACING_OFF = "off"
 
 log = logging.getLogger(__name__)
 
@@ -324,18 +328,21 @@ def configured_backend(override: str | None = None) -> str:
     """The pacing backend in force: ``override`` (the connection extra), else ``[notion] pacing_backend``.
 
     ``""`` (or ``"local"``) means the machine-wide bucket; ``redis://``, ``rediss://`` or ``unix://`` URLs mean
-    Redis. The Airflow option can also be set as ``AIRFLOW__NOTION__PACING_BACKEND``.
+    Redis; ``"off"`` (:data:`PACING_OFF`) means no pacing. The Airflow option can also be set as
+    ``AIRFLOW__NOTION__PACING_BACKEND``.
 
-    :raises NotionInputError: the value is neither.
+    :raises NotionInputError: the value is none of these.
     """
     value = override if override is not None else _airflow_option()
     value = (value or "").strip()
     if value.lower() in ("", "local"):
         return ""
+    if value.lower() == PACING_OFF:
+        return PACING_OFF
     if value.split("://", 1)[0].lower() in ("redis", "rediss", "unix") and "://" in value:
         return value
     raise NotionInputError(
-        "pacing_backend", "expected 'local' or a redis://, rediss:// or unix:// URL (value not shown)"
+        "pacing_backend", "expected 'local', 'off' or a redis://, rediss:// or unix:// URL (value not shown)"
     )
 
 
@@ -349,6 +356,21 @@ def _airflow_option() -> str | None:
     return str(value) if value is not None else None
 
 
+def pacing_bucket(
+    token: str, requests_per_second: float | None, *, backend: str | None = None
+) -> TokenBucket | None:
+    """The bucket a hook or trigger paces ``token`` with, or ``None`` when pacing is off.
+
+    Pacing is off when ``requests_per_second`` is ``None`` or ``0`` (the hook's/trigger's argument) or when the
+    backend in force (``backend``, the connection extra, else ``[notion] pacing_backend``) is ``"off"``.
+
+    :raises NotionInputError: ``pacing_backend`` is not a valid value (see :func:`configured_backend`).
+    """
+    if not requests_per_second or configured_backend(backend) == PACING_OFF:
+        return None
+    return shared_bucket(token, float(requests_per_second), backend=backend)
+
+
 def shared_bucket(
     token: str, rate: float, burst: int = DEFAULT_BURST, *, backend: str | None = None
 ) -> TokenBucket:
@@ -360,6 +382,8 @@ def shared_bucket(
     :returns: an object with ``reserve() -> seconds to wait`` and ``pause(seconds)`` (a 429's Retry-After).
     """
     url = configured_backend(backend)
+    if url == PACING_OFF:
+        url = ""  # asked for a bucket explicitly: "off" is honoured by pacing_bucket, here it means no Redis
     digest = hashlib.sha256(token.encode()).hexdigest()[:24]
     key = (digest, rate, burst, url)
     with _buckets_lock:

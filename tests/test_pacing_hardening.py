@@ -244,8 +244,7 @@ def test_pacing_waits_over_a_second_are_logged_once_with_the_total(
 
     requests_mock.get("https://api.notion.com/v1/users/me", json={})
     slept: list[float] = []
-    hook = NotionHook(requests_per_second=1.0)
-    hook._sleep = slept.append
+    hook = NotionHook(requests_per_second=1.0, sleep=slept.append)
     with caplog.at_level(logging.INFO, logger=LOGGER):
         for _ in range(ratelimit.DEFAULT_BURST + 4):
             hook.get_current_user()
@@ -287,8 +286,7 @@ def test_the_sync_hooks_429_pauses_every_user_of_the_token(notion_conn, requests
             {"status_code": 200, "json": {}},
         ],
     )
-    hook = NotionHook(requests_per_second=3.0)
-    hook._sleep = lambda seconds: None
+    hook = NotionHook(requests_per_second=3.0, sleep=lambda seconds: None)
     started = time.time()
     hook.get_current_user()
     assert token_bucket.reserve() >= 7.0 - (time.time() - started) - 0.5

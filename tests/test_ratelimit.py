@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from airflow_provider_notion.ratelimit import DEFAULT_BURST, TokenBucket, shared_bucket
@@ -49,8 +47,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 
     requests_mock.get("https://api.notion.com/v1/users/me", json={})
     slept: list[float] = []
-    hook = NotionHook(requests_per_second=1.0)
-    hook._sleep = slept.append
+    hook = NotionHook(requests_per_second=1.0, sleep=slept.append)
     for _ in range(DEFAULT_BURST + 3):
         hook.get_current_user()
     # The burst goes at once; each later request gets the next free second (sleeps are recorded, not slept; the
@@ -71,28 +68,24 @@ def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
     assert first.reserve() == pytest.approx(3.5)
 
 
-def _reserve_many(path: str, count: int) -> list[float]:
-    """The moments (wall time) at which this process may send ``count`` requests."""
-    import time
+def _reserve_many(path: str, count: int, now: float) -> list[float]:
+    """The waits this process is handed for ``count`` requests, all asked for at the (frozen) moment ``now``."""
     from pathlib import Path
 
     from airflow_provider_notion.ratelimit import HostTokenBucket
 
-    bucket = HostTokenBucket(Path(path), rate=20.0, burst=1)
-    return [time.time() + bucket.reserve() for _ in range(count)]
+    bucket = HostTokenBucket(Path(path), rate=20.0, burst=1, clock=lambda: now)
+    return [bucket.reserve() for _ in range(count)]
 
 
 def test_processes_on_one_machine_take_distinct_slots(tmp_path) -> None:
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        waits = pool.starmap(_reserve_many, [(str(tmp_path / "bucket"), 5)] * 4)
-    slots = sorted(moment for process in waits for moment in process)
-    # Four processes, one budget of 20 requests a second: every request got its own slot, 1/20 s apart.
-    assert len(slots) == 20
-    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
-    assert min(gaps) > 0.04
-    assert slots[-1] - slots[0] > 0.9
+        waits = pool.starmap(_reserve_many, [(str(tmp_path / "bucket"), 5, 1_800_000_000.0)] * 4)
+    # Four processes, one budget of 20 requests a second, time standing still: every request got its own slot,
+    # 1/20 s after the previous one, whichever process asked (separate budgets would hand out 0.0 four times).
+    assert sorted(wait for process in waits for wait in process) == pytest.approx([n / 20 for n in range(20)])
 
 
 def test_shared_bucket_uses_the_host_file_under_the_pacing_dir(tmp_path, monkeypatch) -> None:

@@ -35,7 +35,7 @@ from airflow_provider_notion.client.request import api_path, is_read_only
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.large_query import CompleteQuery
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, pacing_bucket
 from airflow_provider_notion.retry import AttemptFailure, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,11 @@ class AsyncNotionClient:
     :param http: the ``httpx.AsyncClient``; defaults to the one shared on this event loop.
     :param deadline: Unix time after which the caller no longer wants an answer; a request whose turn in the
         budget cannot come before it raises :class:`DeadlineReached` without taking a slot.
+    :param sleep: every wait (pacing, retries) goes through it (default ``asyncio.sleep``).
+    :param clock: the wall clock ``deadline`` is compared with (default ``time.time``); tests pass a fake one.
+    :param bucket: the pacing bucket to use instead of the token's shared one (see
+        :func:`~airflow_provider_notion.ratelimit.pacing_bucket`), e.g. a ``TokenBucket`` on the same fake clock;
+        ``requests_per_second`` is then not used.
     """
 
     settings: NotionConnectionSettings
@@ -110,6 +115,8 @@ class AsyncNotionClient:
     http: httpx.AsyncClient | None = None
     sleep: Sleep = asyncio.sleep
     deadline: float | None = None
+    clock: Callable[[], float] = time.time
+    bucket: TokenBucket | None = None
     core: BaseClient = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -126,12 +133,10 @@ class AsyncNotionClient:
 
     @property
     def _bucket(self) -> TokenBucket | None:
-        if not self.requests_per_second:
-            return None
-        return shared_bucket(
-            self.settings.bearer_token,
-            float(self.requests_per_second),
-            backend=self.settings.pacing_backend,
+        if self.bucket is not None:
+            return self.bucket
+        return pacing_bucket(
+            self.settings.bearer_token, self.requests_per_second, backend=self.settings.pacing_backend
         )
 
     async def request(
@@ -175,7 +180,7 @@ class AsyncNotionClient:
         in the queue reserves nothing, so a trigger cancelled there (its deadline) wastes no budget.
         """
         async with pacing_lock(bucket):
-            if self.deadline is not None and time.time() + 1.0 / bucket.rate > self.deadline:
+            if self.deadline is not None and self.clock() + 1.0 / bucket.rate > self.deadline:
                 # Taking a slot now would waste it: the caller gives up before it comes round.
                 raise DeadlineReached("no slot in the integration's request budget before the deadline")
             wait = bucket.reserve()

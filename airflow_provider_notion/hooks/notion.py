@@ -35,7 +35,7 @@ from airflow_provider_notion.payloads import (
     property_values,
     rich_text,
 )
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, shared_bucket
+from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, pacing_bucket
 from airflow_provider_notion.retry import RetryPolicy
 from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
 
@@ -61,8 +61,9 @@ class NotionHook(BaseHook):
     :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
     :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.retry`).
     :param requests_per_second: client-side pacing per integration token, shared by every process on this
-        machine (see :mod:`airflow_provider_notion.ratelimit`); ``None`` or ``0`` turns it off. Across
-        machines, share the budget with an Airflow pool.
+        machine (see :mod:`airflow_provider_notion.ratelimit`); ``None`` or ``0`` turns it off, as does the
+        connection extra (or ``[notion]`` option) ``pacing_backend: off``. Across machines, use a Redis
+        ``pacing_backend``.
     :param sleep: every wait (pacing, retries) goes through it (default ``time.sleep``); tests pass a recorder.
     """
 
@@ -137,12 +138,8 @@ class NotionHook(BaseHook):
 
     @cached_property
     def _bucket(self) -> TokenBucket | None:
-        if not self.requests_per_second:
-            return None
-        return shared_bucket(
-            self.settings.bearer_token,
-            float(self.requests_per_second),
-            backend=self.settings.pacing_backend,
+        return pacing_bucket(
+            self.settings.bearer_token, self.requests_per_second, backend=self.settings.pacing_backend
         )
 
     @cached_property

@@ -143,10 +143,10 @@ def refresh_lock(
     :param backend: the connection's ``pacing_backend`` extra, overriding ``[notion] pacing_backend``.
     :raises RefreshLockTimeout: the lock stayed taken for ``timeout`` seconds.
     """
-    from airflow_provider_notion.ratelimit import configured_backend
+    from airflow_provider_notion.ratelimit import PACING_OFF, configured_backend
 
     url = configured_backend(backend)
-    if url:
+    if url and url != PACING_OFF:  # with pacing off, refreshes still take the host-wide lock
         try:
             import airflow_provider_notion.redis_pacing  # noqa: F401 - the redis extra is installed
         except ImportError:

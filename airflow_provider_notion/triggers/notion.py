@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
@@ -86,6 +86,10 @@ class NotionQueryTrigger(BaseTrigger):
     :param end_time: absolute deadline (Unix time, seconds).
     :param fetch_all: follow every page (the event carries all rows) instead of reading the first page.
     :param requests_per_second: per-token pacing, shared by every process on this machine; ``0`` turns it off.
+    :param clock: the wall clock ``end_time`` is compared with (default ``time.time``).
+    :param sleep: every wait (between polls, pacing, retries) goes through it (default ``asyncio.sleep``).
+        ``clock`` and ``sleep`` are for tests and embedding: they are not serialized, so a trigger resumed by
+        the triggerer uses the defaults.
     """
 
     def __init__(
@@ -101,6 +105,8 @@ class NotionQueryTrigger(BaseTrigger):
         poke_interval: float = 60.0,
         fetch_all: bool = False,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Airflow's base is untyped
         route = api_path(query_path, "query_path")
@@ -121,6 +127,8 @@ class NotionQueryTrigger(BaseTrigger):
         self.fetch_all = bool(fetch_all)
         self.requests_per_second = requests_per_second
         self._window = QueryWindow.from_json(self.window)
+        self._clock = clock
+        self._sleep = sleep
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -155,6 +163,7 @@ class NotionQueryTrigger(BaseTrigger):
             requests_per_second=self.requests_per_second,
             sleep=self.wait,
             deadline=self.end_time + DEADLINE_GRACE_SECONDS,
+            clock=self._clock,
         )
 
     async def poll(self, client: AsyncNotionClient) -> dict[str, Any]:
@@ -163,8 +172,8 @@ class NotionQueryTrigger(BaseTrigger):
         return matching_page(page, self._window)
 
     async def wait(self, seconds: float) -> None:
-        """Every wait of this trigger: between polls, for pacing and before retries (a seam for tests)."""
-        await asyncio.sleep(seconds)
+        """Every wait of this trigger: between polls, for pacing and before retries (the ``sleep`` argument)."""
+        await self._sleep(seconds)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         count = 0
@@ -174,7 +183,7 @@ class NotionQueryTrigger(BaseTrigger):
             oauth = client.settings.auth_type == "oauth"
             while True:
                 # The sensor poked just before deferring, so the first poll waits one interval.
-                remaining = self.end_time - time.time()
+                remaining = self.end_time - self._clock()
                 if remaining <= 0:
                     yield _event(self._timeout_event(count))
                     return
@@ -185,7 +194,7 @@ class NotionQueryTrigger(BaseTrigger):
                 # waiter behind would take and drop the next one, pushing everyone's budget further away.
                 try:
                     async with asyncio.timeout(
-                        max(0.0, self.end_time - time.time()) + DEADLINE_GRACE_SECONDS
+                        max(0.0, self.end_time - self._clock()) + DEADLINE_GRACE_SECONDS
                     ):
                         page = await self.poll(client)
                 except (TimeoutError, DeadlineReached):

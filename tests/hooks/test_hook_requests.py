@@ -25,8 +25,7 @@ PAGE_ID = "16cabc1e-edcd-8117-a024-fa5446b89751"
 
 
 def make_hook(**kwargs: object) -> NotionHook:
-    hook = NotionHook(requests_per_second=None, **kwargs)  # type: ignore[arg-type]
-    hook._sleep = lambda seconds: None
+    hook = NotionHook(requests_per_second=None, sleep=lambda seconds: None, **kwargs)  # type: ignore[arg-type]
     return hook
 
 

@@ -48,8 +48,7 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def hook(default_conn: dict[str, object], sleeps: list[float]) -> NotionHook:
-    hook = NotionHook(requests_per_second=None)
-    hook._sleep = sleeps.append
+    hook = NotionHook(requests_per_second=None, sleep=sleeps.append)
     return hook
 
 

@@ -52,8 +52,7 @@ def make(store: InMemoryTokenStore, client: ScriptedClient, **kwargs: Any) -> OA
         refresh_token=CONN_REFRESH,
         store=store,
         refresh_lock=threading.Lock(),
-        sleep=lambda seconds: None,
-        **kwargs,
+        **{"sleep": lambda seconds: None, **kwargs},
     )
 
 
@@ -107,8 +106,7 @@ def test_invalid_grant_waits_for_the_other_workers_save() -> None:
         if len(sleeps) == 2:
             store.save("c", stored("ntn_winner", "nrt_winner", 1))
 
-    provider = make(store, client)
-    provider._sleep = other_worker_saves_while_we_wait
+    provider = make(store, client, sleep=other_worker_saves_while_we_wait)
     assert provider.refresh("ntn_connection_0") == "ntn_winner"
     assert len(sleeps) == 2
     assert provider.current_token() == "ntn_winner"

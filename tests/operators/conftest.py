@@ -8,13 +8,12 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from airflow_provider_notion.hooks.notion import NotionHook
-
 
 @pytest.fixture(autouse=True)
 def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The token bucket would make multi-page tests sleep; pacing has its own tests.
-    monkeypatch.setattr(NotionHook, "_bucket", None)
+    # The token bucket would make multi-page tests sleep; pacing has its own tests. The public switch
+    # (docs/pacing.md), as a deployment would set it:
+    monkeypatch.setenv("AIRFLOW__NOTION__PACING_BACKEND", "off")
 
 
 @pytest.fixture

@@ -103,8 +103,7 @@ def test_the_hook_paces_through_redis_from_the_connection_extra(
 
     notion_conn(password="ntn_token_hook_redis_extra_test", extra={"pacing_backend": redis_url})
     requests_mock.get("https://api.notion.com/v1/users/me", json={})
-    hook = NotionHook(requests_per_second=3.0)
-    hook._sleep = lambda seconds: None
+    hook = NotionHook(requests_per_second=3.0, sleep=lambda seconds: None)
     hook.get_current_user()
     keys = redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")
     assert len(keys) == 1
@@ -193,8 +192,7 @@ def test_a_429_seen_by_one_hook_pauses_every_host(notion_conn, requests_mock, re
             {"status_code": 200, "json": {}},
         ],
     )
-    hook = NotionHook(requests_per_second=3.0)
-    hook._sleep = lambda seconds: None
+    hook = NotionHook(requests_per_second=3.0, sleep=lambda seconds: None)
     hook.get_current_user()
     # Another host: its own client, the same key (a hash of the same token), so the same pause.
     (key,) = redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")

@@ -36,13 +36,12 @@ def emu(module_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> Not
 
 @pytest.fixture
 def make_hook(emu: NotionEmulator) -> Callable[..., NotionHook]:
-    """Hooks on the emulator without client-side pacing; waits between retries are recorded, not slept."""
+    """Hooks on the emulator without client-side pacing; retry waits are skipped (or go to a given ``sleep``)."""
 
     def make(**kwargs: Any) -> NotionHook:
         kwargs.setdefault("requests_per_second", None)
-        hook = NotionHook(**kwargs)
-        hook._sleep = lambda seconds: None
-        return hook
+        kwargs.setdefault("sleep", lambda seconds: None)
+        return NotionHook(**kwargs)
 
     return make
 

@@ -777,7 +777,7 @@ def assert_clear(error: BaseException, field_name: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(NotionHook, "_bucket", None)
+    monkeypatch.setenv("AIRFLOW__NOTION__PACING_BACKEND", "off")
 
 
 def test_the_corpus_is_large_and_covers_every_area() -> None:

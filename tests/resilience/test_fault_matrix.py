@@ -225,8 +225,7 @@ def test_fault_cell(
         setup.user_ids = [u["id"] for u in NotionHook(requests_per_second=None).list_users()["results"]]
         assert setup.user_ids
     sleeps: list[float] = []
-    hook = NotionHook(timeout=HOOK_TIMEOUT, requests_per_second=None)
-    hook._sleep = sleeps.append
+    hook = NotionHook(timeout=HOOK_TIMEOUT, requests_per_second=None, sleep=sleeps.append)
     emu.clear_request_log()
     emu.faults.inject(method=op.method, path=op.path, when=when, count=1, **fault.options)
 

@@ -18,7 +18,7 @@ from tests.resilience.helpers import seed_rows
 
 @pytest.fixture(autouse=True)
 def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(NotionHook, "_bucket", None)
+    monkeypatch.setenv("AIRFLOW__NOTION__PACING_BACKEND", "off")
 
 
 @pytest.mark.parametrize("version", ["2022-06-28", "2026-03-11"])

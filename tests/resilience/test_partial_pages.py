@@ -18,7 +18,7 @@ from airflow_provider_notion.page_children import NotionChildrenMismatchError, N
 
 @pytest.fixture(autouse=True)
 def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(NotionHook, "_bucket", None)
+    monkeypatch.setenv("AIRFLOW__NOTION__PACING_BACKEND", "off")
 
 
 def paragraphs(count: int, prefix: str = "line") -> list[dict[str, Any]]:

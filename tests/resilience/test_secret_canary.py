@@ -187,7 +187,7 @@ def world(module_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> W
     database = emu.add_database(parent_id=root, title="Tasks", properties=SCHEMA)
     emu.add_rows(database["id"], [row("first", done=True), row("second", done=False)])
     monkeypatch.setenv("AIRFLOW_CONN_NOTION_DEFAULT", connection(emu, CANARY_SECRET))
-    monkeypatch.setattr(NotionHook, "_bucket", None)  # no client-side pacing: keeps the file fast
+    monkeypatch.setenv("AIRFLOW__NOTION__PACING_BACKEND", "off")  # no client-side pacing: keeps the file fast
     return World(
         emu=emu,
         integration_id=integration.id,
@@ -504,9 +504,7 @@ async def test_trigger_run_success_and_error_events(
     leaks.see("trigger 401 event", rejected)
 
     world.emu.faults.inject(Fault(kind="status", status=500, path="/query$", count=20))
-    failing = fast_trigger(query)
-    monkeypatch.setattr(failing, "wait", _no_wait)
-    broken = await single_event(failing)
+    broken = await single_event(fast_trigger(query, sleep=_no_wait))
     assert broken["status"] == "error" and "500" in broken["message"]
     leaks.see("trigger 500 event", broken)
     leaks.assert_clean(expect_in_logs=())
@@ -523,8 +521,7 @@ def test_error_paths_never_show_the_secret(
     world: World, leaks: Leaks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     no_retry = RetryPolicy(max_retries=1, base_delay=0.0)
-    hook = NotionHook(retry_policy=no_retry)
-    hook._sleep = lambda seconds: None
+    hook = NotionHook(retry_policy=no_retry, sleep=lambda seconds: None)
     emu = world.emu
     failures: dict[str, tuple[type[Exception], Callable[[], Any]]] = {
         "404 page": (NotionApiError, lambda: hook.get_page(str(uuid.uuid4()))),

@@ -77,7 +77,6 @@ class FakeNotion:
 @pytest.fixture
 def hook(notion_conn: Any, monkeypatch: pytest.MonkeyPatch) -> NotionHook:
     notion_conn(extra={"notion_version": "2026-03-11"})
-    monkeypatch.setattr(NotionHook, "_bucket", None)
     return NotionHook(requests_per_second=None)
 
 

@@ -15,9 +15,9 @@ from airflow_provider_notion.client import aio as async_client
 from airflow_provider_notion.client.aio import AsyncNotionClient, pacing_lock, shared_client
 from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
-from airflow_provider_notion.ratelimit import DEFAULT_BURST, shared_bucket
+from airflow_provider_notion.ratelimit import DEFAULT_BURST, TokenBucket, shared_bucket
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
-from tests.helpers import CANARY_SECRET
+from tests.helpers import CANARY_SECRET, FakeClock
 
 DS_ID = "248104cd-477e-80af-bc30-000bd28de8f9"
 QUERY_PATH = f"/v1/data_sources/{DS_ID}/query"
@@ -303,19 +303,13 @@ async def test_redirect_is_not_followed(transport: Callable[[Handler], None], wa
 
 
 async def test_deadline_yields_one_timeout_event(
-    transport: Callable[[Handler], None], waits: list[float], monkeypatch: pytest.MonkeyPatch
+    transport: Callable[[Handler], None],
 ) -> None:
-    clock = {"now": 1_000_000.0}
-    monkeypatch.setattr(time, "time", lambda: clock["now"])
-
-    async def advancing_wait(self: NotionQueryTrigger, seconds: float) -> None:
-        waits.append(seconds)
-        clock["now"] += seconds
-
-    monkeypatch.setattr(NotionQueryTrigger, "wait", advancing_wait)
+    clock = FakeClock()
     notion = Recorder(httpx.Response(200, json=rows()))
     transport(notion)
-    events = await events_of(make_trigger(end_time=1_000_000.0 + 75, poke_interval=30))
+    trigger = make_trigger(end_time=clock.now + 75, poke_interval=30, clock=clock, sleep=clock.async_sleep)
+    events = await events_of(trigger)
     assert events == [
         {
             "status": "timeout",
@@ -323,7 +317,7 @@ async def test_deadline_yields_one_timeout_event(
             "last_count": 0,
         }
     ]
-    assert waits == [30, 30, 15]  # the last wait is cut to the deadline, then one final poll
+    assert clock.sleeps == [30, 30, 15]  # the last wait is cut to the deadline, then one final poll
     assert len(notion.requests) == 3
 
 
@@ -339,11 +333,15 @@ async def test_pacing_wait_longer_than_the_deadline_times_out_without_a_request(
         bucket.reserve()
     notion = Recorder(httpx.Response(200, json=rows("a")))
     transport(notion)
-    started = time.monotonic()
-    events = await events_of(make_trigger(end_time=time.time() + 0.2, requests_per_second=0.01))
+    clock = FakeClock()
+    trigger = make_trigger(
+        end_time=clock.now + 0.25, requests_per_second=0.01, clock=clock, sleep=clock.async_sleep
+    )
+    events = await events_of(trigger)
     assert events[0]["status"] == "timeout"
     assert notion.requests == []
-    assert time.monotonic() - started < 1.0
+    # Only the poke interval, cut to the deadline: the ~100 s pacing wait is not slept.
+    assert clock.sleeps == [0.25]
 
 
 async def test_triggers_giving_up_in_the_queue_do_not_push_the_budget_further_away(
@@ -397,32 +395,26 @@ async def test_waiting_in_the_pacing_queue_ends_at_the_deadline(
     finally:
         queue.release()
     assert events[0]["status"] == "timeout"
-    assert 0.2 <= time.monotonic() - started < 1.0
+    # Not before the deadline, and well before the unpatched 5 s grace (a generous bound: a loaded machine).
+    assert 0.2 <= time.monotonic() - started < 3.0
     assert notion.requests == []
 
 
 async def test_requests_of_one_token_take_their_slot_one_at_a_time(
     transport: Callable[[Handler], None],
 ) -> None:
-    token = "ntn_pacing_serial_token_only_here"
     settings = NotionConnectionSettings.from_fields(
-        conn_id="x", host=None, login=None, password=token, extras={}
+        conn_id="x", host=None, login=None, password="ntn_pacing_serial_token_only_here", extras={}
     )
     transport(Recorder(httpx.Response(200, json=rows("a"))))
-    bucket = shared_bucket(token, 100.0)
-    for _ in range(bucket.burst):
-        bucket.reserve()
-    slept: list[float] = []
-
-    async def slow_sleep(seconds: float) -> None:
-        slept.append(seconds)
-        await asyncio.sleep(seconds)
-
-    client = AsyncNotionClient(settings, "2026-03-11", requests_per_second=100.0, sleep=slow_sleep)
+    clock = FakeClock()
+    bucket = TokenBucket(100.0, burst=1, clock=clock)
+    bucket.reserve()  # the burst is spent: every request below waits for a slot
+    client = AsyncNotionClient(settings, "2026-03-11", sleep=clock.async_sleep, clock=clock, bucket=bucket)
     await asyncio.gather(*(client.query(QUERY_PATH) for _ in range(5)))
-    # Reserved one after the other, each waits about one slot (10 ms), not 10, 20, 30... ms ahead of time.
-    assert len(slept) == 5
-    assert all(s < 0.015 for s in slept)
+    # Reserved one after the other, each waits one slot (10 ms) from when the previous one left, not 10, 20,
+    # 30... ms reserved ahead of time.
+    assert clock.sleeps == pytest.approx([0.01] * 5, abs=1e-6)
 
 
 async def test_deadline_already_passed_yields_timeout_without_a_request(

@@ -12,6 +12,7 @@ import pytest
 
 from airflow_provider_notion.emulator import NotionEmulator, RateLimit
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
+from tests.helpers import FakeClock
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +122,21 @@ async def test_injected_overload_is_retried(emu: NotionEmulator, data_source: st
 
 
 async def test_deadline_gives_a_timeout_event(emu: NotionEmulator, data_source: str) -> None:
-    event = await single_event(trigger_for(data_source, end_time=time.time() + 0.3, poke_interval=0.1))
+    clock = FakeClock()
+    trigger = trigger_for(
+        data_source,
+        end_time=clock.now + 0.75,
+        poke_interval=0.25,
+        requests_per_second=None,
+        clock=clock,
+        sleep=clock.async_sleep,
+    )
+    event = await single_event(trigger)
     assert event["status"] == "timeout"
     assert event["last_count"] == 0
-    assert 2 <= len(query_statuses(emu)) <= 5
+    # One poll after each interval, the last one at the deadline, then the timeout without waiting any longer.
+    assert clock.sleeps == [0.25, 0.25, 0.25]
+    assert query_statuses(emu) == [200, 200, 200]
 
 
 async def test_many_triggers_share_pacing_and_stay_under_the_limit(
