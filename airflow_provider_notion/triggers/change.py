@@ -35,7 +35,6 @@ except ImportError:  # Airflow 2: no event-driven scheduling; the trigger still 
 
 from airflow_provider_notion.assets import notion_uri
 from airflow_provider_notion.client.aio import AsyncNotionClient
-from airflow_provider_notion.connection import NotionConnectionSettings
 from airflow_provider_notion.event_payload import row_ids
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.filters import check_filter_depth
@@ -234,19 +233,12 @@ class NotionChangeTrigger(BaseEventTrigger):
     # ------------------------------------------------------------------------------------ Notion
 
     async def client(self) -> AsyncNotionClient:
-        from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+        from airflow_provider_notion.triggers.notion import read_trigger_connection
 
-        from airflow_provider_notion.triggers.notion import _with_stored_oauth_token
-
-        conn = await get_async_connection(self.conn_id)
-        extras = await get_async_extra_dejson(conn)
-        settings = NotionConnectionSettings.from_connection(conn, extras)
-        if settings.auth_type == "oauth":
-            settings = await _with_stored_oauth_token(settings, extras)
-        version = resolve_notion_version(self.notion_version or settings.notion_version)
+        settings, version = await read_trigger_connection(self.conn_id, self.notion_version)
         return AsyncNotionClient(
             settings=settings,
-            notion_version=version.name,
+            notion_version=version,
             requests_per_second=self.requests_per_second,
             sleep=self.sleep,
         )

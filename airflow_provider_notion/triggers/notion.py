@@ -52,6 +52,23 @@ async def _with_stored_oauth_token(
     return dataclasses.replace(settings, access_token=token)
 
 
+async def read_trigger_connection(
+    conn_id: str, notion_version: str | None
+) -> tuple[NotionConnectionSettings, str]:
+    """The connection's settings (OAuth: with its store's newest token) and the Notion-Version to send.
+
+    Read without blocking the event loop; shared by every trigger of this provider.
+    """
+    from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+
+    conn = await get_async_connection(conn_id)
+    extras = await get_async_extra_dejson(conn)
+    settings = NotionConnectionSettings.from_connection(conn, extras)
+    if settings.auth_type == "oauth":
+        settings = await _with_stored_oauth_token(settings, extras)
+    return settings, resolve_notion_version(notion_version or settings.notion_version).name
+
+
 def _event(payload: dict[str, Any]) -> TriggerEvent:
     return TriggerEvent(payload)  # type: ignore[no-untyped-call]  # Airflow's TriggerEvent is untyped
 
@@ -149,17 +166,10 @@ class NotionQueryTrigger(BaseTrigger):
 
     async def client(self) -> AsyncNotionClient:
         """Read the connection without blocking the event loop and build the request client."""
-        from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
-
-        conn = await get_async_connection(self.conn_id)
-        extras = await get_async_extra_dejson(conn)
-        settings = NotionConnectionSettings.from_connection(conn, extras)
-        if settings.auth_type == "oauth":
-            settings = await _with_stored_oauth_token(settings, extras)
-        version = resolve_notion_version(self.notion_version or settings.notion_version)
+        settings, version = await read_trigger_connection(self.conn_id, self.notion_version)
         return AsyncNotionClient(
             settings=settings,
-            notion_version=version.name,
+            notion_version=version,
             requests_per_second=self.requests_per_second,
             sleep=self.wait,
             deadline=self.end_time + DEADLINE_GRACE_SECONDS,
