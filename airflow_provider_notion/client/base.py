@@ -59,6 +59,17 @@ class Call:
     read_only: bool = True
     timeout: float = DEFAULT_TIMEOUT
 
+    def not_built(self, error: Exception) -> NotionTransportError:
+        """The error for a request the sender could not build: nothing was sent, so it is never "outcome unknown".
+
+        Only the exception's type is kept, never its text: a header's value (the token) can be in it.
+        """
+        return NotionTransportError(
+            self.method,
+            self.route,
+            f"the request could not be built ({type(error).__name__}); nothing was sent",
+        )
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -84,12 +84,7 @@ class SyncSender:
                 )
             )
         except Exception as err:
-            # Never the exception's text: a header's value (the token) can be in it.
-            raise NotionTransportError(
-                call.method,
-                call.route,
-                f"the request could not be built ({type(err).__name__}); nothing was sent",
-            ) from None
+            raise call.not_built(err) from None
         started = time.monotonic()
         try:
             response = self.session.send(
