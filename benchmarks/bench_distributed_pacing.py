@@ -20,34 +20,15 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import benchmarks  # noqa: F401 - sets AIRFLOW_HOME before Airflow is imported
 from benchmarks._emulator import EmulatorProcess
+from benchmarks.bench_rate_limit import Outcome
 from tests.pacing_hosts import Plan, run_hosts
 from tests.redis_server import RedisServer
 
 PACING_SHARE = 0.95
-
-
-@dataclass
-class Outcome:
-    name: str
-    tasks: int
-    failed: int
-    ok_requests: int
-    rate_limited: int
-    elapsed: float
-    rate: float
-
-    @property
-    def throughput(self) -> float:
-        return self.ok_requests / self.elapsed
-
-    @property
-    def share_of_limit(self) -> float:
-        return self.throughput / self.rate
 
 
 def scenario(emu: EmulatorProcess, name: str, args: argparse.Namespace, backend: str | None) -> Outcome:
@@ -79,7 +60,7 @@ def scenario(emu: EmulatorProcess, name: str, args: argparse.Namespace, backend:
         name=name,
         tasks=len(results),
         failed=sum(1 for r in results if not r["ok"]),
-        ok_requests=sum(1 for r in sent if r["status"] == 200),
+        succeeded_requests=sum(1 for r in sent if r["status"] == 200),
         rate_limited=sum(1 for r in sent if r["status"] == 429),
         elapsed=elapsed,
         rate=args.rate,
@@ -136,11 +117,11 @@ def main(argv: list[str] | None = None) -> list[str]:
     summary: list[str] = []
     for o in outcomes:
         print(
-            f"{o.name:34} {o.failed:>6} {o.ok_requests:>7} {o.rate_limited:>5} {o.elapsed:>7.1f} "
+            f"{o.name:34} {o.failed:>6} {o.succeeded_requests:>7} {o.rate_limited:>5} {o.elapsed:>7.1f} "
             f"{o.throughput:>6.1f} {o.share_of_limit:>7.0%}"
         )
         summary.append(
-            f"{o.name}: {o.failed}/{o.tasks} failed tasks, {o.ok_requests}/{total} requests, "
+            f"{o.name}: {o.failed}/{o.tasks} failed tasks, {o.succeeded_requests}/{total} requests, "
             f"{o.rate_limited} 429s, {o.throughput:.1f} req/s = {o.share_of_limit:.0%} of {o.rate:g}/s"
         )
     print("cost of one reserve(), no waiting: " + ", ".join(f"{k} {v:.0f} us" for k, v in costs.items()))
