@@ -8,7 +8,7 @@ the new time, so "edits in consecutive minutes" happen at exact, repeatable mome
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -22,19 +22,6 @@ from airflow_provider_notion.query_window import floor_minute, notion_instant
 from airflow_provider_notion.triggers.change import WATERMARK_KEY, NotionChangeTrigger
 
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture(scope="module")
-def _emulator() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> NotionEmulator:
-    _emulator.reset()
-    monkeypatch.setenv("AIRFLOW_CONN_NOTION_DEFAULT", _emulator.airflow_conn_json)
-    return _emulator
 
 
 @pytest.fixture

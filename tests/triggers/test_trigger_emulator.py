@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,19 +12,6 @@ import pytest
 from airflow_provider_notion.emulator import NotionEmulator, RateLimit
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import FakeClock
-
-
-@pytest.fixture(scope="module")
-def _emulator() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> NotionEmulator:
-    _emulator.reset()
-    monkeypatch.setenv("AIRFLOW_CONN_NOTION_DEFAULT", _emulator.airflow_conn_json)
-    return _emulator
 
 
 @pytest.fixture
