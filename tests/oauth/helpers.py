@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -57,3 +60,26 @@ class FakeSupervisor:
                 error=comms.ErrorType.CONNECTION_NOT_FOUND, detail={"conn_id": msg.conn_id}
             )
         return None  # MaskSecret and other notifications
+
+
+def run_released_together(
+    workers: list[subprocess.Popen[str]], gate: Path, timeout: float
+) -> list[tuple[str, str]]:
+    """Wait until every worker process wrote ``gate/ready-*``, release them at once (``gate/go``), collect output.
+
+    Workers that are still running at the end are killed, so a failed test leaves no process behind.
+    """
+    try:
+        deadline = time.monotonic() + timeout
+        while len(list(gate.glob("ready-*"))) < len(workers):
+            assert all(w.poll() is None for w in workers), [
+                w.communicate() for w in workers if w.poll() is not None
+            ]
+            assert time.monotonic() < deadline, "workers did not start"
+            time.sleep(0.05)
+        (gate / "go").touch()
+        return [w.communicate(timeout=timeout) for w in workers]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import expire_access_token, is_token_active
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.store import StoredTokens, token_fingerprint
-from tests.oauth.helpers import token_requests
+from tests.oauth.helpers import run_released_together, token_requests
 from tests.oauth.store_plugins import register_entry_points
 from tests.redis_server import RedisServer
 
@@ -52,20 +51,7 @@ def _run_workers(env_for_host: Callable[[int], dict[str, str]], gate: Path) -> l
         for host in range(HOSTS)
         for _ in range(PER_HOST)
     ]
-    try:
-        deadline = time.monotonic() + 300
-        while len(list(gate.glob("ready-*"))) < len(workers):
-            assert all(w.poll() is None for w in workers), [
-                w.communicate() for w in workers if w.poll() is not None
-            ]
-            assert time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.05)
-        (gate / "go").touch()
-        outputs = [w.communicate(timeout=300) for w in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
+    outputs = run_released_together(workers, gate, timeout=300)
     return [(w.returncode, out, err) for w, (out, err) in zip(workers, outputs, strict=True)]
 
 

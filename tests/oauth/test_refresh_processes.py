@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.emulator.routes.oauth import expire_access_token, is_token_active
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.store import StoredTokens, token_fingerprint
-from tests.oauth.helpers import token_requests
+from tests.oauth.helpers import run_released_together, token_requests
 from tests.oauth.store_plugins import register_entry_points
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,20 +59,7 @@ def test_three_processes_refresh_once_with_a_slow_store(
         )
         for _ in range(PROCESSES)
     ]
-    try:
-        deadline = time.monotonic() + 120
-        while len(list(gate.glob("ready-*"))) < PROCESSES:
-            assert all(w.poll() is None for w in workers), [
-                w.communicate() for w in workers if w.poll() is not None
-            ]
-            assert time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.05)
-        (gate / "go").touch()
-        outputs = [w.communicate(timeout=120) for w in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
+    outputs = run_released_together(workers, gate, timeout=120)
     results = []
     for worker, (out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, (out, err[-3000:])
