@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.storage_paths import resolve_storage_path
 
 MIB = 1024 * 1024
 #: Notion accepts single-part uploads up to 20 MB; above 10 MiB we switch to multi-part so that no more than
@@ -32,17 +33,12 @@ def open_source(value: Any, field: str = "path") -> Any:
     """A ``pathlib.Path`` for a local path, an ``ObjectStoragePath`` for a URL; objects with ``open`` pass."""
     if hasattr(value, "open") and hasattr(value, "name") and not isinstance(value, str):
         return value
-    if not isinstance(value, str | os.PathLike) or not str(value).strip():
+    if not isinstance(value, str | os.PathLike):
         raise NotionInputError(field, f"expected a local path or an object storage URL, got {value!r}")
-    text = os.fspath(value).strip()
-    if "://" in text:
-        from airflow.providers.common.compat.sdk import ObjectStoragePath
-
-        return ObjectStoragePath(text)
-    path = Path(text)
-    if not path.is_file():
-        raise NotionInputError(field, f"{text} is not a file")
-    return path
+    source = resolve_storage_path(value, field)
+    if isinstance(source, Path) and not source.is_file():
+        raise NotionInputError(field, f"{source} is not a file")
+    return source
 
 
 def size_of(source: Any) -> int:

@@ -8,27 +8,10 @@ atomically (:mod:`airflow_provider_notion.atomic_files`): the previous file stay
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from airflow_provider_notion.atomic_files import atomic_open, atomic_write_bytes
-from airflow_provider_notion.exceptions import NotionInputError
-
-
-def resolve_output_path(value: Any, field: str = "output_path") -> Any:
-    """A ``pathlib.Path`` for local paths, an ``ObjectStoragePath`` for URLs; objects with ``open`` pass through."""
-    if hasattr(value, "open") and not isinstance(value, str):
-        return value
-    if not isinstance(value, str | os.PathLike) or not str(value).strip():
-        raise NotionInputError(field, f"expected a local path or an object storage URL, got {value!r}")
-    text = os.fspath(value).strip()
-    if "://" in text:
-        from airflow.providers.common.compat.sdk import ObjectStoragePath
-
-        return ObjectStoragePath(text)
-    return Path(text)
 
 
 def write_json_lines(path: Any, pages: Iterable[dict[str, Any]]) -> dict[str, Any]:

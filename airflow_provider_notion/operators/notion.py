@@ -27,7 +27,7 @@ from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.large_query import CompleteQuery
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet, operator_lineage
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
-from airflow_provider_notion.operators._output import resolve_output_path, write_bytes, write_json_lines
+from airflow_provider_notion.operators._output import write_bytes, write_json_lines
 from airflow_provider_notion.page_content import append_left_over, content_for_create
 from airflow_provider_notion.payloads import (
     DEFAULT_MAX_XCOM_RESULTS,
@@ -38,6 +38,7 @@ from airflow_provider_notion.payloads import (
 )
 from airflow_provider_notion.progress import Progress
 from airflow_provider_notion.retry import RetryPolicy
+from airflow_provider_notion.storage_paths import resolve_storage_path
 
 _JSON = "json"
 #: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).
@@ -557,7 +558,9 @@ class _NotionListOperator(NotionBaseOperator):
         fetch_all = _as_bool(self.fetch_all, "fetch_all")
         max_results = _as_number(self.max_xcom_results, "max_xcom_results", whole=True, minimum=1)
         start_cursor = None if fetch_all else _optional_str(self.start_cursor, "start_cursor")
-        output = None if self.output_path in (None, "") else resolve_output_path(self.output_path)
+        output = (
+            None if self.output_path in (None, "") else resolve_storage_path(self.output_path, "output_path")
+        )
         pages = self.pages(start_cursor=start_cursor, page_size=page_size, fetch_all=fetch_all)
         if not fetch_all:
             pages = itertools.islice(pages, 1)
@@ -902,7 +905,9 @@ class NotionRawRequestOperator(NotionBaseOperator):
             raise NotionInputError(
                 "data", "send either a JSON body (data) or a form (form_data/file_data), not both"
             )
-        output = None if self.output_path in (None, "") else resolve_output_path(self.output_path)
+        output = (
+            None if self.output_path in (None, "") else resolve_storage_path(self.output_path, "output_path")
+        )
         result = self.hook.request(
             method,
             self.url,

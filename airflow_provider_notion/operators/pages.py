@@ -14,7 +14,7 @@ from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
-from airflow_provider_notion.operators._output import resolve_output_path, write_bytes
+from airflow_provider_notion.operators._output import write_bytes
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _NotionLinkedOperator,
@@ -30,6 +30,7 @@ from airflow_provider_notion.page_content import (
 )
 from airflow_provider_notion.page_values import update_values
 from airflow_provider_notion.payloads import json_object
+from airflow_provider_notion.storage_paths import resolve_storage_path
 
 _JSON = "json"
 ON_MISMATCH = ("skip", "fail", "ignore")
@@ -225,7 +226,9 @@ class NotionGetPageContentOperator(NotionBaseOperator):
             raise NotionInputError("format", f"{self.format!r} is not markdown or blocks")
         max_depth = _as_number(self.max_depth, "max_depth", whole=True, minimum=1) or DEFAULT_MAX_DEPTH
         use_endpoint = _as_bool(self.use_markdown_endpoint, "use_markdown_endpoint")
-        output = None if self.output_path in (None, "") else resolve_output_path(self.output_path)
+        output = (
+            None if self.output_path in (None, "") else resolve_storage_path(self.output_path, "output_path")
+        )
         result: dict[str, Any]
         if kind == "blocks":
             result = {"id": page_id, "results": fetch_block_tree(self.hook, page_id, max_depth=max_depth)}

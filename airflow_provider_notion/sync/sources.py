@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.payloads import parse_json_value
+from airflow_provider_notion.storage_paths import resolve_storage_path
 
 RowsFormat = Literal["auto", "jsonl", "csv"]
 ROWS_FORMATS = ("auto", "jsonl", "csv")
@@ -39,7 +40,7 @@ def iter_rows(value: Any, *, rows_format: str = "auto", field: str = "rows") -> 
             if not isinstance(parsed, list):
                 raise NotionInputError(field, "a JSON string must hold an array of row objects")
             return parsed
-        return _file_rows(_resolve(text, field), _format_of(text, rows_format, field), field)
+        return _file_rows(resolve_storage_path(text, field), _format_of(text, rows_format, field), field)
     if isinstance(value, os.PathLike) or (hasattr(value, "open") and not isinstance(value, Mapping)):
         return _file_rows(value, _format_of(str(value), rows_format, field), field)
     if value is None or isinstance(value, Mapping | bytes):
@@ -50,16 +51,6 @@ def iter_rows(value: Any, *, rows_format: str = "auto", field: str = "rows") -> 
     if not isinstance(value, Iterable):
         raise NotionInputError(field, f"expected a list of row objects, got {type(value).__name__}")
     return value
-
-
-def _resolve(text: str, field: str) -> Any:
-    if "://" in text:
-        from airflow.providers.common.compat.sdk import ObjectStoragePath
-
-        return ObjectStoragePath(text)
-    from pathlib import Path
-
-    return Path(text)
 
 
 def _format_of(name: str, rows_format: str, field: str) -> Literal["jsonl", "csv"]:

@@ -40,11 +40,11 @@ from airflow_provider_notion.filters import check_filter_depth
 from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
 from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.lineage import export_lineage
-from airflow_provider_notion.operators._output import resolve_output_path
 from airflow_provider_notion.payloads import json_object
 from airflow_provider_notion.progress import Progress
 from airflow_provider_notion.query_window import QueryWindow, notion_instant, parse_instant
 from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.storage_paths import resolve_storage_path
 
 MODES = ("incremental", "full")
 STREAMS = ("rows", "users")
@@ -271,7 +271,7 @@ class NotionToObjectStorageOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         stream = _choice(self.stream, "stream", STREAMS)
         fmt = self._format()
-        target = resolve_output_path(self.path, "path")
+        target = resolve_storage_path(self.path, "path")
         if stream == "users":
             return self._export_users(context, target, fmt)
         mode = _choice(self.mode, "mode", MODES)
@@ -291,7 +291,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         combined = window.combine(user_filter)
         state_path = None
         if self.state_path not in (None, ""):
-            state_path = resolve_output_path(self.state_path, "state_path")
+            state_path = resolve_storage_path(self.state_path, "state_path")
         elif detect_deletes:
             raise NotionInputError(
                 "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
