@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit e2e demo bench clean test-airflow2
+.PHONY: test lint typecheck unit e2e js-sdk demo bench clean test-airflow2
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,18 @@ typecheck: $(STAMP)
 
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
+# The official JavaScript SDK for the emulator's conformance check (skipped, with its reason, without node/npm).
+JS_SDK := tests/conformance/js/node_modules/.package-lock.json
+$(JS_SDK): tests/conformance/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/conformance/js && npm ci --no-audit --no-fund --loglevel=error \
+			|| echo "npm ci failed: the JavaScript SDK conformance check will be skipped"; \
+	else echo "npm not found: the JavaScript SDK conformance check will be skipped"; fi
+
+js-sdk: $(JS_SDK)
+
 # Fast: everything but the Airflow end-to-end tests (marked `e2e`).
-unit: $(STAMP)
+unit: $(STAMP) js-sdk
 	$(PYTEST) -m "not e2e"
 
 # Airflow end to end against the emulator: `airflow dags test`, the CLI, real Airflow processes.
