@@ -1,6 +1,7 @@
 """The official JavaScript SDK (``@notionhq/client``, pinned in js/package.json) against the emulator, on every
 Notion-Version. Needs Node.js >= 18 and the SDK installed by ``make js-sdk`` (``npm ci``, part of ``make unit``;
-tests themselves reach only loopback): without them the test is skipped and says why. Expected key sets come from the recorded answers, as for the Python SDK."""
+tests themselves reach only loopback): without them the test is skipped and says why. Expected key sets come
+from the recorded answers, as for the Python SDK."""
 
 from __future__ import annotations
 
