@@ -6,16 +6,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: test lint typecheck unit e2e js-sdk demo bench clean test-airflow2
 
-$(STAMP): pyproject.toml requirements-dev.txt
+$(STAMP): pyproject.toml emulator/pyproject.toml requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e ./emulator -e .
 	@touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check airflow_provider_notion tests example_dags benchmarks scripts
-	$(BIN)/ruff format --check airflow_provider_notion tests example_dags benchmarks scripts
+	$(BIN)/ruff check airflow_provider_notion emulator tests example_dags benchmarks scripts
+	$(BIN)/ruff format --check airflow_provider_notion emulator tests example_dags benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -23,10 +23,10 @@ typecheck: $(STAMP)
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The official JavaScript SDK for the emulator's conformance check (skipped, with its reason, without node/npm).
-JS_SDK := tests/conformance/js/node_modules/.package-lock.json
-$(JS_SDK): tests/conformance/js/package-lock.json
+JS_SDK := emulator/tests/conformance/js/node_modules/.package-lock.json
+$(JS_SDK): emulator/tests/conformance/js/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		cd tests/conformance/js && npm ci --no-audit --no-fund --loglevel=error \
+		cd emulator/tests/conformance/js && npm ci --no-audit --no-fund --loglevel=error \
 			|| echo "npm ci failed: the JavaScript SDK conformance check will be skipped"; \
 	else echo "npm not found: the JavaScript SDK conformance check will be skipped"; fi
 

@@ -102,7 +102,7 @@ class EmulatorProcess:
 
 
 def _serve(config: dict[str, Any]) -> None:
-    from airflow_provider_notion.emulator import NotionEmulator, RateLimit
+    from notion_emulator import NotionEmulator, RateLimit
 
     limit = RateLimit(*config["rate_limit"]) if config.get("rate_limit") else None
     uploads = (

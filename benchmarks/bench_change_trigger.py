@@ -33,7 +33,8 @@ from typing import Any
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-notion-bench-"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
+
 from airflow_provider_notion.triggers.change import NotionChangeTrigger
 
 NOTION_RATE = 3.0

@@ -108,7 +108,7 @@ def start_emulator(rate: float, burst: int) -> tuple[subprocess.Popen[str], str]
         [
             sys.executable,
             "-m",
-            "airflow_provider_notion.emulator",
+            "notion_emulator",
             "--port",
             "0",
             "--rate-limit",

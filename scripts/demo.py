@@ -39,7 +39,7 @@ def notion_backend() -> Iterator[tuple[dict[str, str], Any]]:
         conn = {"conn_type": "notion", "password": token, "extra": {"notion_version": "2026-03-11"}}
         yield {"AIRFLOW_CONN_NOTION_DEFAULT": json.dumps(conn), "NOTION_PARENT_PAGE_ID": parent}, None
         return
-    from airflow_provider_notion.emulator import NotionEmulator, RateLimit
+    from notion_emulator import NotionEmulator, RateLimit
 
     with NotionEmulator(seed="demo", rate_limit=RateLimit(rate=3.0, burst=10)) as emulator:
         log(

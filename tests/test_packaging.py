@@ -1,4 +1,5 @@
-"""Packaging rules that nothing else would catch: pins that drift, an emulator that grows dependencies."""
+"""Packaging rules that nothing else would catch: pins that drift, an emulator that grows dependencies,
+an emulator that creeps back into the provider's wheel, two distributions that stop being released in step."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "airflow_provider_notion"
-EMULATOR = PACKAGE / "emulator"
+EMULATOR_PROJECT = ROOT / "emulator"
+EMULATOR = EMULATOR_PROJECT / "notion_emulator"
 
 
-def _pyproject() -> dict[str, object]:
-    with (ROOT / "pyproject.toml").open("rb") as handle:
+def _pyproject(root: Path = ROOT) -> dict[str, object]:
+    with (root / "pyproject.toml").open("rb") as handle:
         return tomllib.load(handle)
 
 
@@ -46,17 +48,42 @@ def _runtime() -> list[Requirement]:
 def test_every_dev_and_runtime_requirement_is_pinned_in_requirements_dev_within_its_range() -> None:
     pins = _pins()
     drift = []
-    for requirement in [*_runtime(), *_extra("dev"), *_extra("testing")]:
+    for requirement in [*_runtime(), *_extra("dev")]:
         pinned = pins.get(canonicalize_name(requirement.name))
         if pinned is None or not requirement.specifier.contains(pinned, prereleases=True):
             drift.append(f"{requirement} (pinned: {pinned})")
     assert not drift, f"requirements-dev.txt does not satisfy pyproject.toml: {drift}"
 
 
-def test_the_testing_extra_declares_pytest_which_the_plugin_imports() -> None:
-    source = (PACKAGE / "testing.py").read_text()
-    assert "import pytest" in source
-    assert "pytest" in {canonicalize_name(r.name) for r in _extra("testing")}
+def _version_of(init: Path) -> str:
+    for node in ast.parse(init.read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "__version__":
+            assert isinstance(node.value, ast.Constant)
+            return str(node.value.value)
+    raise AssertionError(f"no __version__ in {init}")
+
+
+def test_the_testing_extra_is_the_emulator_released_in_step_with_its_pytest_plugin() -> None:
+    provider_version = _version_of(PACKAGE / "__init__.py")
+    assert _version_of(EMULATOR / "__init__.py") == provider_version
+    (requirement,) = _extra("testing")
+    assert canonicalize_name(requirement.name) == "notion-emulator"
+    assert str(requirement.specifier) == f"=={provider_version}"
+    assert requirement.extras == {"pytest"}
+    emulator_project = _pyproject(EMULATOR_PROJECT)["project"]
+    assert isinstance(emulator_project, dict)
+    assert emulator_project["dependencies"] == []
+    assert emulator_project["optional-dependencies"]["pytest"] == ["pytest"]
+    plugin = emulator_project["entry-points"]["pytest11"]
+    assert plugin == {"notion_emulator.pytest_plugin": "notion_emulator.pytest_plugin"}
+    assert "import pytest" in (EMULATOR / "pytest_plugin.py").read_text()
+
+
+def test_the_provider_package_no_longer_contains_the_emulator() -> None:
+    assert not (PACKAGE / "emulator").exists()
+    assert not (PACKAGE / "testing.py").exists()
+    package_data = _pyproject()["tool"]["setuptools"]["package-data"]  # type: ignore[index]
+    assert all("emulator" not in pattern for pattern in package_data["airflow_provider_notion"])
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -73,9 +100,11 @@ def _imported_modules(path: Path) -> set[str]:
 def test_the_emulator_imports_only_the_standard_library_and_itself() -> None:
     foreign = {}
     for path in EMULATOR.rglob("*.py"):
+        if path.name == "pytest_plugin.py":  # loaded only by pytest, declared by the [pytest] extra
+            continue
         for module in _imported_modules(path):
             top = module.split(".")[0]
-            if module.startswith("airflow_provider_notion.emulator") or top in sys.stdlib_module_names:
+            if module.startswith("notion_emulator") or top in sys.stdlib_module_names:
                 continue
             foreign.setdefault(str(path.relative_to(ROOT)), []).append(module)
     assert not foreign, f"the emulator must stay standard-library only: {foreign}"
@@ -84,8 +113,6 @@ def test_the_emulator_imports_only_the_standard_library_and_itself() -> None:
 def test_product_code_never_imports_the_emulator() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        if EMULATOR in path.parents or path.name == "testing.py":
-            continue
-        if any(m.startswith("airflow_provider_notion.emulator") for m in _imported_modules(path)):
+        if any(m.startswith("notion_emulator") for m in _imported_modules(path)):
             offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, f"product modules import the emulator: {offenders}"

@@ -1,4 +1,5 @@
-"""The pytest plugin users load with ``pytest_plugins = ["airflow_provider_notion.testing"]``."""
+"""The emulator's pytest plugin: registered by installing the emulator (entry point ``pytest11``), and still
+loadable by name with ``pytest_plugins = ["notion_emulator.pytest_plugin"]`` without registering twice."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import pytest
 pytest_plugins = ["pytester"]
 
 USER_TEST = """
-pytest_plugins = ["airflow_provider_notion.testing"]
-
 from airflow_provider_notion.hooks.notion import NotionHook
 
 
@@ -26,5 +25,13 @@ def test_state_is_reset_between_tests(notion_emulator):
 
 def test_users_get_a_working_emulator_fixture(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user_dag=USER_TEST)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=2)
+
+
+def test_naming_the_plugin_in_pytest_plugins_as_well_does_not_register_it_twice(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_user_dag='pytest_plugins = ["notion_emulator.pytest_plugin"]\n' + USER_TEST)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=2)

@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

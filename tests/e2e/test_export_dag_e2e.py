@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from tests.e2e.test_example_dags_e2e import _env, _xcoms, airflow_home  # noqa: F401 - the fixture
 from tests.export.helpers import every_type_database, set_edited, title
 

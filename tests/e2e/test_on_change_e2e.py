@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 EVERY_TYPE_SCHEMA: dict[str, Any] = {
     "Name": {"title": {}},

@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
 from tests.export.helpers import (

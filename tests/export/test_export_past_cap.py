@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.transfers.notion_to_object_storage import NotionToObjectStorageOperator
 from tests.resilience.helpers import SCHEMA, seed_rows
 

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 import requests_mock as rm
+from recorded_notion import interactions, response
 
 from airflow_provider_notion import __version__
 from airflow_provider_notion.exceptions import (
@@ -16,7 +17,6 @@ from airflow_provider_notion.exceptions import (
     NotionTransportError,
 )
 from airflow_provider_notion.hooks.notion import NotionHook
-from tests.cassettes import interactions, response
 from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import add_public_integration, mint_authorization_code
 
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import add_public_integration, mint_authorization_code
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
 from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, FakeSupervisor
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 # Distinctive values, so a leak into a log or printed output is unmistakable.
 CLIENT_ID = "oauth-client-id-7d1e"

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import expire_access_token
 
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import expire_access_token
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
 from airflow_provider_notion.oauth.errors import NotionOAuthError

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import mint_authorization_code
 
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import mint_authorization_code
 from airflow_provider_notion.oauth.cli import main
 from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, token_requests
 

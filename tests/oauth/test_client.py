@@ -6,13 +6,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import (
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import (
     expire_access_token,
     is_token_active,
     mint_authorization_code,
 )
+
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens, build_authorize_url
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, follow_authorize

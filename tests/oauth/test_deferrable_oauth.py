@@ -9,9 +9,9 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import expire_access_token
 
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import expire_access_token
 from airflow_provider_notion.exceptions import NotionError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import OAuthTokens

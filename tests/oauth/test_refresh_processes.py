@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
+from notion_emulator.routes.oauth import expire_access_token, is_token_active
 
-from airflow_provider_notion.emulator import NotionEmulator
-from airflow_provider_notion.emulator.routes.oauth import expire_access_token, is_token_active
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.store import StoredTokens, token_fingerprint
 from tests.oauth.helpers import run_released_together, token_requests

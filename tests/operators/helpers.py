@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tests.cassettes import response
+from recorded_notion import response
+
 from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"

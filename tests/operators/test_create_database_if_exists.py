@@ -7,12 +7,12 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.operators.notion import NotionCreateDatabaseOperator
 
-pytest_plugins = ["airflow_provider_notion.testing"]
+pytest_plugins = ["notion_emulator.pytest_plugin"]
 
 SCHEMA = {"Name": {"title": {}}}
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from notion_emulator import NotionEmulator, RateLimit
 
-from airflow_provider_notion.emulator import NotionEmulator, RateLimit
 from tests.pacing_hosts import Plan, run_hosts
 
 HOSTS = 4

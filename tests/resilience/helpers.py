@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 SCHEMA: dict[str, Any] = {
     "Name": {"title": {}},

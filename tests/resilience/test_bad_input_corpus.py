@@ -26,8 +26,8 @@ from unittest.mock import MagicMock
 import pytest
 import requests_mock as rm
 from airflow.providers.common.compat.sdk import DAG
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import (

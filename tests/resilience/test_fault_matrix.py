@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionError, NotionWriteOutcomeUnknownError
 from airflow_provider_notion.hooks.notion import NotionHook
 from tests.resilience.helpers import SCHEMA, add_report, row_values

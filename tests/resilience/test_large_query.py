@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionQueryIncompleteError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.large_query import CompleteQuery, and_window, created_window

@@ -9,8 +9,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import NotionQueryDatabaseOperator
 from tests.resilience.helpers import seed_rows

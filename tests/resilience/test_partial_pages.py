@@ -6,8 +6,8 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import (
     NotionCreateDatabaseItemOperator,

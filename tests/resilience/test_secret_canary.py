@@ -33,14 +33,14 @@ import pytest
 # The per-namespace levels of the structlog config Airflow installed (private; no public way to lower them).
 from airflow._shared.logging.structlog import PER_LOGGER_LEVELS
 from airflow.providers.common.compat.sdk import TaskDeferred
-
-from airflow_provider_notion.emulator import Fault, NotionEmulator
-from airflow_provider_notion.emulator.routes import oauth as oauth_routes
-from airflow_provider_notion.emulator.routes.oauth import (
+from notion_emulator import Fault, NotionEmulator
+from notion_emulator.routes import oauth as oauth_routes
+from notion_emulator.routes.oauth import (
     add_public_integration,
     expire_access_token,
     mint_authorization_code,
 )
+
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionError,

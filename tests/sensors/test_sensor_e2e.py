@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from airflow_provider_notion.emulator import NotionEmulator
+from notion_emulator import NotionEmulator
 
 MODES = ("poke", "reschedule", "deferrable")
 

@@ -9,8 +9,8 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 
 

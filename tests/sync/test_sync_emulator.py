@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.sync import NotionSyncError
 
-pytest_plugins = ["airflow_provider_notion.testing"]
+pytest_plugins = ["notion_emulator.pytest_plugin"]
 
 SCHEMA = {
     "Name": {"title": {}},

@@ -12,13 +12,13 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.operators.sync import NotionSyncRowsOperator
 from airflow_provider_notion.transfers.sql_to_notion import SqlToNotionOperator
 
-pytest_plugins = ["airflow_provider_notion.testing"]
+pytest_plugins = ["notion_emulator.pytest_plugin"]
 
 SCHEMA = {
     "SKU": {"rich_text": {}},

@@ -14,8 +14,8 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.emulator import NotionEmulator
 from airflow_provider_notion.event_payload import MAX_EVENT_BYTES, json_size
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.query_window import floor_minute, notion_instant

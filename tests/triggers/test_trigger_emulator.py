@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 import pytest
+from notion_emulator import NotionEmulator, RateLimit
 
-from airflow_provider_notion.emulator import NotionEmulator, RateLimit
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import FakeClock
 
