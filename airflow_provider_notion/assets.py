@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import SplitResult, urlsplit
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import normalize_notion_id
 
 if TYPE_CHECKING:
     from airflow.sdk import Asset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_notion import __version__
-from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
+from airflow_provider_notion.rules.versions import DEFAULT_NOTION_VERSION, SUPPORTED_NOTION_VERSIONS
 
 INTEGRATION = "Notion"
 

@@ -60,7 +60,7 @@ def notion_client_export(emu: EmulatorProcess, data_source_id: str, fmt: str, fo
     import notion_client
     from notion_client.helpers import collect_paginated_api
 
-    from airflow_provider_notion.export.columns import build_columns, flatten_page, text_form
+    from airflow_provider_notion.jobs.export.columns import build_columns, flatten_page, text_form
 
     client = notion_client.Client(auth=emu.token, base_url=emu.base_url, notion_version=NOTION_VERSION)
     schema = client.data_sources.retrieve(data_source_id=data_source_id)["properties"]
@@ -72,7 +72,7 @@ def notion_client_export(emu: EmulatorProcess, data_source_id: str, fmt: str, fo
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from airflow_provider_notion.export.writers import arrow_schema
+        from airflow_provider_notion.jobs.export.writers import arrow_schema
 
         pq.write_table(pa.Table.from_pylist(flat, schema=arrow_schema(columns)), target)
     else:

@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes-mib", type=int, nargs="+", default=[20, 100])
     args = parser.parse_args(argv)
-    from airflow_provider_notion.file_upload import upload_file
     from airflow_provider_notion.hooks.notion import NotionHook
+    from airflow_provider_notion.jobs.file_upload import upload_file
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(max_file_upload_bytes=1024 * MIB) as emu:

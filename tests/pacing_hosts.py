@@ -110,7 +110,7 @@ def _host(plan: Plan) -> None:
 
     if plan.pacing_backend:
         # redis-py takes most of a second to import; a Celery worker on a Redis broker has it loaded already.
-        import airflow_provider_notion.redis_pacing  # noqa: F401
+        import airflow_provider_notion.client.pacing.redis  # noqa: F401
 
     global _ready, _go
     context = multiprocessing.get_context("fork")

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from airflow_provider_notion.coerce import as_bool, as_number, whole_number
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.utils.coerce import as_bool, as_number, whole_number
 
 TRUE = [True, "true", "True", " TRUE ", "1", 1, "yes", "Yes"]
 FALSE = [False, "false", "False", "0", 0, "no", "NO"]

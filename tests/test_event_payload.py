@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_notion.event_payload import bounded_ids, json_size, query_success_event
+from airflow_provider_notion.triggers.events import bounded_ids, json_size, query_success_event
 
 
 def page(count: int, text: str = "x") -> dict[str, Any]:

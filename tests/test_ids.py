@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import normalize_notion_id
 
 CANONICAL = "1429989f-e8ac-4eff-bc8f-57f56486db54"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_notion import ratelimit
-from airflow_provider_notion.ratelimit import (
+from airflow_provider_notion.client.pacing import buckets as ratelimit
+from airflow_provider_notion.client.pacing.buckets import (
     MAX_WAIT_SECONDS,
     FallbackBucket,
     HostTokenBucket,
@@ -24,9 +24,9 @@ from airflow_provider_notion.ratelimit import (
     TokenBucket,
     shared_bucket,
 )
-from airflow_provider_notion.state_dir import UnsafeStateDirError, default_state_dir, private_state_dir
+from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, default_state_dir, private_state_dir
 
-LOGGER = "airflow_provider_notion.ratelimit"
+LOGGER = "airflow_provider_notion.client.pacing.buckets"
 
 
 def _host(bucket: ratelimit.TokenBucket) -> HostTokenBucket:

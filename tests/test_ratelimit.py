@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_notion.ratelimit import DEFAULT_BURST, TokenBucket, shared_bucket
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, TokenBucket, shared_bucket
 
 
 class FakeClock:
@@ -37,7 +37,7 @@ def test_buckets_are_shared_per_token_and_do_not_keep_the_token() -> None:
     first = shared_bucket("ntn_token_one_abcdef", 3.0)
     assert shared_bucket("ntn_token_one_abcdef", 3.0) is first
     assert shared_bucket("ntn_token_two_abcdef", 3.0) is not first
-    from airflow_provider_notion import ratelimit
+    from airflow_provider_notion.client.pacing import buckets as ratelimit
 
     assert not any("ntn_token" in part for key in ratelimit._buckets for part in map(str, key))
 
@@ -56,7 +56,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 
 
 def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
-    from airflow_provider_notion.ratelimit import HostTokenBucket
+    from airflow_provider_notion.client.pacing.buckets import HostTokenBucket
 
     clock = FakeClock()
     first = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
@@ -72,7 +72,7 @@ def _reserve_many(path: str, count: int, now: float) -> list[float]:
     """The waits this process is handed for ``count`` requests, all asked for at the (frozen) moment ``now``."""
     from pathlib import Path
 
-    from airflow_provider_notion.ratelimit import HostTokenBucket
+    from airflow_provider_notion.client.pacing.buckets import HostTokenBucket
 
     bucket = HostTokenBucket(Path(path), rate=20.0, burst=1, clock=lambda: now)
     return [bucket.reserve() for _ in range(count)]
@@ -89,7 +89,7 @@ def test_processes_on_one_machine_take_distinct_slots(tmp_path) -> None:
 
 
 def test_shared_bucket_uses_the_host_file_under_the_pacing_dir(tmp_path, monkeypatch) -> None:
-    from airflow_provider_notion import ratelimit
+    from airflow_provider_notion.client.pacing import buckets as ratelimit
 
     monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(tmp_path))
     bucket = shared_bucket("ntn_token_for_the_file_test_123", 3.0)
@@ -102,7 +102,7 @@ def test_shared_bucket_uses_the_host_file_under_the_pacing_dir(tmp_path, monkeyp
 
 
 def test_an_unusable_pacing_dir_falls_back_to_pacing_in_process(tmp_path, monkeypatch) -> None:
-    from airflow_provider_notion import ratelimit
+    from airflow_provider_notion.client.pacing import buckets as ratelimit
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")

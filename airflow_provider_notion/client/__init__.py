@@ -2,7 +2,7 @@
 
 - :mod:`.request`: path normalisation and checks, headers, the JSON body (all before anything is sent).
 - :mod:`.base`: :class:`~.base.BaseClient`: prepares a :class:`~.base.Call`, parses an :class:`~.base.Answer`,
-  maps errors, decides retries (with :class:`~airflow_provider_notion.retry.RetryPolicy`) and holds the timeouts.
+  maps errors, decides retries (with :class:`~airflow_provider_notion.client.retry.RetryPolicy`) and holds the timeouts.
 - :mod:`.paging`: I/O-free pagination (cursor loop, page-size check, list objects).
 - :mod:`.sync`: the ``requests`` sender and :class:`~.sync.SyncClient` (tenacity drives the retries).
 - :mod:`.aio`: the ``httpx`` sender and :class:`~.aio.AsyncNotionClient` for triggers.

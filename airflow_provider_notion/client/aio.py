@@ -1,7 +1,7 @@
 """The asynchronous sender (``httpx``) and :class:`AsyncNotionClient`, used by the triggers.
 
 Requests are built, parsed and judged by :class:`~.base.BaseClient` exactly as for the sync hook; this module
-only sends, sleeps, and paces on the process-wide token bucket of :mod:`airflow_provider_notion.ratelimit`.
+only sends, sleeps, and paces on the process-wide token bucket of :mod:`airflow_provider_notion.client.pacing.buckets`.
 
 A triggerer process runs many triggers on one event loop, so they share one ``httpx.AsyncClient`` per
 (event loop, base URL): one connection pool instead of a thousand. A client is bound to the loop that created
@@ -30,13 +30,17 @@ from airflow_provider_notion.client.base import (
     authorization,
     elapsed_ms,
 )
+from airflow_provider_notion.client.large_query import CompleteQuery
+from airflow_provider_notion.client.pacing.buckets import (
+    DEFAULT_REQUESTS_PER_SECOND,
+    TokenBucket,
+    pacing_bucket,
+)
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.client.request import api_path, is_read_only
-from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.client.retry import AttemptFailure, RetryPolicy
+from airflow_provider_notion.connection.settings import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
-from airflow_provider_notion.large_query import CompleteQuery
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, pacing_bucket
-from airflow_provider_notion.retry import AttemptFailure, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +107,7 @@ class AsyncNotionClient:
     :param sleep: every wait (pacing, retries) goes through it (default ``asyncio.sleep``).
     :param clock: the wall clock ``deadline`` is compared with (default ``time.time``); tests pass a fake one.
     :param bucket: the pacing bucket to use instead of the token's shared one (see
-        :func:`~airflow_provider_notion.ratelimit.pacing_bucket`), e.g. a ``TokenBucket`` on the same fake clock;
+        :func:`~.pacing.buckets.pacing_bucket`), e.g. a ``TokenBucket`` on the same fake clock;
         ``requests_per_second`` is then not used.
     """
 
@@ -234,7 +238,7 @@ class AsyncNotionClient:
         """POST a query: the first page as Notion returns it, or with ``fetch_all`` every row as one list object.
 
         ``fetch_all`` continues past Notion's 10,000-row cap exactly as the hook does (same
-        :class:`~airflow_provider_notion.large_query.CompleteQuery` rules, rows oldest first).
+        :class:`~airflow_provider_notion.client.large_query.CompleteQuery` rules, rows oldest first).
 
         :raises NotionQueryIncompleteError: with ``fetch_all``, the query cannot be continued past the cap.
         """

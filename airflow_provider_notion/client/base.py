@@ -24,13 +24,18 @@ from airflow_provider_notion.client.request import (
     is_read_only,
 )
 from airflow_provider_notion.client.responses import api_error_from_response
+from airflow_provider_notion.client.retry import (
+    READ_RETRIED_STATUSES,
+    AttemptFailure,
+    RetryPolicy,
+    describe_failure,
+)
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionInputError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.retry import READ_RETRIED_STATUSES, AttemptFailure, RetryPolicy, describe_failure
 
 #: Read timeout of one request in seconds: Notion itself gives up on a request after 60 s.
 DEFAULT_TIMEOUT = 60.0
@@ -96,7 +101,7 @@ class BaseClient:
 
     :param base_url: the API origin (``https://api.notion.com`` or the emulator's URL).
     :param notion_version: the ``Notion-Version`` header value (already resolved).
-    :param retry_policy: retry rules (see :mod:`airflow_provider_notion.retry`).
+    :param retry_policy: retry rules (see :mod:`airflow_provider_notion.client.retry`).
     :param timeout: default read timeout per request, in seconds.
     :param logger: where request and retry lines go (the hook passes its Airflow task logger).
     :param label: how log lines name the API ("Notion", "Notion OAuth").

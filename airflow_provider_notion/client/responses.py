@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from airflow_provider_notion.client.retry import parse_retry_after
 from airflow_provider_notion.exceptions import NotionApiError
-from airflow_provider_notion.retry import parse_retry_after
 
 
 def api_error_from_response(

@@ -19,7 +19,7 @@ import tenacity
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from airflow_provider_notion.auth import TokenProvider
+from airflow_provider_notion.client.auth import TokenProvider
 from airflow_provider_notion.client.base import (
     CONNECT_TIMEOUT,
     Answer,
@@ -29,10 +29,10 @@ from airflow_provider_notion.client.base import (
     authorization,
     elapsed_ms,
 )
+from airflow_provider_notion.client.pacing.buckets import TokenBucket
 from airflow_provider_notion.client.paging import Pager
+from airflow_provider_notion.client.retry import AttemptFailure, RetryPolicy
 from airflow_provider_notion.exceptions import NotionApiError, NotionTransportError
-from airflow_provider_notion.ratelimit import TokenBucket
-from airflow_provider_notion.retry import AttemptFailure, RetryPolicy
 
 Session = requests.Session
 
@@ -127,7 +127,7 @@ class SyncClient(BaseClient):
     """Sends requests for one token: pacing, 401 refresh, retries (tenacity) and pagination.
 
     :param token_provider: supplies the bearer token; OAuth providers refresh it after a 401.
-    :param bucket: the token's pacing bucket (see :mod:`airflow_provider_notion.ratelimit`), or ``None``.
+    :param bucket: the token's pacing bucket (see :mod:`airflow_provider_notion.client.pacing.buckets`), or ``None``.
     :param sleep: every wait (pacing and retries) goes through it.
     :param session: a ``requests.Session`` to use instead of a new one.
     """

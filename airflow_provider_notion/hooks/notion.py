@@ -11,22 +11,28 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseHook
 
-from airflow_provider_notion.auth import StaticTokenProvider, TokenProvider
+from airflow_provider_notion.client.auth import StaticTokenProvider, TokenProvider
 from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, ResponseType
+from airflow_provider_notion.client.large_query import CompleteQuery
+from airflow_provider_notion.client.pacing.buckets import (
+    DEFAULT_REQUESTS_PER_SECOND,
+    TokenBucket,
+    pacing_bucket,
+)
 from airflow_provider_notion.client.paging import check_page_size, list_object, merge_pages
 from airflow_provider_notion.client.request import drop_none, finite_number
+from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import Session, SyncClient
-from airflow_provider_notion.connection import CONN_TYPE, NotionConnectionSettings
+from airflow_provider_notion.connection.masking import mask_secrets
+from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnectionSettings
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
 )
-from airflow_provider_notion.filters import check_filter_depth
-from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.large_query import CompleteQuery
-from airflow_provider_notion.masking import mask_secrets
-from airflow_provider_notion.page_children import NotionPartialPageError
-from airflow_provider_notion.payloads import (
+from airflow_provider_notion.rules.children import NotionPartialPageError
+from airflow_provider_notion.rules.filters import check_filter_depth
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.payloads import (
     MAX_CHILDREN_PER_REQUEST,
     check_children,
     json_list,
@@ -35,9 +41,7 @@ from airflow_provider_notion.payloads import (
     property_values,
     rich_text,
 )
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND, TokenBucket, pacing_bucket
-from airflow_provider_notion.retry import RetryPolicy
-from airflow_provider_notion.versions import NotionVersion, SearchObject, resolve_notion_version
+from airflow_provider_notion.rules.versions import NotionVersion, SearchObject, resolve_notion_version
 
 __all__ = ["NotionHook", "check_page_size", "list_object"]
 
@@ -59,9 +63,9 @@ class NotionHook(BaseHook):
     :param notion_conn_id: the Airflow connection id.
     :param notion_version: overrides the connection's ``Notion-Version`` (default ``2026-03-11``).
     :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
-    :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.retry`).
+    :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.client.retry`).
     :param requests_per_second: client-side pacing per integration token, shared by every process on this
-        machine (see :mod:`airflow_provider_notion.ratelimit`); ``None`` or ``0`` turns it off, as does the
+        machine (see :mod:`airflow_provider_notion.client.pacing.buckets`); ``None`` or ``0`` turns it off, as does the
         connection extra (or ``[notion]`` option) ``pacing_backend: off``. Across machines, use a Redis
         ``pacing_backend``.
     :param sleep: every wait (pacing, retries) goes through it (default ``time.sleep``); tests pass a recorder.
@@ -446,7 +450,7 @@ class NotionHook(BaseHook):
         """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
 
         Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
-        exists for the whole fetch is returned exactly once (details: :mod:`airflow_provider_notion.large_query`).
+        exists for the whole fetch is returned exactly once (details: :mod:`~.client.large_query`).
         Arguments are checked before anything is sent.
 
         :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
@@ -562,7 +566,7 @@ class NotionHook(BaseHook):
     ) -> None:
         """Append ``blocks`` in order, 100 per request; ``already`` blocks are on the page before them (for messages).
 
-        A failure raises :class:`~airflow_provider_notion.page_children.NotionPartialPageError`; with ``abandon``
+        A failure raises :class:`~airflow_provider_notion.rules.children.NotionPartialPageError`; with ``abandon``
         (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
         """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
@@ -661,7 +665,7 @@ class NotionHook(BaseHook):
         """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
         try:
             if self.settings.auth_type == "oauth":
-                from airflow_provider_notion.oauth.connection_test import check_oauth_connection
+                from airflow_provider_notion.oauth.token_check import check_oauth_connection
 
                 return check_oauth_connection(self)
             # One quick retry at most: the UI waits for the answer, and a wrong host should say so at once.
@@ -669,7 +673,7 @@ class NotionHook(BaseHook):
                 self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5))
             )
         except Exception as err:
-            from airflow_provider_notion.connection_test import connection_test_failure
+            from airflow_provider_notion.connection.failure_messages import connection_test_failure
 
             return False, connection_test_failure(err, self._base_url_or_none())
         bot = me.get("bot") or {}
@@ -692,7 +696,7 @@ class NotionHook(BaseHook):
     @classmethod
     def get_connection_form_widgets(cls) -> dict[str, Any]:
         """Extra fields of the connection form for Airflow before 3.2."""
-        from airflow_provider_notion.connection_form import connection_form_widgets
+        from airflow_provider_notion.connection.form import connection_form_widgets
 
         return connection_form_widgets()
 
@@ -770,7 +774,7 @@ class NotionHook(BaseHook):
         self, parent: Mapping[str, Any], property_name: str, value: Any, *, schema: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """Every row whose ``property_name`` equals ``value`` (the filter type follows the property's schema)."""
-        from airflow_provider_notion.upsert import find_database_items
+        from airflow_provider_notion.jobs.upsert import find_database_items
 
         return find_database_items(self, parent, property_name, value, schema=schema)
 
@@ -786,9 +790,9 @@ class NotionHook(BaseHook):
     ) -> tuple[dict[str, Any], bool]:
         """Update the row whose ``unique_property`` has the given value, or create it; returns ``(page, created)``.
 
-        Rules (matching, children on an existing row, retries): :mod:`airflow_provider_notion.upsert`.
+        Rules (matching, children on an existing row, retries): :mod:`airflow_provider_notion.jobs.upsert`.
         """
-        from airflow_provider_notion.upsert import upsert_database_item
+        from airflow_provider_notion.jobs.upsert import upsert_database_item
 
         return upsert_database_item(
             self, parent, properties, unique_property, children=children, icon=icon, cover=cover
@@ -818,13 +822,13 @@ class NotionHook(BaseHook):
         threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
         Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
         ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
-        writes. Details: :mod:`airflow_provider_notion.sync.engine`.
+        writes. Details: :mod:`airflow_provider_notion.jobs.sync.engine`.
 
         :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
         :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
             that failed (the others already sent are kept; a rerun finishes the job).
         """
-        from airflow_provider_notion.sync.engine import SyncOptions, sync_rows
+        from airflow_provider_notion.jobs.sync.engine import SyncOptions, sync_rows
 
         options = SyncOptions(
             key=key,

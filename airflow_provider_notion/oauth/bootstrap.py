@@ -6,9 +6,9 @@ import json
 import shlex
 from typing import Any
 
-from airflow_provider_notion.connection import CONN_TYPE, DEFAULT_BASE_URL, normalize_base_url
+from airflow_provider_notion.connection.settings import CONN_TYPE, DEFAULT_BASE_URL, normalize_base_url
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
-from airflow_provider_notion.versions import resolve_notion_version
+from airflow_provider_notion.rules.versions import resolve_notion_version
 
 
 def exchange_code(

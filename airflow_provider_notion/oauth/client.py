@@ -15,13 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, BaseClient, authorization
+from airflow_provider_notion.client.retry import AttemptFailure
 from airflow_provider_notion.client.sync import Session, SyncSender
-from airflow_provider_notion.connection import DEFAULT_BASE_URL, normalize_base_url
+from airflow_provider_notion.connection.masking import mask_secret
+from airflow_provider_notion.connection.settings import DEFAULT_BASE_URL, normalize_base_url
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
-from airflow_provider_notion.masking import mask_secret
 from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.retry import AttemptFailure
-from airflow_provider_notion.versions import DEFAULT_NOTION_VERSION
+from airflow_provider_notion.rules.versions import DEFAULT_NOTION_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from airflow_provider_notion.connection import NotionConnectionSettings, get_extra
+from airflow_provider_notion.connection.settings import NotionConnectionSettings, get_extra
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.oauth.client import NotionOAuthClient, mask_secret
 from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS, NotionOAuthError
@@ -65,7 +65,7 @@ class TokenNotSavedError(NotionOAuthError):
 
 
 class OAuthTokenProvider:
-    """A :class:`~airflow_provider_notion.auth.TokenProvider` for OAuth connections.
+    """A :class:`~airflow_provider_notion.client.auth.TokenProvider` for OAuth connections.
 
     :param conn_id: the Airflow connection id (the token store's key).
     :param access_token: the connection's access token.

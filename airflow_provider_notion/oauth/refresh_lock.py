@@ -7,7 +7,7 @@ store and uses the rotated pair without refreshing. The lock is released by the 
 
 With a Redis pacing backend (``[notion] pacing_backend = redis://…``, or the connection extra ``pacing_backend``)
 the lock is deployment-wide instead: a Redis key set with ``NX`` and a TTL
-(:func:`airflow_provider_notion.redis_pacing.redis_refresh_lock`), so two *hosts* that find the same expired
+(:func:`airflow_provider_notion.client.pacing.redis.redis_refresh_lock`), so two *hosts* that find the same expired
 token refresh once. When Redis cannot be reached, the host-wide file lock is used, with a warning.
 """
 
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 
-from airflow_provider_notion.state_dir import UnsafeStateDirError, private_state_dir
+from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _flock(
 def _redis_lock(
     url: str, conn_id: str, timeout: float, clock: Callable[[], float], sleep: Callable[[float], None]
 ) -> Iterator[None]:
-    from airflow_provider_notion.redis_pacing import RefreshLockTimeoutError, redis_refresh_lock
+    from airflow_provider_notion.client.pacing.redis import RefreshLockTimeoutError, redis_refresh_lock
 
     with ExitStack() as held:
         try:
@@ -143,12 +143,12 @@ def refresh_lock(
     :param backend: the connection's ``pacing_backend`` extra, overriding ``[notion] pacing_backend``.
     :raises RefreshLockTimeout: the lock stayed taken for ``timeout`` seconds.
     """
-    from airflow_provider_notion.ratelimit import PACING_OFF, configured_backend
+    from airflow_provider_notion.client.pacing.buckets import PACING_OFF, configured_backend
 
     url = configured_backend(backend)
     if url and url != PACING_OFF:  # with pacing off, refreshes still take the host-wide lock
         try:
-            import airflow_provider_notion.redis_pacing  # noqa: F401 - the redis extra is installed
+            import airflow_provider_notion.client.pacing.redis  # noqa: F401 - the redis extra is installed
         except ImportError:
             log.warning(
                 "pacing_backend is a Redis URL but the redis package is missing; locking this host only"

@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
+from airflow_provider_notion.jobs.page_content import BlockWriter, content_blocks
 from airflow_provider_notion.operators.notion import NotionBaseOperator, _optional_id
-from airflow_provider_notion.page_content import BlockWriter, content_blocks
+from airflow_provider_notion.rules.ids import normalize_notion_id
 
 
 class NotionAppendBlocksOperator(NotionBaseOperator):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from airflow_provider_notion.comments import comment_body, plain_text_with_mentions, users_by_email
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _NotionListOperator,
     _optional_id,
 )
-from airflow_provider_notion.payloads import rich_text
+from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions, users_by_email
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.payloads import rich_text
 
 
 class NotionCreateCommentOperator(NotionBaseOperator):

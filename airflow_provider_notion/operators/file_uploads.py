@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_notion.coerce import as_number as _as_number
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.file_upload import (
+from airflow_provider_notion.jobs.file_upload import (
     MEDIA_BLOCK_TYPES,
     PART_BYTES,
     files_property_value,
@@ -15,13 +14,14 @@ from airflow_provider_notion.file_upload import (
     open_source,
     upload_file,
 )
+from airflow_provider_notion.jobs.page_content import BlockWriter
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _optional_id,
     _optional_str,
 )
-from airflow_provider_notion.page_content import BlockWriter
-from airflow_provider_notion.payloads import rich_text
+from airflow_provider_notion.rules.payloads import rich_text
+from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
 class NotionUploadFileOperator(NotionBaseOperator):

@@ -16,29 +16,29 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
+from airflow_provider_notion.client.large_query import CompleteQuery
 from airflow_provider_notion.client.paging import check_page_size, list_object
 from airflow_provider_notion.client.request import api_path
-from airflow_provider_notion.coerce import as_bool as _as_bool
-from airflow_provider_notion.coerce import as_number as _as_number
-from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
+from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.large_query import CompleteQuery
+from airflow_provider_notion.jobs.page_content import append_left_over, content_for_create
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet, operator_lineage
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
-from airflow_provider_notion.operators._output import write_bytes, write_json_lines
-from airflow_provider_notion.page_content import append_left_over, content_for_create
-from airflow_provider_notion.payloads import (
+from airflow_provider_notion.operators.output_files import write_bytes, write_json_lines
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.payloads import (
     DEFAULT_MAX_XCOM_RESULTS,
     json_list,
     json_object,
     parse_json_value,
     property_values,
 )
-from airflow_provider_notion.progress import Progress
-from airflow_provider_notion.retry import RetryPolicy
-from airflow_provider_notion.storage_paths import resolve_storage_path
+from airflow_provider_notion.utils.coerce import as_bool as _as_bool
+from airflow_provider_notion.utils.coerce import as_number as _as_number
+from airflow_provider_notion.utils.coerce import as_optional_bool as _as_optional_bool
+from airflow_provider_notion.utils.progress import Progress
+from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
 _JSON = "json"
 #: The page-content inputs shared by the create-page and create-database-item operators (all JSON-like).
@@ -253,7 +253,7 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
     :param if_exists: what to do when a database with exactly this title already exists under ``parent``:
         ``create`` (default: create another, no lookup), ``reuse`` (return the existing one and create nothing,
         so a scheduled DAG creates its database once; its schema is not changed) or ``error`` (fail). The
-        lookup searches titles (see :mod:`airflow_provider_notion.database_lookup`; Notion's search index can
+        lookup searches titles (see :mod:`airflow_provider_notion.jobs.database_lookup`; Notion's search index can
         lag a brand-new database). Several matches fail. Templated.
     """
 
@@ -333,9 +333,9 @@ class NotionCreateDatabaseOperator(_NotionLinkedOperator):
 
     def _existing_database(self) -> dict[str, Any] | None:
         """The database of this title under the parent (``if_exists`` reuse), or an error (``error``)."""
-        from airflow_provider_notion.database_lookup import find_databases
-        from airflow_provider_notion.payloads import parent_object
-        from airflow_provider_notion.sync.normal_form import plain_text
+        from airflow_provider_notion.jobs.database_lookup import find_databases
+        from airflow_provider_notion.rules.payloads import parent_object
+        from airflow_provider_notion.rules.values.from_notion import plain_text
 
         title = _rich_text_input(self.title, "title")
         text = title if isinstance(title, str) else plain_text(title)

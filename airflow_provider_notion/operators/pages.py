@@ -8,29 +8,29 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowSkipException
 
-from airflow_provider_notion.coerce import as_bool as _as_bool
-from airflow_provider_notion.coerce import as_number as _as_number
-from airflow_provider_notion.coerce import as_optional_bool as _as_optional_bool
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
-from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.lineage import Direction, declare_notion_outlet
-from airflow_provider_notion.operators._output import write_bytes
-from airflow_provider_notion.operators.notion import (
-    NotionBaseOperator,
-    _NotionLinkedOperator,
-    _optional_str,
-)
-from airflow_provider_notion.page_conditions import property_matches
-from airflow_provider_notion.page_content import (
+from airflow_provider_notion.jobs.page_content import (
     DEFAULT_MAX_DEPTH,
     content_blocks,
     fetch_block_tree,
     page_markdown,
     replace_content,
 )
-from airflow_provider_notion.page_values import update_values
-from airflow_provider_notion.payloads import json_object
-from airflow_provider_notion.storage_paths import resolve_storage_path
+from airflow_provider_notion.jobs.page_values import update_values
+from airflow_provider_notion.lineage import Direction, declare_notion_outlet
+from airflow_provider_notion.operators.notion import (
+    NotionBaseOperator,
+    _NotionLinkedOperator,
+    _optional_str,
+)
+from airflow_provider_notion.operators.output_files import write_bytes
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.payloads import json_object
+from airflow_provider_notion.rules.values.conditions import property_matches
+from airflow_provider_notion.utils.coerce import as_bool as _as_bool
+from airflow_provider_notion.utils.coerce import as_number as _as_number
+from airflow_provider_notion.utils.coerce import as_optional_bool as _as_optional_bool
+from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
 _JSON = "json"
 ON_MISMATCH = ("skip", "fail", "ignore")

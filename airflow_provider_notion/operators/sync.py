@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from airflow_provider_notion.coerce import as_bool as _as_bool
-from airflow_provider_notion.coerce import as_number as _as_number
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.jobs.sync.sources import iter_rows
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _optional_str,
 )
-from airflow_provider_notion.sync.sources import iter_rows
+from airflow_provider_notion.utils.coerce import as_bool as _as_bool
+from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
 class NotionSyncRowsOperator(NotionBaseOperator):

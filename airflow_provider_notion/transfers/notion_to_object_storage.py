@@ -12,39 +12,39 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.export.columns import (
+from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
+from airflow_provider_notion.jobs.export.columns import (
     COLUMN_NAME_STYLES,
     Column,
     ColumnNames,
     build_columns,
     flatten_page,
 )
-from airflow_provider_notion.export.content import CONTENT_COLUMN, page_markdown
-from airflow_provider_notion.export.state import (
+from airflow_provider_notion.jobs.export.content import CONTENT_COLUMN, page_markdown
+from airflow_provider_notion.jobs.export.state import (
     ExportState,
     read_state,
     recorded_types,
     widen_retyped,
     write_state,
 )
-from airflow_provider_notion.export.users import USER_COLUMNS, flatten_user
-from airflow_provider_notion.export.writers import (
+from airflow_provider_notion.jobs.export.users import USER_COLUMNS, flatten_user
+from airflow_provider_notion.jobs.export.writers import (
     DEFAULT_ROW_GROUP_ROWS,
     FORMATS,
     ExportFormat,
     open_table,
     require_pyarrow,
 )
-from airflow_provider_notion.filters import check_filter_depth
-from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
-from airflow_provider_notion.ids import normalize_notion_id
 from airflow_provider_notion.lineage import export_lineage
-from airflow_provider_notion.payloads import json_object
-from airflow_provider_notion.progress import Progress
-from airflow_provider_notion.query_window import QueryWindow, notion_instant, parse_instant
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
-from airflow_provider_notion.storage_paths import resolve_storage_path
+from airflow_provider_notion.rules.filters import check_filter_depth
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.payloads import json_object
+from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.utils.progress import Progress
+from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
 MODES = ("incremental", "full")
 STREAMS = ("rows", "users")

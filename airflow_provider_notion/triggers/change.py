@@ -4,7 +4,7 @@
 every row whose edit minute is before ``W`` has been reported. Each poll closes the window
 ``[W, E)`` with ``E = floor_minute(now - settle_seconds)`` (the current minute stays open: a row may still be
 edited in it), reads the rows whose edit minute ``m`` has ``W <= m < E`` (the rule of
-:mod:`airflow_provider_notion.query_window`), yields them as events of at most ``batch_size`` ids, then moves
+:mod:`airflow_provider_notion.rules.query_window`), yields them as events of at most ``batch_size`` ids, then moves
 ``W`` to ``E``. Consecutive windows touch without overlapping, so each edit is reported once.
 
 **Restarts.** On Airflow 3.3+ the triggerer gives an event trigger the asset state store of the assets it
@@ -35,13 +35,18 @@ except ImportError:  # Airflow 2: no event-driven scheduling; the trigger still 
 
 from airflow_provider_notion.assets import notion_uri
 from airflow_provider_notion.client.aio import AsyncNotionClient
-from airflow_provider_notion.event_payload import row_ids
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
-from airflow_provider_notion.filters import check_filter_depth
-from airflow_provider_notion.ids import normalize_notion_id
-from airflow_provider_notion.query_window import QueryWindow, floor_minute, notion_instant, parse_instant
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
-from airflow_provider_notion.versions import resolve_notion_version
+from airflow_provider_notion.rules.filters import check_filter_depth
+from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.query_window import (
+    QueryWindow,
+    floor_minute,
+    notion_instant,
+    parse_instant,
+)
+from airflow_provider_notion.rules.versions import resolve_notion_version
+from airflow_provider_notion.triggers.events import row_ids
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_notion.client.aio import AsyncNotionClient, DeadlineReached
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.client.request import api_path, is_read_only
-from airflow_provider_notion.connection import NotionConnectionSettings
-from airflow_provider_notion.event_payload import query_success_event
+from airflow_provider_notion.connection.settings import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
-from airflow_provider_notion.query_window import QueryWindow
-from airflow_provider_notion.ratelimit import DEFAULT_REQUESTS_PER_SECOND
-from airflow_provider_notion.versions import resolve_notion_version
+from airflow_provider_notion.rules.query_window import QueryWindow
+from airflow_provider_notion.rules.versions import resolve_notion_version
+from airflow_provider_notion.triggers.events import query_success_event
 
 #: How long a poll may run past the deadline (the last one starts there) before the trigger reports the timeout.
 DEADLINE_GRACE_SECONDS = 5.0
@@ -80,7 +80,7 @@ class NotionQueryTrigger(BaseTrigger):
 
     - ``{"status": "success", "count": n, "row_ids": [...], "rows_included": bool, "results": <list object>}``
       when enough rows match; ``results`` only when the whole event fits in
-      :data:`~airflow_provider_notion.event_payload.MAX_EVENT_BYTES` (Airflow stores the event and logs it
+      :data:`~airflow_provider_notion.triggers.events.MAX_EVENT_BYTES` (Airflow stores the event and logs it
       whole), else the sensor re-reads the rows on the worker;
     - ``{"status": "error", "message": ...}`` when Notion refuses the query (after the retries the hook would
       make: 429/529 after ``Retry-After``, transient 5xx and lost answers, since a query only reads);

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.auth import StaticTokenProvider
+from airflow_provider_notion.client.auth import StaticTokenProvider
 from airflow_provider_notion.client.paging import NotionPaginationError
+from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import SyncClient
 from airflow_provider_notion.exceptions import (
     NotionInputError,
@@ -20,7 +21,6 @@ from airflow_provider_notion.exceptions import (
 )
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import NotionRawRequestOperator
-from airflow_provider_notion.retry import RetryPolicy
 from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
+from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import (
     NotionCreateDatabaseItemOperator,
     NotionCreateDatabaseOperator,
     NotionCreatePageOperator,
 )
-from airflow_provider_notion.retry import RetryPolicy
 from tests.helpers import CANARY_SECRET
 
 API = "https://api.notion.com/v1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.connection import NotionConnectionSettings, normalize_base_url
+from airflow_provider_notion.connection.settings import NotionConnectionSettings, normalize_base_url
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from tests.helpers import CANARY_SECRET

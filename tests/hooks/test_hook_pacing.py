@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 import requests_mock as rm
 
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, pacing_bucket, shared_bucket
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.ratelimit import DEFAULT_BURST, pacing_bucket, shared_bucket
 
 API = "https://api.notion.com/v1"
 ME = {"object": "user", "id": "u1", "type": "bot", "bot": {}}

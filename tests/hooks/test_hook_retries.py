@@ -7,13 +7,13 @@ import requests
 import requests_mock as rm
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
+from airflow_provider_notion.client.retry import RetryPolicy, parse_retry_after
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.retry import RetryPolicy, parse_retry_after
 
 API = "https://api.notion.com/v1"
 PAGE_ID = "16cabc1e-edcd-8117-a024-fa5446b89751"

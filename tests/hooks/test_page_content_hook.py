@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.comments import plain_text_with_mentions, users_by_email
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.page_conditions import plain_value, property_matches
-from airflow_provider_notion.page_content import split_levels
+from airflow_provider_notion.jobs.page_content import split_levels
+from airflow_provider_notion.rules.comments import plain_text_with_mentions, users_by_email
+from airflow_provider_notion.rules.values.conditions import plain_value, property_matches
 
 API = "https://api.notion.com/v1"
 PAGE = "393abc1e-edcd-818a-81e9-e14c2f78901e"

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.versions import SUPPORTED_NOTION_VERSIONS
+from airflow_provider_notion.rules.versions import SUPPORTED_NOTION_VERSIONS
 
 pytestmark = [
     pytest.mark.live,

@@ -19,7 +19,7 @@ from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from airflow_provider_notion.oauth.refresh_lock import RefreshLockTimeout, lock_file_name, refresh_lock
-from airflow_provider_notion.state_dir import UnsafeStateDirError, private_state_dir
+from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
 from tests.oauth.helpers import token_requests
 
 

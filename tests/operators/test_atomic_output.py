@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.atomic_files import atomic_open, atomic_write_bytes
 from airflow_provider_notion.exceptions import NotionError
 from airflow_provider_notion.operators.notion import NotionQueryDatabaseOperator, NotionRawRequestOperator
+from airflow_provider_notion.utils.atomic_files import atomic_open, atomic_write_bytes
 from tests.operators.helpers import API, copies, list_pages, recorded
 
 DS_ID = "393abc1e-edcd-81a2-8d0b-000bae7f15dc"
@@ -85,7 +85,7 @@ def test_a_killed_writer_leaves_the_previous_file_at_the_final_path(tmp_path: Pa
     child = textwrap.dedent(
         f"""
         import sys, time
-        from airflow_provider_notion.atomic_files import atomic_open
+        from airflow_provider_notion.utils.atomic_files import atomic_open
         with atomic_open({str(target)!r}, "w") as handle:
             for i in range(1000):
                 handle.write('{{"id": %d}}\\n' % i)

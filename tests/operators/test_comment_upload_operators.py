@@ -11,7 +11,7 @@ import pytest
 import requests_mock as rm
 
 from airflow_provider_notion.exceptions import NotionInputError, NotionWriteOutcomeUnknownError
-from airflow_provider_notion.file_upload import MIB, read_parts
+from airflow_provider_notion.jobs.file_upload import MIB, read_parts
 from airflow_provider_notion.operators.comments import NotionCreateCommentOperator, NotionListCommentsOperator
 from airflow_provider_notion.operators.file_uploads import NotionUploadFileOperator
 from tests.operators.helpers import API, list_pages, recorded

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.export.columns import build_columns, flatten_page, snake_case
+from airflow_provider_notion.jobs.export.columns import build_columns, flatten_page, snake_case
 from airflow_provider_notion.transfers.notion_to_object_storage import (
     NotionToObjectStorageOperator,
     asset_uri_for,

@@ -15,7 +15,7 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowSkipException
 from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.file_upload import MIB
+from airflow_provider_notion.jobs.file_upload import MIB
 from airflow_provider_notion.markdown import blocks_to_markdown, markdown_to_blocks
 from airflow_provider_notion.operators.blocks import NotionAppendBlocksOperator
 from airflow_provider_notion.operators.comments import NotionCreateCommentOperator, NotionListCommentsOperator

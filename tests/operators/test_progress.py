@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests_mock as rm
 
-from airflow_provider_notion.progress import Progress
+from airflow_provider_notion.utils.progress import Progress
 
 
 class FakeClock:

@@ -20,8 +20,8 @@ def main(url: str, rate: float, burst: int) -> None:
     logger.setLevel(logging.INFO)
     logger.propagate = False
 
-    from airflow_provider_notion.ratelimit import FallbackBucket, machine_bucket
-    from airflow_provider_notion.redis_pacing import RedisTokenBucket
+    from airflow_provider_notion.client.pacing.buckets import FallbackBucket, machine_bucket
+    from airflow_provider_notion.client.pacing.redis import RedisTokenBucket
 
     now = [0.0]
     primary = RedisTokenBucket.from_url(url, "fault-test", rate, burst)

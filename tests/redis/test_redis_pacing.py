@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.ratelimit import (
+from airflow_provider_notion.client.pacing.buckets import (
     MAX_WAIT_SECONDS,
     FallbackBucket,
     PacingBucket,
     configured_backend,
     shared_bucket,
 )
-from airflow_provider_notion.redis_pacing import RedisTokenBucket, describe_url
+from airflow_provider_notion.client.pacing.redis import RedisTokenBucket, describe_url
+from airflow_provider_notion.exceptions import NotionInputError
 from tests.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from notion_emulator import NotionEmulator
 
+from airflow_provider_notion.client.large_query import CompleteQuery, and_window, created_window
 from airflow_provider_notion.exceptions import NotionQueryIncompleteError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.large_query import CompleteQuery, and_window, created_window
 from tests.resilience.helpers import row_values, seed_rows, title
 
 WINDOW = created_window("2026-01-01T00:00:00.000Z")

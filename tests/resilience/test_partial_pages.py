@@ -13,7 +13,7 @@ from airflow_provider_notion.operators.notion import (
     NotionCreateDatabaseItemOperator,
     NotionCreatePageOperator,
 )
-from airflow_provider_notion.page_children import NotionChildrenMismatchError, NotionPartialPageError
+from airflow_provider_notion.rules.children import NotionChildrenMismatchError, NotionPartialPageError
 
 
 @pytest.fixture(autouse=True)

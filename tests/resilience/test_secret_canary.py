@@ -41,6 +41,7 @@ from notion_emulator.routes.oauth import (
     mint_authorization_code,
 )
 
+from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionError,
@@ -51,7 +52,6 @@ from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import NotionOAuthClient
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.operators import notion as operators
-from airflow_provider_notion.retry import RetryPolicy
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import CANARY_SECRET

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.sync.normal_form import UNKNOWN, same_value
-from airflow_provider_notion.sync.plan import (
+from airflow_provider_notion.jobs.sync.plan import (
     NotionSyncError,
     check_key_type,
     key_of,
     plan_sync,
     unique_id_key,
 )
+from airflow_provider_notion.rules.values.from_notion import UNKNOWN, same_value
 
 A = "16cabc1e-edcd-8117-a024-fa5446b89751"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.plain_values import infer_property_type, to_property_values
+from airflow_provider_notion.rules.values.to_notion import infer_property_type, to_property_values
 
 PAGE = "16cabc1e-edcd-8117-a024-fa5446b89751"
 USER = "9a3b5ae0-c6e6-482d-b0e1-ed315ee6dc57"

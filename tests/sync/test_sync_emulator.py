@@ -11,7 +11,7 @@ import pytest
 from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.sync import NotionSyncError
+from airflow_provider_notion.jobs.sync import NotionSyncError
 
 pytest_plugins = ["notion_emulator.pytest_plugin"]
 

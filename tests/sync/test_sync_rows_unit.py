@@ -12,7 +12,7 @@ import requests_mock as rm
 
 from airflow_provider_notion.exceptions import NotionInputError, NotionMultipleDataSourcesError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.sync import NotionSyncError
+from airflow_provider_notion.jobs.sync import NotionSyncError
 
 API = "https://api.notion.com/v1"
 DB = "1429989f-e8ac-4eff-bc8f-57f56486db54"
@@ -266,7 +266,7 @@ def test_progress_is_logged_with_counts_and_eta(
 ) -> None:
     FakeNotion(requests_mock, [])
     ticks = itertools.count(0, 11)  # every clock reading is 11 s after the previous one
-    with caplog.at_level(logging.INFO, logger="airflow_provider_notion.sync.engine"):
+    with caplog.at_level(logging.INFO, logger="airflow_provider_notion.jobs.sync.engine"):
         hook.sync_rows(
             [{"Name": f"r{i}"} for i in range(30)], key="Name", database_id=DB, max_workers=1,
             clock=lambda: float(next(ticks)),
@@ -290,7 +290,7 @@ def test_rows_as_notion_values_and_json_unsafe_numbers(hook: NotionHook, request
 
 
 def test_pool_size_follows_the_pacing_rate() -> None:
-    from airflow_provider_notion.sync.engine import SyncOptions, pool_size
+    from airflow_provider_notion.jobs.sync.engine import SyncOptions, pool_size
 
     assert pool_size(SyncOptions(key="k"), 2.85) == 3  # Notion's pace: 3 writes of up to 1 s in flight
     assert pool_size(SyncOptions(key="k"), 0.5) == 2

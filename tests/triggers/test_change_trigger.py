@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.event_payload import MAX_EVENT_BYTES, json_size
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.query_window import floor_minute, notion_instant
+from airflow_provider_notion.rules.query_window import floor_minute, notion_instant
 from airflow_provider_notion.triggers.change import WATERMARK_KEY, NotionChangeTrigger
+from airflow_provider_notion.triggers.events import MAX_EVENT_BYTES, json_size
 
 MINUTE = timedelta(minutes=1)
 

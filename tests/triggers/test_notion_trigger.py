@@ -13,9 +13,9 @@ import pytest
 
 from airflow_provider_notion.client import aio as async_client
 from airflow_provider_notion.client.aio import AsyncNotionClient, pacing_lock, shared_client
-from airflow_provider_notion.connection import NotionConnectionSettings
+from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, TokenBucket, shared_bucket
+from airflow_provider_notion.connection.settings import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
-from airflow_provider_notion.ratelimit import DEFAULT_BURST, TokenBucket, shared_bucket
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import CANARY_SECRET, FakeClock
 

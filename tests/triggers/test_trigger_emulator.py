@@ -171,8 +171,8 @@ async def test_a_large_match_keeps_the_event_small_and_the_sensor_reads_every_ro
     and ids only, and the sensor re-reads the rows on the worker: its XCom is the complete list object."""
     from unittest.mock import MagicMock
 
-    from airflow_provider_notion.event_payload import MAX_EVENT_BYTES, json_size
     from airflow_provider_notion.sensors.notion import NotionQuerySensor
+    from airflow_provider_notion.triggers.events import MAX_EVENT_BYTES, json_size
 
     emu.add_rows(data_source, [release(f"v{i}", ready=True) for i in range(400)])
     ready = {"property": "Ready", "checkbox": {"equals": True}}

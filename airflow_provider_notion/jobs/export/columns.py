@@ -1,0 +1,335 @@
+"""Flat, typed columns from a Notion data source's schema, and a page's values in them.
+
+The columns are derived from the data source's **properties** (its schema), never guessed from values, so every
+file of an export has the same columns and types whatever rows it holds, including none.
+
+| Notion property type | column(s) | type |
+|---|---|---|
+| title, rich_text | the plain text | string |
+| number | the number | float64 (Notion's number formats never promise an integer) |
+| select, status | the option name | string |
+| multi_select | the option names | list<string> |
+| date | ``<name>.start``, ``<name>.end``, ``<name>.time_zone`` | timestamp (UTC), timestamp, string |
+| people, relation | the ids | list<string> |
+| checkbox | the box | bool |
+| url, email, phone_number | the text | string |
+| files | the file URLs (Notion-hosted URLs expire after an hour) | list<string> |
+| formula | the result as text (the schema does not say the result type) | string |
+| rollup | by its function (below) | list<string>, timestamp or float64 |
+| unique_id | ``PREFIX-12`` (``12`` without a prefix) | string |
+| created_time, last_edited_time | the time | timestamp |
+| created_by, last_edited_by | the user id | string |
+| anything else (button, verification, place...) | the value as JSON text | string |
+
+A rollup's column follows its function: ``show_original``/``show_unique`` -> list<string> (items as text);
+``earliest_date``, ``latest_date``, ``date_range`` -> timestamp (the start); any other (count, sum...) -> float64.
+
+System columns come first: ``id``, ``url``, ``created_time``, ``last_edited_time`` (timestamps), ``in_trash``
+(bool; ``archived`` before 2026-03-11).
+
+**Column names.** ``column_names="default"`` uses the property names as they are; ``"snake_case"`` lower-cases
+them and turns every run of characters other than letters (of any script) and digits into ``_`` (``Due date (UTC)`` ->
+``due_date_utc``; a name starting with a digit gets a leading ``_``; an empty result becomes ``property``).
+**Collisions** (compared case-insensitively, as warehouses do) are resolved deterministically: the system columns
+keep their names; then the properties are taken in order of name (then property id), and a column whose name is
+already taken gets the first free suffix ``_2``, ``_3``... So a property called ``id`` becomes ``id_2``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+ColumnType = Literal["string", "float64", "bool", "timestamp", "list<string>"]
+ColumnNames = Literal["default", "snake_case"]
+COLUMN_NAME_STYLES: tuple[ColumnNames, ...] = ("default", "snake_case")
+
+SYSTEM_PROPERTY_TYPE = "system"
+_ROLLUP_LISTS = frozenset({"show_original", "show_unique"})
+_ROLLUP_DATES = frozenset({"earliest_date", "latest_date", "date_range"})
+_STRING_TYPES = frozenset({"url", "email", "phone_number"})
+_TEXT_TYPES = frozenset({"title", "rich_text"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: its name and type, and where its value comes from.
+
+    :param source: the property name (or the page field, for system columns).
+    :param property_type: the Notion property type, or ``"system"``.
+    :param part: which part of the value (``value``; ``start``/``end``/``time_zone`` of a date).
+    """
+
+    name: str
+    type: ColumnType
+    source: str
+    property_type: str
+    part: str = "value"
+    #: For a column widened to ``string`` (see :mod:`~airflow_provider_notion.jobs.export.state`): the type its value
+    #: is read as before it is turned into text.
+    extract_as: ColumnType | None = None
+
+    def describe(self) -> dict[str, str]:
+        """The sidecar schema entry (``*.schema.json``)."""
+        entry = {
+            "name": self.name,
+            "type": self.type,
+            "source": self.source,
+            "property_type": self.property_type,
+            "part": self.part,
+        }
+        if self.extract_as is not None:
+            entry["widened_from"] = self.extract_as
+        return entry
+
+
+def snake_case(name: str) -> str:
+    """``Due date (UTC)`` -> ``due_date_utc`` (see the module docstring)."""
+    text = re.sub(r"[\W_]+", "_", name.lower()).strip("_")  # letters of any script are kept
+    if not text:
+        return "property"
+    return f"_{text}" if text[0].isdigit() else text
+
+
+def _rollup_type(spec: Mapping[str, Any]) -> ColumnType:
+    function = str((spec.get("rollup") or {}).get("function") or "show_original")
+    if function in _ROLLUP_LISTS:
+        return "list<string>"
+    if function in _ROLLUP_DATES:
+        return "timestamp"
+    return "float64"
+
+
+def _property_parts(prop_type: str, spec: Mapping[str, Any]) -> list[tuple[str, ColumnType]]:
+    """``(part, type)`` of each column a property becomes."""
+    if prop_type == "date":
+        return [("start", "timestamp"), ("end", "timestamp"), ("time_zone", "string")]
+    simple: dict[str, ColumnType] = {
+        "number": "float64",
+        "checkbox": "bool",
+        "multi_select": "list<string>",
+        "people": "list<string>",
+        "relation": "list<string>",
+        "files": "list<string>",
+        "created_time": "timestamp",
+        "last_edited_time": "timestamp",
+    }
+    if prop_type == "rollup":
+        return [("value", _rollup_type(spec))]
+    return [("value", simple.get(prop_type, "string"))]
+
+
+SYSTEM_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
+    ("id", "string"),
+    ("url", "string"),
+    ("created_time", "timestamp"),
+    ("last_edited_time", "timestamp"),
+    ("in_trash", "bool"),
+)
+
+
+def build_columns(properties: Mapping[str, Any], column_names: ColumnNames = "default") -> list[Column]:
+    """The columns of a data source whose schema is ``properties`` (``{name: {"id", "type", ...}}``)."""
+    rename: Callable[[str], str] = snake_case if column_names == "snake_case" else (lambda name: name)
+    taken: set[str] = set()
+
+    def claim(wanted: str) -> str:
+        name, suffix = wanted, 1
+        while name.lower() in taken:
+            suffix += 1
+            name = f"{wanted}_{suffix}"
+        taken.add(name.lower())
+        return name
+
+    columns = [Column(claim(name), kind, name, SYSTEM_PROPERTY_TYPE) for name, kind in SYSTEM_COLUMNS]
+    ordered = sorted(
+        ((str(name), spec) for name, spec in properties.items() if isinstance(spec, Mapping)),
+        key=lambda item: (item[0], str(item[1].get("id", ""))),
+    )
+    for prop_name, spec in ordered:
+        prop_type = str(spec.get("type", ""))
+        for part, kind in _property_parts(prop_type, spec):
+            label = prop_name if part == "value" else f"{prop_name}.{part}"
+            if part != "value" and column_names == "snake_case":
+                label = f"{snake_case(prop_name)}_{part}"
+            columns.append(Column(claim(rename(label)), kind, prop_name, prop_type, part))
+    return columns
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """A UTC datetime from Notion's ISO 8601 text; a date without time is midnight UTC of that date."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def plain_text(items: Any) -> str:
+    """The plain text of a rich-text array."""
+    if not isinstance(items, list):
+        return ""
+    parts = []
+    for item in items:
+        if isinstance(item, Mapping):
+            text = item.get("plain_text")
+            if text is None:
+                text = (item.get("text") or {}).get("content", "")
+            parts.append(str(text))
+    return "".join(parts)
+
+
+def _ids(items: Any) -> list[str]:
+    return [str(item["id"]) for item in items or [] if isinstance(item, Mapping) and "id" in item]
+
+
+def _file_url(item: Mapping[str, Any]) -> str | None:
+    for key in ("file", "external", "file_upload"):
+        inner = item.get(key)
+        if isinstance(inner, Mapping) and inner.get("url"):
+            return str(inner["url"])
+    return None
+
+
+def value_text(value: Any) -> str | None:
+    """A typed property value (formula result, rollup item) as text."""
+    if not isinstance(value, Mapping):
+        return None if value is None else str(value)
+    kind = value.get("type")
+    inner = value.get(kind) if isinstance(kind, str) else None
+    if inner is None:
+        return None
+    if kind in _TEXT_TYPES:
+        return plain_text(inner)
+    if kind == "boolean" or kind == "checkbox":
+        return "true" if inner else "false"
+    if kind == "date" and isinstance(inner, Mapping):
+        return str(inner.get("start")) if inner.get("start") else None
+    if kind in ("select", "status") and isinstance(inner, Mapping):
+        return str(inner.get("name"))
+    if kind == "number":
+        return format(inner, "g") if isinstance(inner, float) else str(inner)
+    if kind in ("string", *_STRING_TYPES):
+        return str(inner)
+    return json.dumps(inner, ensure_ascii=False, sort_keys=True)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _property_value(column: Column, prop: Mapping[str, Any]) -> Any:
+    prop_type = column.property_type
+    raw = prop.get(prop_type)
+    if prop_type in _TEXT_TYPES:
+        return plain_text(raw)
+    if prop_type == "number":
+        return _number(raw)
+    if prop_type in ("select", "status"):
+        return str(raw["name"]) if isinstance(raw, Mapping) and raw.get("name") is not None else None
+    if prop_type == "multi_select":
+        return [str(option["name"]) for option in raw or [] if isinstance(option, Mapping)]
+    if prop_type == "date":
+        if not isinstance(raw, Mapping):
+            return None
+        if column.part == "time_zone":
+            return raw.get("time_zone")
+        return parse_timestamp(raw.get(column.part))
+    if prop_type in ("people", "relation"):
+        return _ids(raw)
+    if prop_type == "checkbox":
+        return bool(raw) if raw is not None else None
+    if prop_type in _STRING_TYPES:
+        return None if raw is None else str(raw)
+    if prop_type == "files":
+        return [url for item in raw or [] if isinstance(item, Mapping) and (url := _file_url(item))]
+    if prop_type == "formula":
+        return value_text(raw)
+    if prop_type == "rollup":
+        return _rollup_value(column.type, raw)
+    if prop_type == "unique_id":
+        if not isinstance(raw, Mapping) or raw.get("number") is None:
+            return None
+        prefix = raw.get("prefix")
+        return f"{prefix}-{raw['number']}" if prefix else str(raw["number"])
+    if prop_type in ("created_time", "last_edited_time"):
+        return parse_timestamp(raw)
+    if prop_type in ("created_by", "last_edited_by"):
+        return str(raw["id"]) if isinstance(raw, Mapping) and "id" in raw else None
+    return None if raw is None else json.dumps(raw, ensure_ascii=False, sort_keys=True)
+
+
+def _rollup_value(kind: ColumnType, raw: Any) -> Any:
+    if not isinstance(raw, Mapping):
+        return None
+    inner = raw.get(str(raw.get("type")))
+    if kind == "list<string>":
+        items = inner if isinstance(inner, list) else []
+        return [text for item in items if (text := value_text(item)) is not None]
+    if kind == "timestamp":
+        return parse_timestamp(inner.get("start")) if isinstance(inner, Mapping) else None
+    return _number(inner)
+
+
+def _system_value(column: Column, page: Mapping[str, Any]) -> Any:
+    if column.type == "timestamp":
+        return parse_timestamp(page.get(column.source))
+    if column.source == "in_trash":
+        trashed = page.get("in_trash", page.get("archived"))
+        return None if trashed is None else bool(trashed)
+    value = page.get(column.source)
+    return None if value is None else str(value)
+
+
+def flatten_page(page: Mapping[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
+    """The page's value in each column (``None`` where it has no value or the property is missing)."""
+    properties = page.get("properties") or {}
+    row: dict[str, Any] = {}
+    for column in columns:
+        if column.property_type == SYSTEM_PROPERTY_TYPE:
+            row[column.name] = _system_value(column, page)
+            continue
+        prop = properties.get(column.source)
+        if not isinstance(prop, Mapping) or prop.get("type") != column.property_type:
+            # Missing, or retyped since the schema was read: no value rather than a mixed type.
+            row[column.name] = None
+            continue
+        if column.extract_as is not None:
+            value = _property_value(replace(column, type=column.extract_as), prop)
+            row[column.name] = as_text(value)
+        else:
+            row[column.name] = _property_value(column, prop)
+    return row
+
+
+def as_text(value: Any) -> str | None:
+    """A typed value as the text a widened ``string`` column holds."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(text_form(value))  # numbers as Python writes them: 2.5, 3.0
+
+
+def text_form(value: Any) -> Any:
+    """A column value as JSON Lines carries it: timestamps as ISO 8601 text, everything else unchanged."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

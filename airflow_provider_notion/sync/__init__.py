@@ -1,7 +1,0 @@
-"""Keep a Notion database in step with a table: diff, then write only what changed (``NotionHook.sync_rows``)."""
-
-from __future__ import annotations
-
-from airflow_provider_notion.sync.plan import NotionSyncError
-
-__all__ = ["NotionSyncError"]
