@@ -186,7 +186,10 @@ def test_the_checks_see_lazy_and_type_checking_imports_and_cycles() -> None:
     }
     assert upward_imports(graph) == {(f"{NAME}.rules.a", f"{NAME}.jobs.b")}
     assert cycles(graph) == [[f"{NAME}.jobs.b", f"{NAME}.rules.a"]]
-    source = "def f():\n    from airflow_provider_notion.jobs import upsert\nif TYPE_CHECKING:\n    import airflow_provider_notion.operators.notion\n"
+    source = (
+        "def f():\n    from airflow_provider_notion.jobs import upsert\n"
+        "if TYPE_CHECKING:\n    import airflow_provider_notion.operators.notion\n"
+    )
     tree_imports = {
         node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
         for node in ast.walk(ast.parse(source))
