@@ -122,6 +122,9 @@ class AsyncNotionClient:
     clock: Callable[[], float] = time.time
     bucket: TokenBucket | None = None
     core: BaseClient = field(init=False, repr=False)
+    #: The ``Date`` header of the last answer received (Notion's clock, to the second), or ``None``; the change
+    #: trigger bounds its windows by it (:mod:`airflow_provider_notion.rules.server_clock`).
+    last_server_date: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.core = BaseClient(
@@ -224,6 +227,7 @@ class AsyncNotionClient:
             raise AttemptFailure(
                 "ambiguous", f"the connection broke before the answer arrived ({type(err).__name__})"
             ) from None
+        self.last_server_date = response.headers.get("Date") or self.last_server_date
         return Answer(
             status=response.status_code,
             content=response.content,

@@ -2,8 +2,10 @@
 
 **Windows.** Notion keeps ``last_edited_time`` to the minute. The trigger keeps a *watermark* ``W`` (a minute):
 every row whose edit minute is before ``W`` has been reported. Each poll closes the window
-``[W, E)`` with ``E = floor_minute(now - settle_seconds)`` (the current minute stays open: a row may still be
-edited in it), reads the rows whose edit minute ``m`` has ``W <= m < E`` (the rule of
+``[W, E)`` with ``E = floor_minute(now - settle_seconds)`` where ``now`` is *Notion's* clock, from the ``Date``
+header of its answers (:mod:`airflow_provider_notion.rules.server_clock`; Notion stamps edits with its own time,
+so a local clock running ahead would close a minute Notion still stamps edits in). The current minute stays open:
+a row may still be edited in it. The poll reads the rows whose edit minute ``m`` has ``W <= m < E`` (the rule of
 :mod:`airflow_provider_notion.rules.query_window`), yields them as events of at most ``batch_size`` ids, then moves
 ``W`` to ``E``. Consecutive windows touch without overlapping, so each edit is reported once.
 
@@ -45,6 +47,7 @@ from airflow_provider_notion.rules.query_window import (
     notion_instant,
     parse_instant,
 )
+from airflow_provider_notion.rules.server_clock import clock_offset
 from airflow_provider_notion.rules.versions import resolve_notion_version
 from airflow_provider_notion.triggers.events import row_ids
 
@@ -164,6 +167,8 @@ class NotionChangeTrigger(BaseEventTrigger):
         self.requests_per_second = requests_per_second
         self.clock: Clock = clock or _utcnow
         self.sleep: Sleep = sleep or asyncio.sleep
+        #: Added to the local clock, a moment Notion's clock has reached (from its ``Date`` header); not serialised.
+        self.notion_offset: timedelta | None = None
 
     # ------------------------------------------------------------------------------------ identity
 
@@ -223,7 +228,9 @@ class NotionChangeTrigger(BaseEventTrigger):
             start = parse_instant(self.start_after, "start_after")
             assert start is not None
             return floor_minute(start), False
-        return floor_minute(self.clock()) - timedelta(minutes=self.initial_lookback_minutes), False
+        # "Now" on Notion's clock when one answer has told it (see run()), else the local clock.
+        now = self.clock() + (self.notion_offset or timedelta(0))
+        return floor_minute(now) - timedelta(minutes=self.initial_lookback_minutes), False
 
     async def save_watermark(self, watermark: datetime) -> None:
         store = self._store()
@@ -266,14 +273,51 @@ class NotionChangeTrigger(BaseEventTrigger):
             self.data_source_id = normalize_notion_id(str(sources[0]["id"]), "data_source_id")
         return version.query_path(data_source_id=self.data_source_id)
 
+    def closed_until(self, local: datetime, *, fallback_to_local: bool) -> datetime | None:
+        """The end of the last minute Notion has closed (``settle_seconds`` ago) when the local clock reads ``local``.
+
+        Read on Notion's clock (:mod:`airflow_provider_notion.rules.server_clock`): a local clock that runs ahead
+        would close a minute in which Notion still stamps edits. Before any answer with a ``Date`` header has
+        arrived this is ``None``, or with ``fallback_to_local`` the local clock's bound (a server that sends no
+        ``Date`` leaves nothing better).
+        """
+        if self.notion_offset is None:
+            if not fallback_to_local:
+                return None
+            return floor_minute(local - timedelta(seconds=self.settle_seconds))
+        return floor_minute(local + self.notion_offset - timedelta(seconds=self.settle_seconds))
+
+    def learn_notion_clock(self, client: AsyncNotionClient) -> None:
+        """Take Notion's clock from the last answer's ``Date`` header (read after it arrived)."""
+        offset = clock_offset(client.last_server_date, self.clock())
+        if offset is not None:
+            self.notion_offset = offset
+
     async def changed_rows(
-        self, client: AsyncNotionClient, path: str, start: datetime, end: datetime
-    ) -> list[str]:
-        """Ids of the rows whose edit minute lies in ``[start, end)`` (creation is an edit too)."""
+        self, client: AsyncNotionClient, path: str, start: datetime
+    ) -> tuple[list[str], datetime | None]:
+        """Ids of the rows edited from minute ``start`` up to the last minute Notion has closed, and that end.
+
+        The end is fixed by Notion's clock as it was when the query was sent (an answer proves Notion's clock
+        had reached its ``Date`` by the time it arrived, so by the time the query was sent it had reached
+        ``Date`` minus the time in between). Without a known clock yet, the query asks for every row from
+        ``start`` and the end is known once the answer is in. ``([], None)``: no minute is closed yet.
+        """
+        sent = self.clock()
+        bound = self.closed_until(sent, fallback_to_local=False)
+        if bound is not None and bound <= start:
+            return [], None
+        query = QueryWindow.build(edited_after=start, edited_before=bound)
+        page = await client.query(path, {"filter": query.combine(self.filter)}, fetch_all=True)
+        self.learn_notion_clock(client)
+        end = self.closed_until(sent, fallback_to_local=True)
+        assert end is not None
+        if bound is not None:
+            end = min(end, bound)
+        if end <= start:
+            return [], None
         window = QueryWindow.build(edited_after=start, edited_before=end)
-        body: dict[str, Any] = {"filter": window.combine(self.filter)}
-        page = await client.query(path, body, fetch_all=True)
-        return list(dict.fromkeys(row_ids(window.keep(page.get("results", [])))))
+        return list(dict.fromkeys(row_ids(window.keep(page.get("results", []))))), end
 
     # ------------------------------------------------------------------------------------ the loop
 
@@ -300,6 +344,11 @@ class NotionChangeTrigger(BaseEventTrigger):
     async def run(self) -> AsyncIterator[TriggerEvent]:
         client = await self.client()
         path = await self.query_path(client)
+        if self.start_after is None and self.notion_offset is None:
+            # Without a stored watermark "now" is the start, and it must be Notion's now: a local clock ahead of
+            # Notion's would skip the edits Notion still stamps in its current minute. One cheap read tells it.
+            await client.request("GET", "/users/me")
+            self.learn_notion_clock(client)
         watermark, resumed = await self.load_watermark()
         stored = watermark if resumed else None
         self.log.info(
@@ -313,17 +362,18 @@ class NotionChangeTrigger(BaseEventTrigger):
                 # One poll interval after the window's events were handed over: they are committed by now.
                 await self.save_watermark(watermark)
                 stored = watermark
-            end = floor_minute(self.clock() - timedelta(seconds=self.settle_seconds))
-            if end > watermark:
-                try:
-                    ids = await self.changed_rows(client, path, watermark, end)
-                except (NotionTransportError, NotionApiError) as err:
-                    if isinstance(err, NotionApiError) and err.status != 429 and err.status < 500:
-                        raise
-                    # The client already retried; the same window is read again next time.
-                    self.log.warning("Polling %s failed, retrying next poll: %s", self.source_uri, err)
-                    await self.sleep(self.poll_interval)
-                    continue
+            try:
+                ids, end = await self.changed_rows(client, path, watermark)
+            except (NotionTransportError, NotionApiError) as err:
+                if isinstance(err, NotionApiError) and err.status != 429 and err.status < 500:
+                    raise
+                # The client already retried; the same window is read again later. After a 429 that outlasted
+                # the retries (or a Retry-After longer than they honour) wait at least what Notion asked.
+                retry_after = err.retry_after if isinstance(err, NotionApiError) else None
+                self.log.warning("Polling %s failed, retrying next poll: %s", self.source_uri, err)
+                await self.sleep(max(self.poll_interval, retry_after or 0.0))
+                continue
+            if end is not None:
                 for payload in self.window_events(ids, watermark, end, resumed=resumed):
                     yield _event(payload)
                 if ids:

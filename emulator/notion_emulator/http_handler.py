@@ -12,6 +12,7 @@ import sys
 import time
 import traceback
 import uuid
+from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -283,6 +284,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ writing
     def _head(self, status: int, length: int, headers: dict[str, str]) -> bytes:
         lines = [f"HTTP/1.1 {status} {_reason(status)}", f"Content-Length: {length}"]
+        lines.append(f"Date: {format_datetime(self.server.emulator.clock(), usegmt=True)}")
         if "Content-Type" not in headers:
             lines.append("Content-Type: application/json; charset=utf-8")
         lines.extend(f"{name}: {value}" for name, value in headers.items())

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,7 +28,7 @@ from notion_emulator.request_log import RequestRecord
 from notion_emulator.routes import ALL_ROUTES, Router
 from notion_emulator.seed import build_state, load_seed
 from notion_emulator.state import EmulatorState
-from notion_emulator.util import LATEST_VERSION, new_id, normalize_id
+from notion_emulator.util import LATEST_VERSION, new_id, normalize_id, utcnow
 
 DEFAULT_CONN_VERSION = LATEST_VERSION
 
@@ -71,6 +72,9 @@ class NotionEmulator:
         self.state: EmulatorState
         self._token: str | None
         self.state, self._token = build_state(self._seed)
+        #: The server's clock as its ``Date`` response header tells it (Notion sends one on every answer).
+        #: Tests replace it to play a Notion whose clock disagrees with the client's; ``reset()`` restores it.
+        self.clock: Callable[[], datetime] = utcnow
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> NotionEmulator:
@@ -107,6 +111,7 @@ class NotionEmulator:
         self.rate_limiter.configure(self._initial_rate_limit)
         self.clear_request_log()
         self._listeners.clear()
+        self.clock = utcnow
 
     def __enter__(self) -> NotionEmulator:
         return self.start()

@@ -39,23 +39,40 @@ class Stop(Exception):
 
 
 class Timeline:
-    """The trigger's clock: sleeping advances it and applies the edits due by then."""
+    """The trigger's clock: sleeping advances it and applies the edits due by then.
 
-    def __init__(self, start: datetime, until: datetime) -> None:
+    ``skew`` is how far the trigger's clock runs ahead of Notion's (negative: behind). Edits are scheduled and
+    stamped on Notion's clock (:meth:`notion_clock`, which also dates the emulator's answers once
+    :meth:`serve` hands it over); ``clock``/``sleep`` are the trigger's.
+    """
+
+    def __init__(self, start: datetime, until: datetime, *, skew: timedelta = timedelta(0)) -> None:
         self.now = start
         self.until = until
+        self.skew = skew
         self.pending: list[tuple[datetime, Callable[[datetime], None]]] = []
+        self.slept: list[float] = []
 
     def clock(self) -> datetime:
         return self.now
 
+    def notion_clock(self) -> datetime:
+        return self.now - self.skew
+
+    def serve(self, emu: NotionEmulator) -> Timeline:
+        """Let the emulator's ``Date`` header follow Notion's side of this timeline."""
+        emu.clock = self.notion_clock
+        return self
+
     def at(self, moment: datetime, action: Callable[[datetime], None]) -> None:
+        """Run ``action(moment)`` when Notion's clock reaches ``moment``."""
         self.pending.append((moment, action))
         self.pending.sort(key=lambda item: item[0])
 
     async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
         self.now += timedelta(seconds=seconds)
-        while self.pending and self.pending[0][0] <= self.now:
+        while self.pending and self.pending[0][0] <= self.notion_clock():
             moment, action = self.pending.pop(0)
             action(moment)
         if self.now > self.until:
@@ -129,7 +146,7 @@ def t0() -> datetime:
 async def test_edits_in_consecutive_minutes_are_each_reported_once(
     emu: NotionEmulator, data_source: str, t0: datetime
 ) -> None:
-    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 8 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 8 * MINUTE).serve(emu)
     created: dict[int, str] = {}
     for minute in range(5):
         for second in (0, 30, 59):
@@ -159,7 +176,7 @@ async def test_edits_in_consecutive_minutes_are_each_reported_once(
 async def test_a_burst_of_500_edits_comes_in_bounded_batches(
     emu: NotionEmulator, data_source: str, t0: datetime
 ) -> None:
-    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 3 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 3 * MINUTE).serve(emu)
     ids: list[str] = []
 
     def burst(moment: datetime) -> None:
@@ -184,7 +201,7 @@ async def test_a_restart_in_the_middle_loses_nothing(
     def add(name: str) -> Callable[[datetime], None]:
         return lambda moment: expected.append(create_row(emu, data_source, name, moment))
 
-    first_life = Timeline(t0 + timedelta(seconds=1), until=t0 + 2 * MINUTE + timedelta(seconds=30))
+    first_life = Timeline(t0 + timedelta(seconds=1), until=t0 + 2 * MINUTE + timedelta(seconds=30)).serve(emu)
     first_life.at(t0 + timedelta(seconds=20), add("before-1"))
     first_life.at(t0 + MINUTE + timedelta(seconds=20), add("before-2"))
     first = trigger(first_life, t0, data_source)
@@ -201,7 +218,7 @@ async def test_a_restart_in_the_middle_loses_nothing(
 
     classpath, kwargs = first.serialize()
     assert classpath == "airflow_provider_notion.triggers.change.NotionChangeTrigger"
-    second_life = Timeline(t0 + 7 * MINUTE + timedelta(seconds=10), until=t0 + 9 * MINUTE)
+    second_life = Timeline(t0 + 7 * MINUTE + timedelta(seconds=10), until=t0 + 9 * MINUTE).serve(emu)
     second_life.at(t0 + 7 * MINUTE + timedelta(seconds=30), add("after"))
     second = NotionChangeTrigger(**kwargs, clock=second_life.clock, sleep=second_life.sleep)
     second.asset_state_store = store
@@ -226,7 +243,7 @@ async def test_without_a_state_store_a_restart_starts_at_its_look_back(
     """The documented at-least-once window on Airflow without the asset state store."""
     old = create_row(emu, data_source, "old", t0 + 2 * MINUTE)
     recent = create_row(emu, data_source, "recent", t0 + 8 * MINUTE)
-    timeline = Timeline(t0 + 10 * MINUTE + timedelta(seconds=10), until=t0 + 11 * MINUTE)
+    timeline = Timeline(t0 + 10 * MINUTE + timedelta(seconds=10), until=t0 + 11 * MINUTE).serve(emu)
     watcher = NotionChangeTrigger(
         data_source_id=data_source,
         initial_lookback_minutes=5,
@@ -243,7 +260,7 @@ async def test_without_a_state_store_a_restart_starts_at_its_look_back(
 async def test_429_and_5xx_while_polling_are_absorbed(
     emu: NotionEmulator, data_source: str, t0: datetime
 ) -> None:
-    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 6 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 6 * MINUTE).serve(emu)
     expected: list[str] = []
     for minute in range(4):
         timeline.at(
@@ -259,10 +276,72 @@ async def test_429_and_5xx_while_polling_are_absorbed(
     assert statuses.count(429) == 2 and statuses.count(503) == 6
 
 
+@pytest.mark.parametrize("skew_seconds", [30, -30, 90])
+async def test_no_late_minute_edit_is_missed_when_the_clocks_disagree(
+    emu: NotionEmulator, data_source: str, t0: datetime, skew_seconds: int
+) -> None:
+    """Windows close on Notion's clock (its Date header), not the triggerer's: 12 of 12 edits, each once."""
+    skew = timedelta(seconds=skew_seconds)
+    timeline = Timeline(t0 + skew + timedelta(seconds=1), until=t0 + skew + 7 * MINUTE, skew=skew).serve(emu)
+    expected: list[str] = []
+    for minute in range(4):
+        for second in (35, 45, 55):  # late in the minute: what a clock running ahead closes too early
+            timeline.at(
+                t0 + minute * MINUTE + timedelta(seconds=second),
+                lambda m, n=f"{minute}:{second}": expected.append(create_row(emu, data_source, n, m)),
+            )
+    events = await collect(trigger(timeline, t0, data_source))
+    assert len(expected) == 12
+    assert reported(events) == Counter(expected)
+    windows = sorted({(e["window_start"], e["window_end"]) for e in events})
+    assert all(a[1] == b[0] for a, b in pairwise(windows))
+
+
+async def test_without_a_start_the_first_window_starts_at_notions_minute(
+    emu: NotionEmulator, data_source: str, t0: datetime
+) -> None:
+    """A triggerer 40 s ahead starts in Notion's current minute, not the next one, so its edits count."""
+    skew = timedelta(seconds=40)
+    timeline = Timeline(t0 + skew + timedelta(seconds=30), until=t0 + skew + 3 * MINUTE, skew=skew).serve(emu)
+    expected: list[str] = []
+    timeline.at(
+        t0 + timedelta(seconds=50), lambda m: expected.append(create_row(emu, data_source, "late", m))
+    )
+    watcher = NotionChangeTrigger(
+        data_source_id=data_source,
+        poll_interval=20,
+        requests_per_second=None,
+        clock=timeline.clock,
+        sleep=timeline.sleep,
+    )
+    events = await collect(watcher)
+    assert reported(events) == Counter(expected)
+    assert events[0]["window_start"] == notion_instant(t0)
+
+
+async def test_a_429_that_outlasts_the_retries_backs_off_and_keeps_watching(
+    emu: NotionEmulator, data_source: str, t0: datetime
+) -> None:
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 8 * MINUTE).serve(emu)
+    expected: list[str] = []
+    for minute in range(4):
+        timeline.at(
+            t0 + minute * MINUTE + timedelta(seconds=15),
+            lambda m, n=minute: expected.append(create_row(emu, data_source, f"x{n}", m)),
+        )
+    # Four refusals: the first attempt and the client's three retries all draw a 429 asking for 50 s.
+    emu.faults.inject(kind="status", status=429, retry_after=50, method="POST", path=r"/query$", count=4)
+    events = await collect(trigger(timeline, t0, data_source))
+    assert reported(events) == Counter(expected)
+    # The client waited 50 s before each of its 3 retries; the trigger then waits Notion's 50 s too, not its
+    # 20 s poll interval.
+    assert timeline.slept.count(50) == 4
+
+
 async def test_a_database_is_resolved_to_its_data_source(emu: NotionEmulator, t0: datetime) -> None:
     database = emu.add_database(parent_id=emu.root_page_id, title="Db", properties={"Name": {"title": {}}})
     row = create_row(emu, str(database["data_source_id"]), "r", t0 + timedelta(seconds=5))
-    timeline = Timeline(t0 + 2 * MINUTE, until=t0 + 3 * MINUTE)
+    timeline = Timeline(t0 + 2 * MINUTE, until=t0 + 3 * MINUTE).serve(emu)
     watcher = NotionChangeTrigger(
         database_id=str(database["id"]).replace("-", ""),
         start_after=t0.isoformat(),
