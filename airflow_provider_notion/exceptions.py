@@ -43,6 +43,10 @@ class NotionInputError(NotionError, ValueError):
         super().__init__(f"Invalid {field}: {problem}")
 
 
+class NotionRefreshLockTimeoutError(NotionError, TimeoutError):
+    """Another process held a connection's OAuth refresh lock (host-wide or in Redis) longer than the timeout."""
+
+
 class NotionApiError(NotionError):
     """Notion answered with a non-2xx status.
 

@@ -69,8 +69,8 @@ def scenario(emu: EmulatorProcess, name: str, args: argparse.Namespace, backend:
 
 def reserve_cost(url: str, count: int = 2000) -> dict[str, float]:
     """Microseconds per reserve() with no waiting (a bucket far larger than the calls)."""
-    from airflow_provider_notion.client.pacing.buckets import HostTokenBucket, TokenBucket
     from airflow_provider_notion.client.pacing.redis import RedisTokenBucket
+    from airflow_provider_notion.client.pacing.token_bucket import HostTokenBucket, TokenBucket
 
     rate, burst = 1e9, 10**9
     with tempfile.TemporaryDirectory() as folder:

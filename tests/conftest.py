@@ -18,6 +18,19 @@ os.environ.setdefault("AIRFLOW_NOTION_PACING_DIR", tempfile.mkdtemp(prefix="airf
 from tests.helpers import CANARY_SECRET
 
 
+@pytest.fixture(autouse=True)
+def _own_pacing_budget(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with full pacing buckets of its own.
+
+    There is one budget per token whatever the rate (docs/pacing.md), and the tests share a few tokens (the
+    canary secret, the emulator's): without this, one test's debt or slow rate would pace the next ones.
+    """
+    from airflow_provider_notion.client.pacing.buckets import forget_buckets
+
+    monkeypatch.setenv("AIRFLOW_NOTION_PACING_DIR", str(tmp_path_factory.mktemp("pacing")))
+    forget_buckets()
+
+
 @pytest.fixture
 def notion_conn(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, object]]:
     """Set ``AIRFLOW_CONN_<ID>`` from keyword arguments; returns the connection dict."""

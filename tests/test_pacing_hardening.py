@@ -123,23 +123,30 @@ def test_a_state_file_that_is_not_a_regular_file_is_refused(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tokens", "updated_offset"),
+    ("tokens", "updated_offset", "rate", "since_offset"),
     [
-        (-1e12, 0.0),  # a debt of years
-        (-math.inf, 0.0),  # OverflowError in the old code
-        (math.nan, 0.0),
-        (1e9, 0.0),  # more than the burst
-        (0.0, 1e8),  # "updated" far in the future: no refill for years
-        (0.0, math.inf),
+        (-1e12, 0.0, 2.0, 0.0),  # a debt of years
+        (-math.inf, 0.0, 2.0, 0.0),  # OverflowError in the old code
+        (math.nan, 0.0, 2.0, 0.0),
+        (1e9, 0.0, 2.0, 0.0),  # more than the burst
+        (0.0, 1e8, 2.0, 0.0),  # "updated" far in the future: no refill for years
+        (0.0, math.inf, 2.0, 0.0),
+        (0.0, 0.0, 0.0, 0.0),
+        (0.0, 0.0, -1.0, 0.0),
+        (0.0, 0.0, math.nan, 0.0),
+        (0.0, 0.0, 2e9, 0.0),  # above any real rate
+        (0.0, 0.0, 1.0, 1e8),  # a slow rate claimed from the future: it would never expire
     ],
 )
-def test_impossible_state_values_reset_the_bucket(tmp_path, tokens, updated_offset) -> None:
+def test_impossible_state_values_reset_the_bucket(
+    tmp_path, tokens, updated_offset, rate, since_offset
+) -> None:
     now = 1_000_000.0
     path = tmp_path / "bucket"
-    path.write_bytes(struct.pack("dd", tokens, now + updated_offset))
+    path.write_bytes(struct.pack("dddd", tokens, now + updated_offset, rate, now + since_offset))
     bucket = HostTokenBucket(path, rate=2.0, burst=3, clock=lambda: now)
     assert bucket.reserve() == 0.0  # a fresh, full bucket
-    assert struct.unpack("dd", path.read_bytes()) == (2.0, now)
+    assert struct.unpack("dddd", path.read_bytes()) == (2.0, now, 2.0, now)
 
 
 def test_every_wait_is_bounded_even_after_huge_pauses(tmp_path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, TokenBucket, shared_bucket
+from airflow_provider_notion.client.pacing.buckets import shared_bucket
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_BURST, TokenBucket
 
 
 class FakeClock:
@@ -56,7 +57,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 
 
 def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
-    from airflow_provider_notion.client.pacing.buckets import HostTokenBucket
+    from airflow_provider_notion.client.pacing.token_bucket import HostTokenBucket
 
     clock = FakeClock()
     first = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
@@ -72,7 +73,7 @@ def _reserve_many(path: str, count: int, now: float) -> list[float]:
     """The waits this process is handed for ``count`` requests, all asked for at the (frozen) moment ``now``."""
     from pathlib import Path
 
-    from airflow_provider_notion.client.pacing.buckets import HostTokenBucket
+    from airflow_provider_notion.client.pacing.token_bucket import HostTokenBucket
 
     bucket = HostTokenBucket(Path(path), rate=20.0, burst=1, clock=lambda: now)
     return [bucket.reserve() for _ in range(count)]

@@ -31,11 +31,8 @@ from airflow_provider_notion.client.base import (
     elapsed_ms,
 )
 from airflow_provider_notion.client.large_query import CompleteQuery
-from airflow_provider_notion.client.pacing.buckets import (
-    DEFAULT_REQUESTS_PER_SECOND,
-    TokenBucket,
-    pacing_bucket,
-)
+from airflow_provider_notion.client.pacing.buckets import pacing_bucket
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND, TokenBucket
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.client.request import api_path, is_read_only
 from airflow_provider_notion.client.retry import AttemptFailure, RetryPolicy

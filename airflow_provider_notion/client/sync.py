@@ -29,7 +29,7 @@ from airflow_provider_notion.client.base import (
     authorization,
     elapsed_ms,
 )
-from airflow_provider_notion.client.pacing.buckets import TokenBucket
+from airflow_provider_notion.client.pacing.token_bucket import TokenBucket
 from airflow_provider_notion.client.paging import Pager
 from airflow_provider_notion.client.retry import AttemptFailure, RetryPolicy
 from airflow_provider_notion.exceptions import NotionApiError, NotionTransportError

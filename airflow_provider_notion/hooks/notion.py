@@ -14,11 +14,8 @@ from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseHo
 from airflow_provider_notion.client.auth import StaticTokenProvider, TokenProvider
 from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, ResponseType
 from airflow_provider_notion.client.large_query import CompleteQuery
-from airflow_provider_notion.client.pacing.buckets import (
-    DEFAULT_REQUESTS_PER_SECOND,
-    TokenBucket,
-    pacing_bucket,
-)
+from airflow_provider_notion.client.pacing.buckets import pacing_bucket
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND, TokenBucket
 from airflow_provider_notion.client.paging import check_page_size, list_object, merge_pages
 from airflow_provider_notion.client.request import drop_none, finite_number
 from airflow_provider_notion.client.retry import RetryPolicy

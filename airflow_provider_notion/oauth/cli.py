@@ -88,6 +88,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """Every option string of the parser and its subcommands: (all of them, those that take a value)."""
+    every: set[str] = set()
+    valued: set[str] = set()
+    parsers = [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:  # argparse keeps no public list of a parser's options
+            every.update(action.option_strings)
+            if action.option_strings and action.nargs is None:  # nargs None: exactly one value
+                valued.update(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    return every, valued
+
+
+def attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``--code -abc`` as ``--code=-abc``: argparse takes a value beginning with ``-`` for an option and fails.
+
+    Authorization codes, states and secrets are random and may begin with ``-`` (about 1 in 64 of the URL-safe
+    alphabet). A value that is itself one of the parser's options (``--code --conn-id x``, a forgotten value) is
+    left alone, so argparse still reports it as missing.
+    """
+    every, valued = _options(parser)
+    fixed: list[str] = []
+    index = 0
+    while index < len(argv):
+        item = argv[index]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if (
+            item in valued
+            and following is not None
+            and following.startswith("-")
+            and following.split("=", 1)[0] not in every
+        ):
+            fixed.append(f"{item}={following}")
+            index += 2
+            continue
+        fixed.append(item)
+        index += 1
+    return fixed
+
+
 def _value(given: str | None, env_name: str, prompt: str | None, ask: Callable[[str], str]) -> str:
     """An argument, else an environment variable, else (for secrets) a prompt without echo."""
     if given:
@@ -126,7 +169,8 @@ def main(
     """Run the command; returns the exit code (0 success, 1 Notion or input error, 2 usage error)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv, parser))
     try:
         client_id = _value(args.client_id, ENV_CLIENT_ID, None, ask_secret)
         if args.command == "authorize-url":

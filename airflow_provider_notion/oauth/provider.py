@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from airflow_provider_notion.connection.settings import NotionConnectionSettings, get_extra
-from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionRefreshLockTimeoutError
 from airflow_provider_notion.oauth.client import NotionOAuthClient, mask_secret
 from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS, NotionOAuthError
-from airflow_provider_notion.oauth.refresh_lock import RefreshLockTimeout, refresh_lock
+from airflow_provider_notion.oauth.refresh_lock import refresh_lock
 from airflow_provider_notion.oauth.store import StoredTokens, TokenStore, token_fingerprint
 from airflow_provider_notion.oauth.store_registry import load_token_store
 
@@ -170,7 +170,7 @@ class OAuthTokenProvider:
                     ):
                         return self._pair.access_token
                     return self._refresh_locked(self._pair.refresh_token)
-            except RefreshLockTimeout as err:
+            except NotionRefreshLockTimeoutError as err:
                 raise NotionOAuthError(
                     f"Not refreshing the OAuth access token of connection {self.conn_id!r}: {err}. Nothing was "
                     "spent and the grant is fine; retry the task, or raise the connection extra "

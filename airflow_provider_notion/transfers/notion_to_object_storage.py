@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook, check_page_size
 from airflow_provider_notion.jobs.export.columns import (

@@ -37,7 +37,7 @@ except ImportError:  # Airflow 2: no event-driven scheduling; the trigger still 
 
 from airflow_provider_notion.assets import notion_uri
 from airflow_provider_notion.client.aio import AsyncNotionClient
-from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id

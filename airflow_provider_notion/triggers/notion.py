@@ -11,7 +11,7 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_notion.client.aio import AsyncNotionClient, DeadlineReached
-from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.client.request import api_path, is_read_only
 from airflow_provider_notion.connection.settings import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError

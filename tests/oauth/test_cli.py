@@ -112,6 +112,28 @@ def test_exchange_prints_json_uri_and_the_connections_add_command(
     assert extra["access_token"] not in err
 
 
+def test_a_code_beginning_with_a_dash_is_accepted(
+    emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """About 1 code in 64 begins with "-" (URL-safe base64); argparse alone takes it for an option."""
+    import notion_emulator.routes.oauth as emulator_oauth
+
+    real = emulator_oauth.secrets.token_urlsafe
+    monkeypatch.setattr(emulator_oauth.secrets, "token_urlsafe", lambda n: "-" + real(n))
+    monkeypatch.setenv("NOTION_CLIENT_SECRET", CLIENT_SECRET)
+    code = mint_authorization_code(emu, CLIENT_ID, REDIRECT_URI)
+    assert code.startswith("-")
+    status, out, err = run(exchange_args(emu, "--code", code, "--conn-id", "notion_dash"))
+    assert status == 0, err
+    assert "notion_dash" in out
+
+
+def test_an_option_left_without_its_value_is_still_a_usage_error(emu: NotionEmulator) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(exchange_args(emu, "--code", "--conn-id", "x"))
+    assert exit_.value.code == 2
+
+
 def test_exchange_prompts_for_secret_and_code_without_echo(
     emu: NotionEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,12 +13,12 @@ import pytest
 from notion_emulator import NotionEmulator
 from notion_emulator.routes.oauth import expire_access_token, is_token_active
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, NotionRefreshLockTimeoutError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
-from airflow_provider_notion.oauth.refresh_lock import RefreshLockTimeout, lock_file_name, refresh_lock
+from airflow_provider_notion.oauth.refresh_lock import lock_file_name, refresh_lock
 from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
 from tests.oauth.helpers import token_requests
 
@@ -67,7 +67,7 @@ def test_lock_excludes_a_second_holder_until_released() -> None:
     clock = FakeClock()
     with refresh_lock("conn/with:odd chars", timeout=5):
         with (
-            pytest.raises(RefreshLockTimeout, match="for more than 2 s"),
+            pytest.raises(NotionRefreshLockTimeoutError, match="for more than 2 s"),
             refresh_lock("conn/with:odd chars", timeout=2, clock=clock, sleep=clock.sleep),
         ):
             pass

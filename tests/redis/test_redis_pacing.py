@@ -19,6 +19,7 @@ from airflow_provider_notion.client.pacing.buckets import (
     shared_bucket,
 )
 from airflow_provider_notion.client.pacing.redis import RedisTokenBucket, describe_url
+from airflow_provider_notion.client.pacing.token_bucket import RATE_CLAIM_SECONDS
 from airflow_provider_notion.exceptions import NotionInputError
 from tests.redis_server import RedisServer, free_port
 
@@ -48,6 +49,27 @@ def test_a_pause_holds_every_client(redis_url) -> None:
     assert second.reserve() <= MAX_WAIT_SECONDS
 
 
+def test_callers_asking_different_rates_share_one_budget_at_the_lowest(redis_url) -> None:
+    """Issue 21 item 12: the key is the token's, not the rate's; the lowest recent rate is in force for all."""
+    token = "ntn_token_two_rates_redis_0001"
+    slow, fast = shared_bucket(token, 1.0, backend=redis_url), shared_bucket(token, 4.0, backend=redis_url)
+    assert slow.chain is fast.chain
+    assert len(redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")) == 0  # nothing reserved yet
+    for _ in range(5):  # the burst, shared
+        slow.reserve()
+    assert fast.reserve() == pytest.approx(1.0, abs=0.1)  # 1/s, not 1/4 s: the slower caller's rate holds
+    assert len(redis.Redis.from_url(redis_url).keys("airflow-notion:pacing:*")) == 1
+
+
+def test_a_pause_seen_at_one_rate_holds_callers_at_another(redis_url) -> None:
+    first = RedisTokenBucket.from_url(redis_url, "token-hash-rates", 2.85, 5)
+    second = RedisTokenBucket.from_url(redis_url, "token-hash-rates", 3.0, 5)
+    assert first.key == second.key
+    first.reserve()
+    second.pause(20.0)
+    assert first.reserve() == pytest.approx(20.0 + 1 / 2.85, abs=0.1)
+
+
 @pytest.mark.parametrize(
     ("tokens", "updated"),
     [("-1e30", None), ("nan", None), ("inf", None), ("1e9", None), ("0", "1e15"), ("garbage", "x")],
@@ -61,6 +83,18 @@ def test_impossible_state_in_redis_resets_the_bucket(redis_url, tokens, updated)
     assert bucket.reserve() == 0.0
 
 
+@pytest.mark.parametrize(
+    ("rate", "since"), [("0", None), ("-2", None), ("nan", None), ("1e9", None), ("1", "1e15")]
+)
+def test_an_impossible_rate_in_redis_resets_the_bucket(redis_url, rate, since) -> None:
+    client = redis.Redis.from_url(redis_url)
+    bucket = _bucket(redis_url, rate=2.0, burst=3)
+    bucket.reserve()
+    server_now = client.time()
+    client.hset(bucket.key, mapping={"tokens": "-2", "rate": rate, "rate_since": since or f"{server_now[0]}"})
+    assert bucket.reserve() == 0.0  # afresh: a full bucket at the caller's rate
+
+
 def test_the_key_is_a_hash_of_the_token_and_expires(redis_url) -> None:
     token = "ntn_secret_token_never_stored_in_redis"
     bucket = shared_bucket(token, 3.0, backend=redis_url)
@@ -70,7 +104,7 @@ def test_the_key_is_a_hash_of_the_token_and_expires(redis_url) -> None:
     assert len(keys) == 1 and keys[0].startswith("airflow-notion:pacing:")
     stored = b"".join(b"".join(item) for item in client.hgetall(keys[0]).items())
     assert token not in keys[0] and token.encode() not in stored
-    assert 0 < client.pttl(keys[0]) <= (MAX_WAIT_SECONDS + 5 / 3.0 + 1) * 1000
+    assert 0 < client.pttl(keys[0]) <= (max(MAX_WAIT_SECONDS, RATE_CLAIM_SECONDS) + 5 / 3.0 + 1) * 1000
 
 
 def test_shared_bucket_puts_redis_in_front_of_the_machine_wide_bucket(redis_url) -> None:

@@ -10,17 +10,25 @@ from pathlib import Path
 import pytest
 import redis
 
-from airflow_provider_notion.client.pacing.buckets import PacingUnavailableError
-from airflow_provider_notion.client.pacing.redis import RefreshLockTimeoutError, redis_refresh_lock
+from airflow_provider_notion.client.pacing.redis import redis_client
+from airflow_provider_notion.exceptions import NotionRefreshLockTimeoutError
+from airflow_provider_notion.oauth.refresh_lock import (
+    REDIS_LOCK_TTL_SECONDS,
+    lock_file_name,
+    redis_refresh_lock,
+    refresh_lock,
+)
+from tests.helpers import FakeClock
 from tests.redis_server import free_port
 
 KEY = "conn-hash-for-tests"
 NAME = f"airflow-notion:refresh-lock:{KEY}"
+TIMEOUT = 120.0
 
 
 def _hold(url: str, journal: str, rounds: int) -> None:
     for _ in range(rounds):
-        with redis_refresh_lock(url, KEY, ttl=30, timeout=120):
+        with redis_refresh_lock(redis_client(url), KEY, ttl=30, timeout=120):
             with open(journal, "a") as out:
                 out.write(f"in {os.getpid()}\n")
             time.sleep(0.02)  # a refresh takes a moment; another holder would write in between
@@ -44,7 +52,7 @@ def test_one_holder_at_a_time_across_processes(redis_url, tmp_path) -> None:
 
 
 def _take_and_die(url: str) -> None:
-    with redis_refresh_lock(url, KEY, ttl=0.5):
+    with redis_refresh_lock(redis_client(url), KEY, ttl=0.5, timeout=TIMEOUT):
         os._exit(0)  # the holder crashes mid-refresh: no release
 
 
@@ -52,13 +60,13 @@ def test_a_crashed_holder_frees_the_lock_after_its_ttl(redis_url) -> None:
     process = multiprocessing.get_context("fork").Process(target=_take_and_die, args=(redis_url,))
     process.start()
     process.join(timeout=120)
-    with redis_refresh_lock(redis_url, KEY, ttl=5, timeout=60):
+    with redis_refresh_lock(redis_client(redis_url), KEY, ttl=5, timeout=60):
         assert redis.Redis.from_url(redis_url).exists(NAME)
 
 
 def test_a_holder_past_its_ttl_does_not_free_the_next_holders_lock(redis_url) -> None:
     client = redis.Redis.from_url(redis_url)
-    with redis_refresh_lock(redis_url, KEY, ttl=0.05):
+    with redis_refresh_lock(redis_client(redis_url), KEY, ttl=0.05, timeout=TIMEOUT):
         client.delete(NAME)  # its TTL ran out (made certain here) ...
         client.set(NAME, "the-next-holder")  # ... and another process took the lock
     assert client.get(NAME) == b"the-next-holder"
@@ -69,32 +77,57 @@ def test_the_lock_is_released_on_exit_and_on_error(redis_url) -> None:
     held: list[int] = []
 
     def refresh_that_fails() -> None:
-        with redis_refresh_lock(redis_url, KEY, ttl=30):
+        with redis_refresh_lock(redis_client(redis_url), KEY, ttl=30, timeout=TIMEOUT):
             held.append(client.exists(NAME))
             raise RuntimeError("the refresh failed")
 
     with pytest.raises(RuntimeError):
         refresh_that_fails()
     assert held == [1] and not client.exists(NAME)
-    with redis_refresh_lock(redis_url, KEY, ttl=30):
+    with redis_refresh_lock(redis_client(redis_url), KEY, ttl=30, timeout=TIMEOUT):
         assert client.exists(NAME)
     assert not client.exists(NAME)
 
 
-def test_waiting_longer_than_the_timeout_raises(redis_url) -> None:
-    slept: list[float] = []
+def test_waiting_longer_than_the_timeout_raises_after_the_timeout_not_the_ttl(redis_url) -> None:
+    clock = FakeClock()
     redis.Redis.from_url(redis_url).set(NAME, "someone-else", px=60_000)
     with (
-        pytest.raises(RefreshLockTimeoutError),
-        redis_refresh_lock(redis_url, KEY, ttl=30, timeout=0.2, sleep=slept.append),
+        pytest.raises(NotionRefreshLockTimeoutError, match="within 2 s"),
+        redis_refresh_lock(redis_client(redis_url), KEY, ttl=30, timeout=2, clock=clock, sleep=clock.sleep),
     ):
         pass
-    assert slept  # it polled, with the injected sleep
+    # It polled (with the injected sleep) for the caller's 2 s, not the lock's 30 s lifetime.
+    assert len(clock.sleeps) > 3
+    assert sum(clock.sleeps) == pytest.approx(2.0)
+
+
+def test_the_redis_lock_outlives_a_refresh_even_with_a_short_timeout(redis_url) -> None:
+    """A holder's lock must not expire mid-refresh: its TTL is never shorter than REDIS_LOCK_TTL_SECONDS."""
+    client = redis.Redis.from_url(redis_url)
+    name = f"airflow-notion:refresh-lock:{lock_file_name('notion_oauth').removesuffix('.lock')}"
+    with refresh_lock("notion_oauth", timeout=0.5, backend=redis_url):
+        left = client.pttl(name) / 1000
+    assert REDIS_LOCK_TTL_SECONDS - 5 < left <= REDIS_LOCK_TTL_SECONDS
+    with refresh_lock("notion_oauth", timeout=600, backend=redis_url):
+        assert 595 < client.pttl(name) / 1000 <= 600  # a caller willing to wait longer gets a longer TTL
+
+
+def test_a_lock_held_elsewhere_in_the_deployment_times_out_with_the_one_error(redis_url) -> None:
+    clock = FakeClock()
+    name = f"airflow-notion:refresh-lock:{lock_file_name('c').removesuffix('.lock')}"
+    redis.Redis.from_url(redis_url).set(name, "another-host", px=60_000)
+    with (
+        pytest.raises(NotionRefreshLockTimeoutError, match="of the deployment .* for more than 3 s"),
+        refresh_lock("c", timeout=3, clock=clock, sleep=clock.sleep, backend=redis_url),
+    ):
+        pass
+    assert sum(clock.sleeps) == pytest.approx(3.0)
 
 
 def test_unreachable_redis_is_reported_so_callers_use_the_host_lock(tmp_path: Path) -> None:
     with (
-        pytest.raises(PacingUnavailableError),
-        redis_refresh_lock(f"redis://127.0.0.1:{free_port()}", KEY, ttl=1),
+        pytest.raises(redis.ConnectionError),
+        redis_refresh_lock(redis_client(f"redis://127.0.0.1:{free_port()}"), KEY, ttl=1, timeout=TIMEOUT),
     ):
         pass

@@ -13,7 +13,8 @@ import pytest
 
 from airflow_provider_notion.client import aio as async_client
 from airflow_provider_notion.client.aio import AsyncNotionClient, pacing_lock, shared_client
-from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, TokenBucket, shared_bucket
+from airflow_provider_notion.client.pacing.buckets import shared_bucket
+from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_BURST, TokenBucket
 from airflow_provider_notion.connection.settings import NotionConnectionSettings
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
@@ -370,7 +371,7 @@ async def test_no_slot_is_taken_when_its_turn_would_come_after_the_deadline(
     monkeypatch.setattr(trigger_module, "DEADLINE_GRACE_SECONDS", 0.1)
     notion = Recorder(httpx.Response(200, json=rows("a")))
     transport(notion)
-    rate = 0.987  # one slot per ~1 s; a bucket of its own
+    rate = 0.987  # one slot per ~1 s (each test has buckets of its own: tests/conftest.py)
     events = await events_of(make_trigger(end_time=time.time() + 0.2, requests_per_second=rate))
     assert events[0]["status"] == "timeout"
     assert notion.requests == []

@@ -1,11 +1,13 @@
-"""Client-side pacing: a token bucket per integration token, shared by every hook and trigger that uses it.
+"""Which bucket a caller paces with: the backend choice, above the bucket (:mod:`.token_bucket`) and the Redis
+backend (:mod:`.redis`). One bucket state per integration token, shared by every hook and trigger that uses it,
+whatever rate each asks for (the lowest recent rate is in force: :mod:`.token_bucket`).
 
 Notion allows an average of about three requests a second per integration, with bursts. Pacing on our side
 keeps fetch-all loops and many waiting sensors from running into 429s. Where the bucket lives (docs/pacing.md):
 
 - with a Redis ``pacing_backend`` (Airflow config ``[notion] pacing_backend``, or the connection extra of the same
-  name): in Redis, shared by every worker, triggerer and sensor of the deployment (:mod:`.redis_pacing`);
-- otherwise, and whenever Redis is unreachable: in a 16-byte file per token hash in a private per-user folder
+  name): in Redis, shared by every worker, triggerer and sensor of the deployment (:mod:`.redis`);
+- otherwise, and whenever Redis is unreachable: in a 32-byte file per token hash in a private per-user folder
   (``utils.state_dir.private_state_dir``), locked with ``flock``, shared by the processes of
   one machine;
 - where that file cannot be used safely: in this process only;
@@ -17,186 +19,51 @@ Pacing never fails a task: an unusable backend is reported once per process and 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import logging
-import math
 import os
-import stat
-import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
+from airflow_provider_notion.client.pacing.token_bucket import (
+    DEFAULT_BURST,
+    DEFAULT_REQUESTS_PER_SECOND,
+    MAX_WAIT_SECONDS,
+    HostTokenBucket,
+    PacingUnavailableError,
+    TokenBucket,
+)
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.utils.state_dir import default_state_dir, ensure_private_dir, private_state_dir
+from airflow_provider_notion.utils.state_dir import default_state_dir, private_state_dir
 
-# 95% of Notion's documented average of 3/s: pacing at exactly the server's rate lets the odd request arrive a
-# moment early, and each 429 then holds every user of the bucket for a whole Retry-After (benchmarks/
-# bench_rate_limit.py: 81-94% of the limit at 100%, 90-99% at 95%).
-DEFAULT_REQUESTS_PER_SECOND = 2.85
-# Half a typical server burst: when the client's burst matches the server's, the first burst empties the server's
-# bucket and any jitter in arrivals afterwards draws a 429 (bench_rate_limit.py: 88-90% of the limit with 10,
-# 97% and no 429 with 5).
-DEFAULT_BURST = 5
-# No wait handed out by a bucket exceeds this, whatever its (shared, possibly tampered-with) state says; a longer
-# Retry-After is capped to it too. Notion's Retry-After is a few seconds.
-MAX_WAIT_SECONDS = 300.0
-# How long a process waits for the machine-wide file's lock before pacing on its own: each holder keeps it for
-# microseconds, so half a second means something is wrong (a stuck or hostile holder), not contention.
-LOCK_TIMEOUT_SECONDS = 0.5
+__all__ = [  # the bucket's own names are re-exported: callers choose a bucket here
+    "DEFAULT_BURST",
+    "DEFAULT_REQUESTS_PER_SECOND",
+    "MAX_WAIT_SECONDS",
+    "PACING_OFF",
+    "FallbackBucket",
+    "HostTokenBucket",
+    "PacingBucket",
+    "PacingUnavailableError",
+    "TokenBucket",
+    "configured_backend",
+    "forget_buckets",
+    "machine_bucket",
+    "pacing_bucket",
+    "pacing_dir",
+    "shared_bucket",
+]
+
 # After a backend failed, how long the next one down is used before the first is tried again.
 RETRY_BACKEND_AFTER_SECONDS = 30.0
 # A task's pacing waits are logged (once) when their total passes this.
 VISIBLE_WAIT_SECONDS = 1.0
-# Processes on one machine share a clock; allow this much disagreement before a state "from the future" is reset.
-_CLOCK_SKEW_SECONDS = 1.0
 #: The ``pacing_backend`` value that turns client-side pacing off (hooks and triggers send without waiting).
 PACING_OFF = "off"
 
 log = logging.getLogger(__name__)
-
-
-class PacingUnavailableError(OSError):
-    """A shared bucket cannot be used right now (lock not granted in time, Redis unreachable, unsafe file)."""
-
-
-class TokenBucket:
-    """A thread-safe token bucket. ``reserve()`` takes a slot and says how long to wait for it."""
-
-    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        if not (math.isfinite(rate) and rate > 0) or burst < 1:
-            raise ValueError("rate must be a finite number > 0 and burst >= 1")
-        self.rate = rate
-        self.burst = burst
-        self._clock = clock
-        self._tokens = float(burst)
-        self._updated = clock()
-        self._lock = threading.Lock()
-
-    @property
-    def _floor(self) -> float:
-        """The fewest tokens the bucket may hold: a debt of MAX_WAIT_SECONDS."""
-        return -MAX_WAIT_SECONDS * self.rate
-
-    def _refill(self, now: float) -> None:
-        elapsed = max(0.0, now - self._updated)  # never negative, even if a clock went back
-        self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate)
-        self._updated = now
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """Exclusive access to ``_tokens``/``_updated`` for one reserve or pause."""
-        with self._lock:
-            yield
-
-    def reserve(self) -> float:
-        """Take one request slot; return the seconds (at most MAX_WAIT_SECONDS) to wait before sending."""
-        with self._transaction():
-            self._refill(self._clock())
-            self._tokens = max(self._floor, self._tokens - 1.0)
-            return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
-
-    def pause(self, seconds: float) -> None:
-        """Notion said to back off (429): hold every user of this bucket for ``seconds`` (capped)."""
-        if not math.isfinite(seconds) or seconds <= 0:
-            return
-        with self._transaction():
-            self._refill(self._clock())
-            self._tokens = min(self._tokens, -min(seconds, MAX_WAIT_SECONDS) * self.rate)
-
-
-class HostTokenBucket(TokenBucket):
-    """A :class:`TokenBucket` whose state is a 16-byte file, so every process on the machine shares it.
-
-    Each reserve or pause locks the file (``flock``), reads the state, updates it and writes it back: a few
-    microseconds, at Notion's few requests a second. The clock is wall time, which processes share.
-
-    The file is trusted no further than it must be: opened without following symlinks, used only if it is a
-    regular file of ours, values that are not finite or out of range reset the bucket, and the lock is waited
-    for at most ``lock_timeout`` seconds (then :class:`PacingUnavailableError`).
-    """
-
-    _STATE = struct.Struct("dd")
-
-    def __init__(
-        self,
-        path: Path,
-        rate: float,
-        burst: int,
-        clock: Callable[[], float] = time.time,
-        *,
-        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
-    ) -> None:
-        super().__init__(rate, burst, clock)
-        self.path = path
-        self.lock_timeout = lock_timeout
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            fd = self._open()
-            try:
-                self._lock_file(fd)
-                self._tokens, self._updated = self._checked_state(os.pread(fd, self._STATE.size, 0))
-                yield
-                os.pwrite(fd, self._STATE.pack(self._tokens, self._updated), 0)
-            finally:
-                os.close(fd)  # also releases the lock
-
-    def _open(self) -> int:
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            fd = os.open(self.path, flags, 0o600)
-        except FileNotFoundError:
-            # The folder was removed while we ran (a cleanup job, a tmp reaper): make it again, privately.
-            ensure_private_dir(self.path.parent)
-            fd = os.open(self.path, flags, 0o600)
-        info = os.fstat(fd)
-        problem = ""
-        if not stat.S_ISREG(info.st_mode):
-            problem = "it is not a regular file"
-        elif info.st_uid != os.geteuid():
-            problem = f"it belongs to uid {info.st_uid}, not to this user"
-        elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            problem = "group or others may write to it"
-        if problem:
-            os.close(fd)
-            raise PacingUnavailableError(f"pacing file {self.path} is not safe to use: {problem}")
-        return fd
-
-    def _lock_file(self, fd: int) -> None:
-        deadline = time.monotonic() + self.lock_timeout
-        pause = 0.001
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise PacingUnavailableError(
-                        f"pacing file {self.path} stayed locked for more than {self.lock_timeout:g} s"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.02)
-
-    def _checked_state(self, raw: bytes) -> tuple[float, float]:
-        """The stored state if it is one this bucket could have written, else a full bucket as of now."""
-        now = self._clock()
-        if len(raw) == self._STATE.size:
-            tokens, updated = self._STATE.unpack(raw)
-            if (
-                math.isfinite(tokens)
-                and math.isfinite(updated)
-                and self._floor <= tokens <= self.burst
-                and updated <= now + _CLOCK_SKEW_SECONDS
-            ):
-                return tokens, updated
-            if raw != bytes(len(raw)):
-                log.warning("Pacing file %s held impossible values; starting its bucket afresh", self.path)
-        return float(self.burst), now
 
 
 class FallbackBucket(TokenBucket):
@@ -247,16 +114,16 @@ class FallbackBucket(TokenBucket):
             self.retry_after,
         )
 
-    def reserve(self) -> float:
+    def reserve(self, rate: float | None = None) -> float:
         if self._use_primary():
             try:
-                wait = self.primary.reserve()
+                wait = self.primary.reserve(rate)
             except OSError as error:
                 self._outcome(error)
             else:
                 self._outcome(None)
                 return wait
-        return self.fallback.reserve()
+        return self.fallback.reserve(rate)
 
     def pause(self, seconds: float) -> None:
         if self._use_primary():
@@ -271,20 +138,23 @@ class FallbackBucket(TokenBucket):
 
 
 class PacingBucket(TokenBucket):
-    """What :func:`shared_bucket` returns: a bucket chain, plus the total time its callers were told to wait.
+    """What :func:`shared_bucket` returns: the token's bucket chain at this caller's ``rate``, plus the total time
+    its callers were told to wait.
 
-    When that total first passes VISIBLE_WAIT_SECONDS it is logged at INFO, once: a task that spends seconds
-    waiting for the integration's budget says so instead of looking slow for no reason.
+    The chain (the token's one budget) is shared by every ``PacingBucket`` of the token; each asks it for its own
+    rate and the lowest recent one is in force (:mod:`.token_bucket`). When the waits' total first passes
+    VISIBLE_WAIT_SECONDS it is logged at INFO, once: a task that spends seconds waiting for the integration's
+    budget says so instead of looking slow for no reason.
     """
 
-    def __init__(self, chain: TokenBucket) -> None:
-        super().__init__(chain.rate, chain.burst)
+    def __init__(self, chain: TokenBucket, rate: float | None = None) -> None:
+        super().__init__(chain.rate if rate is None else rate, chain.burst)
         self.chain = chain
         self.waited = 0.0
         self._reported = False
 
-    def reserve(self) -> float:
-        wait = self.chain.reserve()
+    def reserve(self, rate: float | None = None) -> float:
+        wait = self.chain.reserve(self.rate if rate is None else rate)
         if wait > 0:
             with self._lock:
                 self.waited += wait
@@ -293,7 +163,8 @@ class PacingBucket(TokenBucket):
             if report:
                 log.info(
                     "Waited %.1f s so far for the integration's Notion request budget (client-side pacing at "
-                    "%g requests/s, shared by every user of the token); this is logged once",
+                    "%g requests/s or the lowest rate another user of the token asks for, one budget shared by "
+                    "every user of the token); this is logged once",
                     self.waited,
                     self.rate,
                 )
@@ -316,7 +187,16 @@ def _warn_once(kind: str, message: str, *args: object) -> None:
 
 
 _buckets: dict[tuple[str, float, int, str], PacingBucket] = {}
+_chains: dict[tuple[str, int, str], TokenBucket] = {}
 _buckets_lock = threading.Lock()
+
+
+def forget_buckets() -> None:
+    """Forget this process's buckets: the next caller opens its token's bucket afresh, in the pacing folder in
+    force then (tests that give each test its own folder; the shared state itself is untouched)."""
+    with _buckets_lock:
+        _buckets.clear()
+        _chains.clear()
 
 
 def pacing_dir() -> Path:
@@ -385,14 +265,17 @@ def shared_bucket(
     if url == PACING_OFF:
         url = ""  # asked for a bucket explicitly: "off" is honoured by pacing_bucket, here it means no Redis
     digest = hashlib.sha256(token.encode()).hexdigest()[:24]
-    key = (digest, rate, burst, url)
     with _buckets_lock:
-        bucket = _buckets.get(key)
+        bucket = _buckets.get((digest, rate, burst, url))
         if bucket is None:
-            chain = machine_bucket(f"{digest}-{rate:g}-{burst}", rate, burst)
-            if url:
-                chain = _redis_chain(url, digest, rate, burst, chain)
-            bucket = _buckets[key] = PacingBucket(chain)
+            # One chain, one shared state, per token (not per rate): the token's single budget.
+            chain = _chains.get((digest, burst, url))
+            if chain is None:
+                chain = machine_bucket(f"{digest}-{burst}", rate, burst)
+                if url:
+                    chain = _redis_chain(url, digest, rate, burst, chain)
+                _chains[(digest, burst, url)] = chain
+            bucket = _buckets[(digest, rate, burst, url)] = PacingBucket(chain, rate)
         return bucket
 
 
@@ -402,8 +285,7 @@ def machine_bucket(name: str, rate: float, burst: int) -> TokenBucket:
     try:
         folder = private_state_dir("pacing")
         bucket = HostTokenBucket(folder / name, rate, burst)
-        with bucket._transaction():  # opens, locks and writes the file once: fail here, not mid-request
-            pass
+        bucket.check_usable()
     except OSError as err:
         _warn_once("machine-wide pacing", "Pacing Notion requests in this process only (%s)", err)
         return local
