@@ -180,31 +180,43 @@ class SyncClient(BaseClient):
             timeout=timeout,
         )
         policy = retry_policy or self.retry_policy
+        read_only = call.read_only
+        # tenacity's retry state is a reference cycle (the Retrying object, its per-thread state, the closures of
+        # the attempt): it is freed only by the cyclic garbage collector, which may not run for a long while. The
+        # call, and with it a request body of up to 20 MiB (a file upload's part), is therefore reached only
+        # through ``pending``, emptied when the request is over, so the body is freed at once (issue 21: an
+        # upload held every part it had sent).
+        pending = [call]
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0.0
             if self.bucket is not None and isinstance(error, NotionApiError) and error.status == 429:
                 self.bucket.pause(wait)  # every user of this token backs off, not only this request
-            self.log_retry(error, call, state.attempt_number, wait, policy)
+            self.log_retry(error, pending[0], state.attempt_number, wait, policy)
 
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(policy.max_retries + 1),
             wait=lambda state: policy.wait_before_retry(
                 state.outcome.exception() if state.outcome else None, state.attempt_number
             ),
-            retry=tenacity.retry_if_exception(lambda error: policy.should_retry(error, call.read_only)),
+            retry=tenacity.retry_if_exception(lambda error: policy.should_retry(error, read_only)),
             before_sleep=before_sleep,
             sleep=self.sleep,
             reraise=True,
         )
         try:
-            return retrying(self._attempt, call)
+            return retrying(self._attempt_pending, pending)
         except (AttemptFailure, NotionApiError) as error:
             final = self.final_error(error, call, policy)
             if final is error:
                 raise
             raise final from final.__cause__
+        finally:
+            pending.clear()
+
+    def _attempt_pending(self, pending: list[Call]) -> Any:
+        return self._attempt(pending[0])
 
     def _attempt(self, call: Call) -> Any:
         token = self.token_provider.current_token()

@@ -2,8 +2,10 @@
 
 Files up to :data:`SINGLE_PART_MAX_BYTES` go in one ``send``; larger ones are sent in parts of
 :data:`PART_BYTES` (Notion: 5-20 MiB per part, only the last smaller) and completed. The file is read one part
-at a time, so memory stays at about one part whatever the file's size. Sends are writes: an ambiguous failure
-is not retried (the upload is then left pending and expires after an hour; run the task again).
+at a time and each part is let go once sent, so memory stays at about two parts (the part and its multipart
+encoding, during its send) whatever the file's size; ``tests/operators/test_upload_memory.py`` checks it. Sends are
+writes: an ambiguous failure is not retried (the upload is then left pending and expires after an hour; run the
+task again).
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def upload_file(
     for number, chunk in enumerate(read_parts(source, part_bytes), start=1):
         hook.send_file_upload(upload["id"], chunk, filename=name, content_type=kind, part_number=number)
         sent += 1
+        del chunk  # before the next part is read: one part in hand, not two
     if sent != parts:
         raise NotionError(
             f"{source} changed size while it was uploaded ({sent} parts read, {parts} announced)"
