@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -132,9 +133,7 @@ def test_a_row_is_in_a_window_exactly_when_its_minute_is(
 @given(st.lists(instants, min_size=3, max_size=6), instants)
 def test_consecutive_windows_leave_no_gap_and_no_overlap(bounds: list[datetime], edit: datetime) -> None:
     bounds = sorted(bounds)
-    windows = [
-        QueryWindow.build(edited_after=a, edited_before=b) for a, b in zip(bounds, bounds[1:], strict=False)
-    ]
+    windows = [QueryWindow.build(edited_after=a, edited_before=b) for a, b in pairwise(bounds)]
     holding = [w for w in windows if w.keep([row_at(edit)])]
     inside = floor_minute(bounds[0]) <= floor_minute(edit) < floor_minute(bounds[-1])
     assert len(holding) == (1 if inside else 0)
