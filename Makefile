@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit e2e js-sdk demo bench clean test-airflow2
+.PHONY: test lint typecheck unit e2e js-sdk demo bench mutate clean test-airflow2
 
 $(STAMP): pyproject.toml emulator/pyproject.toml requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,17 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m benchmarks
 
+# Mutation testing of the rules and jobs listed under [tool.mutmut] in pyproject.toml, against the fast tests
+# selected there (docs/contributing.md). Slow (minutes per module) and not part of `make test`; niced, two workers.
+# `make mutate MUTANTS='airflow_provider_notion.rules.query_window*'` runs one module; results are cached in
+# mutants/ (delete it to start afresh).
+MUTANTS ?=
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python scripts/mutation_report.py --survivors
+
 clean:
-	rm -rf $(VENV) .airflow .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .airflow .demo .pytest_cache .mypy_cache .ruff_cache mutants
 
 # Optional: the hook, operator and input tests on Airflow 2.11 (not part of `make test`; downloads Airflow 2.11).
 AF2 := .venv-airflow2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -164,3 +165,121 @@ def test_json_round_trip() -> None:
         "last_edited_time": ["2026-01-31T10:00:00.000Z", None],
         "created_time": ["2026-01-01T00:00:00.000Z", None],
     }
+
+
+# --- found by mutation testing (docs/contributing.md): each would pass with a one-line bug in the module --------
+
+
+@pytest.fixture
+def local_time_not_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone is UTC+05:30: a conversion to local instead of UTC would show."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_not_utc")
+def test_minutes_and_instants_are_utc_whatever_the_local_time_zone() -> None:
+    moment = datetime(2026, 1, 31, 10, 5, 42, tzinfo=timezone(timedelta(hours=-3)))
+    assert floor_minute(moment) == datetime(2026, 1, 31, 13, 5, tzinfo=UTC)
+    assert floor_minute(moment).utcoffset() == timedelta(0)
+    assert notion_instant(moment) == "2026-01-31T13:05:42.000Z"
+    assert parse_instant("2026-01-31T10:00:00", "f") == datetime(
+        2026, 1, 31, 10, 0, tzinfo=UTC
+    )  # naive is UTC
+
+
+def test_milliseconds_are_written_as_notion_writes_them() -> None:
+    assert notion_instant(datetime(2026, 1, 31, 10, 0, 0, 1_000, tzinfo=UTC)) == "2026-01-31T10:00:00.001Z"
+    assert notion_instant(datetime(2026, 1, 31, 10, 0, 0, 999_999, tzinfo=UTC)) == "2026-01-31T10:00:00.999Z"
+
+
+def test_a_value_of_the_wrong_type_or_text_is_refused_saying_what_it_was() -> None:
+    with pytest.raises(NotionInputError) as wrong_type:
+        parse_instant(42, "edited_after")
+    assert wrong_type.value.field == "edited_after"
+    assert "expected a datetime or ISO 8601 string, got int" in wrong_type.value.problem
+    with pytest.raises(NotionInputError) as wrong_text:
+        parse_instant(" yesterday ", "created_before")
+    assert wrong_text.value.field == "created_before"
+    assert "'yesterday' is not an ISO 8601 date-time" in wrong_text.value.problem
+
+
+def test_a_window_is_true_only_with_bounds() -> None:
+    assert not QueryWindow.build()
+    assert QueryWindow.build(created_before="2026-01-31T10:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field", "other"),
+    [
+        ({"edited_after": "2026-02-01", "edited_before": "2026-01-01"}, "edited_before", "edited_after"),
+        ({"created_after": "2026-02-01", "created_before": "2026-01-01"}, "created_before", "created_after"),
+    ],
+)
+def test_an_end_before_its_start_names_both_fields(bounds: dict[str, str], field: str, other: str) -> None:
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.build(**bounds)
+    assert refused.value.field == field
+    assert f"is earlier than {other} 2026-02-01T00:00:00.000Z" in refused.value.problem
+
+
+@pytest.mark.parametrize("field", ["edited_after", "edited_before", "created_after", "created_before"])
+def test_each_bound_is_named_when_it_is_garbage(field: str) -> None:
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.build(**{field: "soon"})
+    assert refused.value.field == field
+
+
+def test_an_open_start_or_end_is_left_out_of_the_filter_and_the_json() -> None:
+    only_end = QueryWindow.build(created_before="2026-01-31T10:00:30Z")
+    assert only_end.conditions() == [
+        {"timestamp": "created_time", "created_time": {"before": "2026-01-31T10:00:00.000Z"}}
+    ]
+    assert only_end.to_json() == {"created_time": [None, "2026-01-31T10:00:00.000Z"]}
+    only_start = QueryWindow.build(edited_after="2026-01-31T10:00:30Z")
+    assert only_start.to_json() == {"last_edited_time": ["2026-01-31T10:00:00.000Z", None]}
+    assert QueryWindow.from_json(only_end.to_json()) == only_end
+
+
+def test_a_stored_window_that_is_garbage_names_its_timestamp() -> None:
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.from_json({"last_edited_time": ["2026-01-31T10:00:00Z", "later"]})
+    assert refused.value.field == "window.last_edited_time"
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.from_json({"created_time": ["never", None]})
+    assert refused.value.field == "window.created_time"
+
+
+def test_a_filter_too_deep_for_the_window_names_the_field_filter_by_default() -> None:
+    deep = {"and": [{"or": [{"and": [{"property": "A", "checkbox": {"equals": True}}]}]}]}
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.build(edited_after="2026-01-31T10:00:00Z").combine({"or": [deep, deep]})
+    assert refused.value.field == "filter"
+
+
+def test_a_too_deep_combination_says_the_window_made_it_so() -> None:
+    # Two levels deep (accepted alone) but not a plain top-level and/or, so the window cannot be folded in.
+    two_levels = {"and": [{"or": [{"property": "A", "checkbox": {"equals": True}}]}], "property": "B"}
+    with pytest.raises(NotionInputError) as refused:
+        QueryWindow.build(edited_after="2026-01-31T10:00:00Z").combine(two_levels, "query")
+    assert refused.value.field == "query"
+    assert refused.value.problem.startswith(
+        "with the edited/created window, compound filters would be nested"
+    )
+
+
+def test_a_row_timestamp_with_an_offset_is_placed_by_its_instant() -> None:
+    window = QueryWindow.build(edited_after="2026-01-31T10:05:00Z", edited_before="2026-01-31T10:06:00Z")
+    assert window.keep([{"last_edited_time": "2026-01-31T12:05:00.000+02:00"}])
+    assert not window.keep([{"last_edited_time": "2026-01-31T10:05:00.000+02:00"}])
+
+
+@pytest.mark.usefixtures("local_time_not_utc")
+def test_a_row_timestamp_without_a_zone_is_utc_whatever_the_local_time_zone() -> None:
+    window = QueryWindow.build(edited_after="2026-01-31T10:05:00Z", edited_before="2026-01-31T10:06:00Z")
+    assert window.keep([{"last_edited_time": "2026-01-31T10:05:00.000"}])

@@ -192,11 +192,13 @@ _buckets_lock = threading.Lock()
 
 
 def forget_buckets() -> None:
-    """Forget this process's buckets: the next caller opens its token's bucket afresh, in the pacing folder in
-    force then (tests that give each test its own folder; the shared state itself is untouched)."""
+    """Forget this process's buckets and the warnings given once: the next caller opens its token's bucket afresh,
+    in the pacing folder in force then (tests that each get their own folder; the shared state is untouched)."""
     with _buckets_lock:
         _buckets.clear()
         _chains.clear()
+    with _warned_lock:
+        _warned.clear()
 
 
 def pacing_dir() -> Path:
