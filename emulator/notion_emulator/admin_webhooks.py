@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from notion_emulator.server import NotionEmulator
+    from notion_emulator.server_view import EmulatorView
 
 PREFIX = "/_emulator/webhooks"
 
@@ -25,7 +25,7 @@ class WebhookAdminError(ValueError):
 
 
 def handle_webhook_admin(
-    emulator: NotionEmulator, method: str, path: str, body: dict[str, Any]
+    emulator: EmulatorView, method: str, path: str, body: dict[str, Any]
 ) -> tuple[int, Any] | None:
     """The answer to an admin request under :data:`PREFIX`, or ``None`` for another path."""
     if not path.startswith(PREFIX):
