@@ -48,8 +48,8 @@ def default_session() -> AbstractContextManager[Session]:
 
 def is_notion_connection(conn_id: str) -> bool:
     """Whether ``conn_id`` names a connection of type ``notion`` (a handshake for anything else is refused)."""
-    from airflow.providers.common.compat.sdk import AirflowNotFoundException
     from airflow.models.connection import Connection
+    from airflow.providers.common.compat.sdk import AirflowNotFoundException
 
     try:
         connection = Connection.get_connection_from_secrets(conn_id)
