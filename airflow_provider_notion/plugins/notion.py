@@ -17,9 +17,11 @@ URL_PREFIX = "/notion"
 def _fastapi_apps() -> list[dict[str, Any]]:
     try:
         from airflow_provider_notion.plugins.webhooks.app import create_app
-    except ImportError:  # Airflow 2 without FastAPI
+
+        app = create_app()
+    except ImportError:  # Airflow 2: no FastAPI, or no API server to mount it in
         return []
-    return [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Notion webhooks"}]
+    return [{"app": app, "url_prefix": URL_PREFIX, "name": "Notion webhooks"}]
 
 
 class NotionWebhooksPlugin(AirflowPlugin):
