@@ -6,6 +6,7 @@ written for the person reading the Airflow log. None of them ever carries a toke
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException
@@ -136,3 +137,14 @@ class NotionPartialWriteError(NotionError):
         self.what = what
         self.done = done
         super().__init__(f"{what} failed part-way: {done}. Cause: {cause}")
+
+
+class NotionSyncError(NotionError):
+    """A sync cannot (or did not completely) bring the database in line with the source.
+
+    ``result`` holds the counts of what was done before it stopped (empty when nothing was written).
+    """
+
+    def __init__(self, message: str, result: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = dict(result or {})

@@ -42,7 +42,8 @@ from airflow_provider_notion.lineage import export_lineage
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import json_object
-from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.rules.query_window import QueryWindow
+from airflow_provider_notion.rules.timestamps import notion_instant, parse_instant
 from airflow_provider_notion.utils.progress import Progress
 from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 

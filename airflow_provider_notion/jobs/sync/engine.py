@@ -28,20 +28,11 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
+    NotionSyncError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.jobs.sync.plan import (
-    Key,
-    NotionSyncError,
-    SyncPlan,
-    Write,
-    check_key_type,
-    key_of,
-    list_keys,
-    plan_sync,
-    show_key,
-    unique_id_key,
-)
+from airflow_provider_notion.jobs.sync.plan import SyncPlan, Write, list_keys, plan_sync, show_key
+from airflow_provider_notion.rules.keys import Key, check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.comments import users_by_email
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.values.to_notion import (

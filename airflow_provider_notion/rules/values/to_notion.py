@@ -34,10 +34,8 @@ from typing import Any
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_ARRAY_LENGTH, rich_text
+from airflow_provider_notion.rules.values.from_notion import TEXT_TYPES
 
-TEXT_TYPES = frozenset({"title", "rich_text"})
-STRING_TYPES = frozenset({"url", "email", "phone_number"})
-NAMED_TYPES = frozenset({"select", "status"})
 LIST_TYPES = frozenset({"multi_select", "relation", "people", "files"})
 #: Computed by Notion: never written.
 READ_ONLY_TYPES = frozenset(
@@ -310,6 +308,11 @@ _BUILDERS: dict[str, Any] = {
     "files": _files,
     "date": _date,
 }
+
+
+def is_mappable(prop_type: str) -> bool:
+    """Whether a plain value can be mapped to a property of ``prop_type`` (else a Notion value is needed)."""
+    return prop_type in _BUILDERS
 
 
 def mentions_email(value: Any) -> bool:
