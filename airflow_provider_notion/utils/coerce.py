@@ -5,7 +5,8 @@ Templated fields arrive rendered as strings, so each helper accepts the Python v
 - booleans: ``True``/``False`` or the strings ``true``/``false``, ``1``/``0``, ``yes``/``no`` (any case,
   surrounding spaces ignored); anything else is an error (``"maybe"``, ``2``, ``None`` where required);
 - numbers: an int or float, or a string holding one; NaN and Infinity are refused, and so are booleans;
-- whole numbers: an int, or a string of digits (``"10"``; not ``"10.0"``).
+- whole numbers: an int, or a string of digits (``"10"``; not ``"10.0"``);
+- choices: one of a fixed list of words, any case, surrounding spaces ignored.
 
 Each failure is a :class:`NotionInputError` naming the field, raised before any request is sent.
 """
@@ -13,6 +14,7 @@ Each failure is a :class:`NotionInputError` naming the field, raised before any 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_notion.exceptions import NotionInputError
@@ -70,3 +72,11 @@ def whole_number(value: Any, field: str, minimum: int = 0) -> int:
     number = as_number(value, field, whole=True, minimum=minimum, required=True)
     assert isinstance(number, int)
     return number
+
+
+def as_choice(value: Any, field: str, allowed: Sequence[str]) -> str:
+    """One of ``allowed`` (compared in lower case, spaces around ignored)."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in allowed:
+        raise NotionInputError(field, f"{value!r} is not one of {', '.join(allowed)}")
+    return str(text)
