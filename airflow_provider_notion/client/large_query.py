@@ -41,8 +41,8 @@ from datetime import datetime
 from typing import Any
 
 from airflow_provider_notion.client.paging import CursorGuard, is_incomplete
-from airflow_provider_notion.exceptions import NotionQueryIncompleteError
-from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, FilterTooDeepError, and_conditions
+from airflow_provider_notion.exceptions import FilterTooDeepError, NotionQueryIncompleteError
+from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, and_conditions
 from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, read_instant
 
 log = logging.getLogger(__name__)

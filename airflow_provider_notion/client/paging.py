@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_notion.client.request import drop_none
-from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionQueryIncompleteError
+from airflow_provider_notion.exceptions import (
+    NotionInputError,
+    NotionPaginationError,
+    NotionQueryIncompleteError,
+)
 
 #: Notion's maximum ``page_size``.
 MAX_PAGE_SIZE = 100
 #: How many times a server may hand back a cursor it already gave before we stop following it.
 MAX_REPEATED_CURSORS = 2
-
-
-class NotionPaginationError(NotionError):
-    """The server's cursors go round in circles: following them would never end."""
 
 
 def check_page_size(page_size: object, field: str = "page_size") -> int | None:

@@ -28,8 +28,8 @@ from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnect
 from airflow_provider_notion.exceptions import (
     NotionInputError,
     NotionMultipleDataSourcesError,
+    NotionPartialPageError,
 )
-from airflow_provider_notion.rules.children import NotionPartialPageError
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import (

@@ -1,9 +1,10 @@
 """Upserts keep scheduled ETL idempotent: a re-run updates the row it created instead of adding another.
 
-The row is found by the value of ``unique_property`` (a Notion property value, or a plain string, number or
-boolean mapped by the schema as a sync maps it; the property types that can identify a row, and how keys
-compare, are in :mod:`airflow_provider_notion.rules.keys`, shared with the sync). No match: the row is created with its children. One match: its
-properties (and icon/cover) are updated. Several: an error listing them.
+The row is found by the value of ``unique_property`` (a Notion property value, or a plain value mapped by the
+schema as a sync maps it; the property types that can identify a row, and how keys compare, are in
+:mod:`airflow_provider_notion.rules.keys`, shared with the sync). No match: the row is created with its
+children (a unique ID cannot be created: then the upsert fails). One match: its properties (and icon/cover)
+are updated. Several: an error listing them.
 
 Children of an existing row: up to 100 children are sent with the create itself, which is atomic, so an
 existing row already has them and they are not added again. With more than 100, an earlier try may have
@@ -52,7 +53,9 @@ def _key_and_value(key_type: str, given: Any) -> tuple[Key, Any]:
     sent = property_value(key_type, given, "unique_property")
     key = key_of(key_type, sent)
     if key is None:
-        raise NotionInputError("unique_property", f"the {key_type} value {given!r} is empty: nothing to match on")
+        raise NotionInputError(
+            "unique_property", f"the {key_type} value {given!r} is empty: nothing to match on"
+        )
     return key, sent
 
 

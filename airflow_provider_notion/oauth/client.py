@@ -19,8 +19,12 @@ from airflow_provider_notion.client.retry import AttemptFailure
 from airflow_provider_notion.client.sync import Session, SyncSender
 from airflow_provider_notion.connection.masking import mask_secret
 from airflow_provider_notion.connection.settings import DEFAULT_BASE_URL, normalize_base_url
-from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
-from airflow_provider_notion.oauth.errors import NotionOAuthError
+from airflow_provider_notion.exceptions import (
+    NotionApiError,
+    NotionInputError,
+    NotionOAuthError,
+    NotionTransportError,
+)
 from airflow_provider_notion.rules.versions import DEFAULT_NOTION_VERSION
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_provider_notion.exceptions import NotionApiError, NotionError
-from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS
+from airflow_provider_notion.exceptions import REAUTHORIZE_STEPS, NotionApiError, NotionError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.filters import FilterTooDeepError, and_conditions, check_filter_depth
+from airflow_provider_notion.exceptions import FilterTooDeepError, NotionInputError
+from airflow_provider_notion.rules.filters import and_conditions, check_filter_depth
 from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant, read_instant
 
 Timestamp = Literal["last_edited_time", "created_time"]

@@ -45,12 +45,12 @@ from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionError,
+    NotionOAuthError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import NotionOAuthClient
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.operators import notion as operators
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
