@@ -109,7 +109,12 @@ def test_a_select_or_status_given_by_option_id_is_not_rewritten_on_a_rerun(
     stage = next(o for o in schema["Stage"]["select"]["options"] if o["name"] == "done")
     state = schema["State"]["status"]["options"][-1]
     tag = schema["Tags"]["multi_select"]["options"][0]
-    by_id = {"Name": "r", "Stage": {"id": stage["id"]}, "State": {"id": state["id"]}, "Tags": [{"id": tag["id"]}]}
+    by_id = {
+        "Name": "r",
+        "Stage": {"id": stage["id"]},
+        "State": {"id": state["id"]},
+        "Tags": [{"id": tag["id"]}],
+    }
     by_name = {"Name": "r", "Stage": stage["name"], "State": state["name"], "Tags": [tag["name"]]}
     runs = [by_id, by_id, by_name] if first_by == "id" else [by_name, by_id, by_id]
 
