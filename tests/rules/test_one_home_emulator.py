@@ -77,13 +77,13 @@ def test_a_key_type_identifies_a_row_for_the_upsert_exactly_when_it_does_for_the
     hook = connect(emu, monkeypatch)
     hook.sync_rows([{k: v for k, v in VALUES.items() if k != "Ticket"}], key="Name", database_id=db["id"])
     types = {name: next(iter(spec)) for name, spec in SCHEMA.items()}
+    parent = {"type": "database_id", "database_id": db["id"]}
 
     accepted: dict[str, list[str]] = {"upsert": [], "sync": []}
     for name, prop_type in types.items():
         row = {"Name": "row", name: VALUES[name]}
         # The upsert maps its key from a plain value like the sync; its other properties are Notion values.
         item = {"Name": {"title": "row"}, name: VALUES[name]}
-        parent = {"type": "database_id", "database_id": db["id"]}
         upsert_refused = refusal(lambda name=name, item=item: hook.upsert_database_item(parent, item, name))
         sync_refused = refusal(
             lambda name=name, row=row: hook.sync_rows([row], key=name, database_id=db["id"], dry_run=True)
