@@ -21,20 +21,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airflow_provider_notion.exceptions import NotionChildrenMismatchError
+from airflow_provider_notion.rules.values.from_notion import plain_text
 
 
 def block_signature(block: Mapping[str, Any]) -> tuple[str, str]:
     """What identifies a block's content for comparison: its type and its text (ids, times, styles aside)."""
     kind = str(block.get("type") or next((k for k in block if k not in ("object", "children")), ""))
     body = block.get(kind)
-    text = ""
-    if isinstance(body, Mapping):
-        for item in body.get("rich_text") or body.get("text") or []:
-            if isinstance(item, Mapping):
-                content = (
-                    (item.get("text") or {}).get("content") if isinstance(item.get("text"), Mapping) else None
-                )
-                text += str(content if content is not None else item.get("plain_text") or "")
+    text = plain_text(body.get("rich_text") or body.get("text")) if isinstance(body, Mapping) else ""
     return kind, text
 
 
