@@ -42,9 +42,15 @@ def as_optional_bool(value: Any, field: str) -> bool | None:
 
 
 def as_number(
-    value: Any, field: str, *, whole: bool = False, minimum: float = 0, required: bool = False
+    value: Any,
+    field: str,
+    *,
+    whole: bool = False,
+    minimum: float = 0,
+    maximum: float | None = None,
+    required: bool = False,
 ) -> Any:
-    """An int (``whole``) or finite float >= ``minimum``; ``None``/``""`` means unset unless ``required``."""
+    """An int (``whole``) or finite float in ``[minimum, maximum]``; ``None``/``""`` is unset unless ``required``."""
     if value is None or value == "":
         if required:
             raise NotionInputError(field, "is required")
@@ -61,15 +67,17 @@ def as_number(
         or (whole and not isinstance(number, int))
         or not math.isfinite(number)
         or number < minimum
+        or (maximum is not None and number > maximum)
     ):
         kind = "a whole number" if whole else "a finite number"
-        raise NotionInputError(field, f"expected {kind} >= {minimum:g}, got {value!r}")
+        bounds = f">= {minimum:g}" if maximum is None else f"from {minimum:g} to {maximum:g}"
+        raise NotionInputError(field, f"expected {kind} {bounds}, got {value!r}")
     return number
 
 
-def whole_number(value: Any, field: str, minimum: int = 0) -> int:
-    """A required whole number >= ``minimum``."""
-    number = as_number(value, field, whole=True, minimum=minimum, required=True)
+def whole_number(value: Any, field: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """A required whole number from ``minimum`` (to ``maximum``)."""
+    number = as_number(value, field, whole=True, minimum=minimum, maximum=maximum, required=True)
     assert isinstance(number, int)
     return number
 

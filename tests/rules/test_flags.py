@@ -117,3 +117,43 @@ def test_a_flag_takes_yes_no_true_and_1_and_refuses_anything_else(
     error = run(cls, flag, "maybe", tmp_path)
     assert names_the_flag(error, flag), f"{cls.__name__}({flag}='maybe') gave {error!r}"
     assert "yes/no" in str(error)  # one message for every flag
+
+
+def number_parameters() -> list[tuple[type[BaseOperator], str]]:
+    """Whole-number parameters (an ``int`` annotation, not a flag) of every operator, sensor and transfer."""
+    found = []
+    for cls in sorted({cls for cls, _flag in FLAGS} | set(ALL_CLASSES), key=lambda c: c.__name__):
+        seen: set[str] = set()
+        for klass in cls.__mro__:
+            if not klass.__module__.startswith("airflow_provider_notion."):
+                continue
+            for param in inspect.signature(klass.__init__).parameters.values():
+                annotation = str(param.annotation)
+                if "int" in annotation.split(" | ") and "bool" not in annotation and param.name not in seen:
+                    seen.add(param.name)
+                    found.append((cls, param.name))
+    return found
+
+
+ALL_CLASSES = [
+    cls
+    for package in ("operators", "sensors", "transfers")
+    for info in pkgutil.iter_modules(importlib.import_module(f"airflow_provider_notion.{package}").__path__)
+    for name, cls in vars(importlib.import_module(f"airflow_provider_notion.{package}.{info.name}")).items()
+    if not name.startswith("_")
+    and inspect.isclass(cls)
+    and issubclass(cls, BaseOperator)
+    and cls.__module__.startswith(f"airflow_provider_notion.{package}.")
+]
+NUMBERS = number_parameters()
+
+
+@pytest.mark.parametrize(("cls", "param"), NUMBERS, ids=[f"{c.__name__}.{p}" for c, p in NUMBERS])
+def test_a_whole_number_is_also_taken_as_text_and_anything_else_is_refused_naming_it(
+    cls: type[BaseOperator], param: str, notion_emulator_conn: NotionEmulator, tmp_path: Path
+) -> None:
+    for spelling in (7, "7", " 7 "):
+        error = run(cls, param, spelling, tmp_path)
+        assert not names_the_flag(error, param), f"{cls.__name__}({param}={spelling!r}): {error}"
+    error = run(cls, param, "seven", tmp_path)
+    assert names_the_flag(error, param), f"{cls.__name__}({param}='seven') gave {error!r}"
