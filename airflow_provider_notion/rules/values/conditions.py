@@ -16,8 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.values.from_notion import plain_value, same_plain, same_value, type_of
-from airflow_provider_notion.rules.values.to_notion import READ_ONLY_TYPES, is_mappable, property_value
+from airflow_provider_notion.rules.values.to_notion import (
+    READ_ONLY_TYPES,
+    is_mappable,
+    mentions_email,
+    property_value,
+)
 
 
 def property_matches(page: Mapping[str, Any], name: str, expected: Any) -> tuple[bool, Any]:
@@ -35,5 +41,10 @@ def property_matches(page: Mapping[str, Any], name: str, expected: Any) -> tuple
         return same_plain(prop_type, plain_value(expected), current), shown
     if isinstance(expected, Mapping) and prop_type in expected:
         return same_value(prop_type, expected, current), shown
-    wanted = property_value(prop_type, plain_value(expected), f"only_if_equals.{name}")
+    expected = plain_value(expected)
+    if prop_type == "people" and mentions_email(expected):
+        raise NotionInputError(
+            f"only_if_equals.{name}", "give people by user id; e-mail addresses are not looked up here"
+        )
+    wanted = property_value(prop_type, expected, f"only_if_equals.{name}")
     return same_value(prop_type, wanted, current), shown
