@@ -8,9 +8,9 @@ from typing import Any, ClassVar
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.sync.sources import iter_rows
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
-from airflow_provider_notion.operators.notion import (
+from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
-    _optional_str,
+    optional_str,
 )
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
@@ -99,7 +99,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
-        key = _optional_str(self.key, "key")
+        key = optional_str(self.key, "key")
         if key is None:
             raise NotionInputError("key", "give the name of the column that identifies a row")
         fraction = _as_number(self.max_delete_fraction, "max_delete_fraction")
