@@ -7,7 +7,9 @@ from typing import Any, ClassVar
 
 from airflow_provider_notion.client.large_query import CompleteQuery
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.jobs.database_lookup import database_with_data_sources
 from airflow_provider_notion.jobs.page_content import append_left_over, content_for_create
+from airflow_provider_notion.jobs.upsert import upsert_database_item
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators.base import (
     PAGE_FIELDS,
@@ -24,6 +26,7 @@ from airflow_provider_notion.rules.payloads import (
     json_object,
     property_values,
 )
+from airflow_provider_notion.rules.targets import item_parent
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_optional_bool as _as_optional_bool
 
@@ -57,7 +60,7 @@ class NotionGetDatabaseOperator(NotionLinkedOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         database_id = normalize_notion_id(self.database_id, "database_id")
         if _as_bool(self.include_data_sources, "include_data_sources"):
-            database = self.hook.get_database_with_data_sources(database_id)
+            database = database_with_data_sources(self.hook, database_id)
         else:
             database = self.hook.get_database(database_id)
         self.push_object_xcoms(context, database)
@@ -256,8 +259,8 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         hook = self.hook
-        parent = hook.database_item_parent(
-            database_id=self.database_id, data_source_id=self.data_source_id, parent=self.parent
+        parent = item_parent(
+            hook.version, database_id=self.database_id, data_source_id=self.data_source_id, parent=self.parent
         )
         properties = property_values(self.properties)
         children, left_over = content_for_create(self.children, self.markdown)
@@ -272,8 +275,8 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
                 raise NotionInputError(
                     "unique_property", f"{unique!r} has no value in properties, so there is nothing to match"
                 )
-            page, created = hook.upsert_database_item(
-                parent, properties, unique, children=children, icon=self.icon, cover=self.cover
+            page, created = upsert_database_item(
+                hook, parent, properties, unique, children=children, icon=self.icon, cover=self.cover
             )
             action = "Created" if created else "Updated"
         if action == "Created":

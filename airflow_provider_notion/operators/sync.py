@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.jobs.sync.engine import sync_rows
 from airflow_provider_notion.jobs.sync.sources import iter_rows
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
 from airflow_provider_notion.operators.base import (
@@ -17,7 +18,7 @@ from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
 class NotionSyncRowsOperator(NotionBaseOperator):
-    """Make a database hold exactly the given rows, matched by a key column (``NotionHook.sync_rows``).
+    """Make a database hold exactly the given rows, matched by a key column (``jobs.sync.engine.sync_rows``).
 
     Reads the schema and every existing row once, then creates new rows, updates only the properties that
     changed and, with ``delete_missing``, moves rows whose key is gone to the trash. A rerun with unchanged data
@@ -103,7 +104,8 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         if key is None:
             raise NotionInputError("key", "give the name of the column that identifies a row")
         fraction = _as_number(self.max_delete_fraction, "max_delete_fraction")
-        result = self.hook.sync_rows(
+        result = sync_rows(
+            self.hook,
             iter_rows(self.rows, rows_format=str(self.rows_format or "auto")),
             key=key,
             database_id=self.database_id or None,
