@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.jobs.targets import read_parent_table
 from airflow_provider_notion.rules.children import missing_children
 from airflow_provider_notion.rules.keys import Key, check_key_type, key_filter, key_of, unique_id_key
 from airflow_provider_notion.rules.payloads import (
@@ -29,6 +29,7 @@ from airflow_provider_notion.rules.payloads import (
     property_values,
 )
 from airflow_provider_notion.rules.values.to_notion import property_value
+from airflow_provider_notion.utils.checks import drop_none
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -75,7 +76,8 @@ def upsert_database_item(
         raise NotionInputError(
             "unique_property", f"{unique_property!r} has no value in properties, so there is nothing to match"
         )
-    schema, target = hook.database_item_schema(parent)
+    table = read_parent_table(hook, parent)
+    schema, target = table.schema, table.target.parent
     key_type = check_key_type(unique_property, schema, "unique_property")
     value, sent = _key_and_value(key_type, props[unique_property])
     if sent is None:
