@@ -1,4 +1,4 @@
-"""One rule, every entry point: row keys and value equality through the public hook methods, against the
+"""One rule, every entry point: row keys and value equality through the public job functions, against the
 emulator over real HTTP on loopback."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
+from airflow_provider_notion.jobs.sync.engine import sync_rows
+from airflow_provider_notion.jobs.upsert import upsert_database_item
 from airflow_provider_notion.rules.keys import KEY_TYPES
 
 pytest_plugins = ["notion_emulator.pytest_plugin"]
@@ -75,7 +77,7 @@ def test_a_key_type_identifies_a_row_for_the_upsert_exactly_when_it_does_for_the
     emu = notion_emulator
     db = emu.add_database(parent_id=emu.root_page_id, title="Keys", properties=SCHEMA)
     hook = connect(emu, monkeypatch)
-    hook.sync_rows([{k: v for k, v in VALUES.items() if k != "Ticket"}], key="Name", database_id=db["id"])
+    sync_rows(hook, [{k: v for k, v in VALUES.items() if k != "Ticket"}], key="Name", database_id=db["id"])
     types = {name: next(iter(spec)) for name, spec in SCHEMA.items()}
     parent = {"type": "database_id", "database_id": db["id"]}
 
@@ -84,9 +86,9 @@ def test_a_key_type_identifies_a_row_for_the_upsert_exactly_when_it_does_for_the
         row = {"Name": "row", name: VALUES[name]}
         # The upsert maps its key from a plain value like the sync; its other properties are Notion values.
         item = {"Name": {"title": "row"}, name: VALUES[name]}
-        upsert_refused = refusal(lambda name=name, item=item: hook.upsert_database_item(parent, item, name))
+        upsert_refused = refusal(lambda name=name, item=item: upsert_database_item(hook, parent, item, name))
         sync_refused = refusal(
-            lambda name=name, row=row: hook.sync_rows([row], key=name, database_id=db["id"], dry_run=True)
+            lambda name=name, row=row: sync_rows(hook, [row], key=name, database_id=db["id"], dry_run=True)
         )
         assert upsert_refused == sync_refused, name  # the same sentence, the same list
         for entry, refused in (("upsert", upsert_refused), ("sync", sync_refused)):
@@ -118,8 +120,8 @@ def test_a_select_or_status_given_by_option_id_is_not_rewritten_on_a_rerun(
     by_name = {"Name": "r", "Stage": stage["name"], "State": state["name"], "Tags": [tag["name"]]}
     runs = [by_id, by_id, by_name] if first_by == "id" else [by_name, by_id, by_id]
 
-    first = hook.sync_rows([runs[0]], key="Name", database_id=db["id"])
+    first = sync_rows(hook, [runs[0]], key="Name", database_id=db["id"])
     assert first["created"] == 1
     for again in runs[1:]:
-        result = hook.sync_rows([again], key="Name", database_id=db["id"])
+        result = sync_rows(hook, [again], key="Name", database_id=db["id"])
         assert (result["updated"], result["unchanged"]) == (0, 1)
