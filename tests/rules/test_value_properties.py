@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from airflow_provider_notion.rules.values.conditions import property_matches
 from airflow_provider_notion.rules.values.from_notion import plain_value, same_value
 from airflow_provider_notion.rules.values.to_notion import property_value
 
-EXAMPLES = 60
+EXAMPLES = 100
 fast = settings(max_examples=EXAMPLES, deadline=None, database=None)
 
 WRITABLE = (
@@ -179,3 +180,10 @@ def test_a_date_key_is_the_same_instant_in_any_time_zone(moment: datetime, zone:
     there = property_value("date", aware.astimezone(zone).isoformat(), "p")
     assert key_of("date", here) == key_of("date", there) is not None
     assert same_value("date", here, there)
+
+
+@pytest.mark.parametrize("prop_type", ["title", "rich_text"])
+def test_the_largest_text_notion_takes_comes_back_whole(prop_type: str) -> None:
+    text = "ü" * (100 * 2000)  # 100 rich-text items of 2,000 characters
+    sent = property_value(prop_type, text, "p")
+    assert len(sent[prop_type]) == 100 and plain_value(sent, prop_type) == text
