@@ -114,6 +114,6 @@ class NotionSyncRowsOperator(NotionBaseOperator):
             add_missing_properties=_as_bool(self.add_missing_properties, "add_missing_properties"),
             dry_run=_as_bool(self.sync_dry_run, "dry_run"),
             max_delete_fraction=0.5 if fraction is None else fraction,
-            max_workers=_as_number(self.max_workers, "max_workers", whole=True, minimum=1),
+            max_workers=self.max_workers,
         )
         return result
