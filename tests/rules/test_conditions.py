@@ -27,7 +27,8 @@ PAGE = {
         ("Owners", [USER.replace("-", "").upper()], True),  # ids undashed, any case
         ("Owners", [], False),
         ("Total", 4, True),  # computed: its plain value
-        ("Total", "4", False),  # ... which is a number, not text
+        ("Total", "4", True),  # ... a templated value is text, read as the number it names
+        ("Total", "four", False),
         ("Made", "2026-01-31T12:00:00+02:00", True),  # the same instant
     ],
 )
