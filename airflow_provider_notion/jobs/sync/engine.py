@@ -236,9 +236,19 @@ def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[st
     return found
 
 
+#: Characters of a key shown where an error names its row (a key can be as long as a title).
+MAX_KEY_SHOWN = 60
+
+
 def _where(key: str, row: Mapping[str, Any]) -> str:
+    """How errors name a row: ``rows[SKU='A-7']``; a long key is cut, so the message stays readable."""
     raw = row.get(key)
-    return f"rows[{key}={raw!r}]" if not isinstance(raw, Mapping) else f"rows[{key}]"
+    if isinstance(raw, Mapping):
+        return f"rows[{key}]"
+    shown = repr(raw)
+    if len(shown) > MAX_KEY_SHOWN:
+        shown = f"{shown[: MAX_KEY_SHOWN - 3]}... ({len(str(raw)):,} characters)"
+    return f"rows[{key}={shown}]"
 
 
 def _add_missing_properties(
