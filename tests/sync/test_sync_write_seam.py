@@ -143,3 +143,31 @@ def test_a_create_answered_with_an_error_after_notion_applied_it_is_not_sent_aga
     rerun = hook.sync_rows(rows, key="Name", database_id=db["id"], max_workers=1)
     assert titles(emu, db["id"]) == Counter(f"row-{i}" for i in range(6))  # each key exactly once
     assert rerun["created"] == 6 - len(creates) and rerun["unchanged"] == len(creates)
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        {"Stage": "open,closed"},  # a plain value, mapped by the page's schema
+        {"Stage": {"select": {"name": "open,closed"}}},  # a Notion value
+        {"Link": "https://example.com/" + "u" * 2000},
+    ],
+    ids=["plain select", "Notion select", "plain URL"],
+)
+def test_the_update_page_operator_refuses_the_same_values_before_writing(
+    notion_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch, properties: dict[str, Any]
+) -> None:
+    from airflow_provider_notion.operators.pages import NotionUpdatePageOperator
+
+    emu = notion_emulator
+    db = emu.add_database(parent_id=emu.root_page_id, title="Items", properties=SCHEMA)
+    hook = connect(emu, monkeypatch)
+    hook.sync_rows([GOOD], key="Name", database_id=db["id"])
+    with emu.state.lock:
+        (page,) = emu.state.pages_in(db["id"])
+    emu.clear_request_log()
+
+    operator = NotionUpdatePageOperator(task_id="update", page_id=page["id"], properties=properties)
+    with pytest.raises(NotionInputError, match=r"properties\.(Stage|Link)"):
+        operator.execute({})
+    assert writes(emu) == []
