@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from airflow_provider_notion.jobs.sync.plan import key_of, plan_sync
 from airflow_provider_notion.rules.values.to_notion import to_property_values
 
-EXAMPLES = 150
+EXAMPLES = 100
 TYPES = {
     "Name": "title",
     "Notes": "rich_text",
