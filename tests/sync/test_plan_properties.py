@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from airflow_provider_notion.jobs.sync.plan import key_of, plan_sync
+from airflow_provider_notion.jobs.sync.plan import plan_sync
 from airflow_provider_notion.rules.values.to_notion import to_property_values
 
 EXAMPLES = 100
@@ -169,7 +169,7 @@ def source_rows(draw: st.DrawFn, scenario: Scenario) -> list[tuple[Any, dict[str
     for key, meanings in scenario.source.items():
         row = {"Name": key, **{c: source_spelling(draw, c, m) for c, m in meanings.items()}}
         values = to_property_values(SCHEMA, row, field=f"rows[Name={key!r}]")
-        mapped.append((key_of("title", values["Name"]), values))
+        mapped.append((key, values))  # a title key is its text
     return mapped
 
 
