@@ -7,7 +7,7 @@ turns them into what the API expects or raises a :class:`NotionInputError` namin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_notion.client.request import check_finite
@@ -183,32 +183,69 @@ def check_property_value(value: Mapping[str, Any], field: str) -> None:
     to_notion`, used by the sync) and :func:`property_values` (the page operators) both call it, so a sync
     refuses a bad row before its first write. Linear in the value's size; the value itself is never echoed.
     """
-    for key in ("title", "rich_text"):
-        items = value.get(key)
-        if isinstance(items, list):
-            _check_rich_text_items(items, field, key)
-    _check_length(value.get("url"), MAX_URL_LENGTH, field, "the URL")
-    for key in ("email", "phone_number"):
-        _check_length(value.get(key), MAX_EMAIL_OR_PHONE_LENGTH, field, f"the {key.replace('_', ' ')}")
-    for key in ("select", "status"):
-        option = value.get(key)
-        if isinstance(option, Mapping):
-            _check_option_name(option.get("name"), field, f"the {key} option")
-    for key in ("multi_select", "relation", "people", "files"):
-        items = value.get(key)
-        if not isinstance(items, list):
+    for key, body in value.items():
+        check = _VALUE_CHECKS.get(key)
+        if check is not None:
+            check(body, field, key)
+
+
+def _check_rich_text(items: Any, field: str, kind: str) -> None:
+    if not isinstance(items, list):
+        return
+    _check_count(items, field, kind)
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
             continue
-        _check_count(items, field, key)
-        for index, item in enumerate(items):
-            if not isinstance(item, Mapping):
-                continue
-            if key == "multi_select":
-                _check_option_name(item.get("name"), field, f"option {index + 1}")
-            elif key == "files":
-                external = item.get("external")
-                url = external.get("url") if isinstance(external, Mapping) else None
-                _check_length(url, MAX_URL_LENGTH, field, f"the URL of file {index + 1}")
-                _check_length(item.get("name"), MAX_FILE_NAME_LENGTH, field, f"the name of file {index + 1}")
+        piece = f"{kind} item {index + 1}"
+        text = item.get("text")
+        if isinstance(text, Mapping):
+            _check_length(text.get("content"), MAX_TEXT_LENGTH, field, f"the text of {piece}")
+            link = text.get("link")
+            if isinstance(link, Mapping):
+                _check_length(link.get("url"), MAX_URL_LENGTH, field, f"the link of {piece}")
+        equation = item.get("equation")
+        if isinstance(equation, Mapping):
+            _check_length(equation.get("expression"), MAX_EQUATION_LENGTH, field, f"the equation of {piece}")
+
+
+def _check_url(url: Any, field: str, _kind: str) -> None:
+    _check_length(url, MAX_URL_LENGTH, field, "the URL")
+
+
+def _check_email_or_phone(text: Any, field: str, kind: str) -> None:
+    _check_length(text, MAX_EMAIL_OR_PHONE_LENGTH, field, f"the {kind.replace('_', ' ')}")
+
+
+def _check_option(option: Any, field: str, kind: str) -> None:
+    if isinstance(option, Mapping):
+        _check_option_name(option.get("name"), field, f"the {kind} option")
+
+
+def _check_options(options: Any, field: str, kind: str) -> None:
+    if not isinstance(options, list):
+        return
+    _check_count(options, field, kind)
+    for index, option in enumerate(options):
+        if isinstance(option, Mapping):
+            _check_option_name(option.get("name"), field, f"option {index + 1}")
+
+
+def _check_references(items: Any, field: str, kind: str) -> None:
+    if isinstance(items, list):
+        _check_count(items, field, kind)
+
+
+def _check_files(files: Any, field: str, kind: str) -> None:
+    if not isinstance(files, list):
+        return
+    _check_count(files, field, kind)
+    for index, item in enumerate(files):
+        if not isinstance(item, Mapping):
+            continue
+        external = item.get("external")
+        url = external.get("url") if isinstance(external, Mapping) else None
+        _check_length(url, MAX_URL_LENGTH, field, f"the URL of file {index + 1}")
+        _check_length(item.get("name"), MAX_FILE_NAME_LENGTH, field, f"the name of file {index + 1}")
 
 
 def _check_count(items: list[Any], field: str, kind: str) -> None:
@@ -236,21 +273,20 @@ def _check_option_name(name: Any, field: str, what: str) -> None:
     _check_length(name, MAX_OPTION_NAME_LENGTH, field, f"the name of {what}")
 
 
-def _check_rich_text_items(items: list[Any], field: str, kind: str) -> None:
-    _check_count(items, field, kind)
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            continue
-        piece = f"{kind} item {index + 1}"
-        text = item.get("text")
-        if isinstance(text, Mapping):
-            _check_length(text.get("content"), MAX_TEXT_LENGTH, field, f"the text of {piece}")
-            link = text.get("link")
-            if isinstance(link, Mapping):
-                _check_length(link.get("url"), MAX_URL_LENGTH, field, f"the link of {piece}")
-        equation = item.get("equation")
-        if isinstance(equation, Mapping):
-            _check_length(equation.get("expression"), MAX_EQUATION_LENGTH, field, f"the equation of {piece}")
+#: What is checked in a property value, by the key holding its type's body.
+_VALUE_CHECKS: dict[str, Callable[[Any, str, str], None]] = {
+    "title": _check_rich_text,
+    "rich_text": _check_rich_text,
+    "url": _check_url,
+    "email": _check_email_or_phone,
+    "phone_number": _check_email_or_phone,
+    "select": _check_option,
+    "status": _check_option,
+    "multi_select": _check_options,
+    "relation": _check_references,
+    "people": _check_references,
+    "files": _check_files,
+}
 
 
 # ------------------------------------------------------------------ upsert keys
