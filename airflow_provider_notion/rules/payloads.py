@@ -10,10 +10,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from airflow_provider_notion.client.request import check_finite
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, check_filter_depth  # noqa: F401 - re-exported
 from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.utils.checks import check_finite
 
 # Notion's size limits (notion-api.md §6, Docs ``reference/request-limits``); a value over one is a 400
 # ``validation_error``. They live here only: every builder of property values checks through
