@@ -171,3 +171,21 @@ def test_the_update_page_operator_refuses_the_same_values_before_writing(
     with pytest.raises(NotionInputError, match=r"properties\.(Stage|Link)"):
         operator.execute({})
     assert writes(emu) == []
+
+
+def test_a_refused_value_fails_before_missing_columns_are_added(
+    notion_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu = notion_emulator
+    db = emu.add_database(parent_id=emu.root_page_id, title="Items", properties=SCHEMA)
+    hook = connect(emu, monkeypatch)
+    rows = [{**GOOD, "Extra": "new column"}, {**GOOD, "Name": "second", "Stage": "open,closed"}]
+    emu.clear_request_log()
+
+    with pytest.raises(NotionInputError, match=r"rows\[Name='second'\]\.Stage"):
+        hook.sync_rows(rows, key="Name", database_id=db["id"], add_missing_properties=True)
+
+    assert writes(emu) == []  # not even the schema update
+    (source,) = hook.get_database(db["id"])["data_sources"]
+    assert "Extra" not in hook.get_data_source(source["id"])["properties"]
+    assert titles(emu, db["id"]) == Counter()
