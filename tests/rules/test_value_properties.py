@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.keys import key_of
 from airflow_provider_notion.rules.timestamps import read_calendar_value
 from airflow_provider_notion.rules.values.conditions import property_matches
@@ -183,7 +184,11 @@ def test_a_date_key_is_the_same_instant_in_any_time_zone(moment: datetime, zone:
 
 
 @pytest.mark.parametrize("prop_type", ["title", "rich_text"])
-def test_the_largest_text_notion_takes_comes_back_whole(prop_type: str) -> None:
+def test_the_largest_text_notion_takes_comes_back_whole_and_one_more_character_is_refused(
+    prop_type: str,
+) -> None:
     text = "ü" * (100 * 2000)  # 100 rich-text items of 2,000 characters
     sent = property_value(prop_type, text, "p")
     assert len(sent[prop_type]) == 100 and plain_value(sent, prop_type) == text
+    with pytest.raises(NotionInputError, match="at most 200,000"):
+        property_value(prop_type, text + "!", "p")
