@@ -35,7 +35,7 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 import requests
 from notion_emulator import NotionEmulator
 
-from airflow_provider_notion.rules.query_window import floor_minute
+from airflow_provider_notion.rules.timestamps import floor_minute
 from airflow_provider_notion.rules.webhooks import sign
 from airflow_provider_notion.triggers.backstop import poll_changes
 from airflow_provider_notion.triggers.change import NotionChangeTrigger

@@ -20,7 +20,7 @@ from typing import Any
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.query_window import floor_minute, notion_instant, parse_instant
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
 
 SIGNATURE_HEADER = "X-Notion-Signature"
 SIGNATURE_PREFIX = "sha256="

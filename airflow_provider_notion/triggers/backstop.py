@@ -18,21 +18,37 @@ covers it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow_provider_notion.exceptions import NotionApiError, NotionTransportError
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.query_window import floor_minute, notion_instant, parse_instant
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
 from airflow_provider_notion.rules.versions import resolve_notion_version
 
 if TYPE_CHECKING:
     from airflow_provider_notion.client.aio import AsyncNotionClient
-    from airflow_provider_notion.triggers.change import NotionChangeTrigger
 
 #: Pages per search request (Notion's maximum).
 PAGE_SIZE = 100
+
+
+class Poller(Protocol):
+    """What the shared poll needs of a ``NotionChangeTrigger`` (its settings, clock, sleep and client)."""
+
+    conn_id: str
+    poll_interval: float
+    settle_seconds: float
+    clock: Callable[[], datetime]
+    sleep: Callable[[float], Awaitable[None]]
+
+    @property
+    def log(self) -> Any: ...  # Airflow's logger (structlog or logging, by version)
+
+    async def client(self) -> AsyncNotionClient: ...
+
+    async def load_watermark(self) -> tuple[datetime, bool]: ...
 
 
 def row_parent(page: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -87,7 +103,7 @@ async def edited_pages(client: AsyncNotionClient, start: datetime, end: datetime
         body["start_cursor"] = cursor
 
 
-async def poll_changes(trigger: NotionChangeTrigger) -> AsyncIterator[dict[str, Any]]:
+async def poll_changes(trigger: Poller) -> AsyncIterator[dict[str, Any]]:
     """The shared stream: one snapshot ``{"window_start", "window_end", "rows"}`` per closed window, forever."""
     client = await trigger.client()
     watermark, _ = await trigger.load_watermark()

@@ -14,7 +14,7 @@ import pytest
 from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.query_window import floor_minute
+from airflow_provider_notion.rules.timestamps import floor_minute
 from airflow_provider_notion.rules.webhooks import WEBHOOK_REPORTED_KEY, merge_reported
 from airflow_provider_notion.triggers import backstop
 from airflow_provider_notion.triggers.change import NotionChangeTrigger
