@@ -28,8 +28,8 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 from airflow_provider_notion.client.pacing.buckets import PACING_OFF, configured_backend
-from airflow_provider_notion.exceptions import NotionRefreshLockTimeoutError
-from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
+from airflow_provider_notion.exceptions import NotionRefreshLockTimeoutError, UnsafeStateDirError
+from airflow_provider_notion.utils.state_dir import private_state_dir
 
 if TYPE_CHECKING:
     import redis

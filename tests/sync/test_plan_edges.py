@@ -1,4 +1,4 @@
-"""The sync plan's edges (jobs/sync/plan.py), written to kill the mutants that survived ``make mutate``
+"""The sync plan's edges (jobs/sync/plan.py, keys in rules/keys.py), written to kill the mutants that survived ``make mutate``
 (docs/contributing.md): each test fails with a one-line change to the rule it names."""
 
 from __future__ import annotations
@@ -8,20 +8,16 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, NotionSyncError
 from airflow_provider_notion.jobs.sync.plan import (
-    KEY_TYPES,
     MAX_KEYS_SHOWN,
-    NotionSyncError,
     Write,
-    check_key_type,
     existing_rows,
-    key_of,
     list_keys,
     plan_sync,
     show_key,
-    unique_id_key,
 )
+from airflow_provider_notion.rules.keys import KEY_TYPES, check_key_type, key_of, unique_id_key
 
 SCHEMA: dict[str, Any] = {"Name": {"type": "title"}, "N": {"type": "number"}, "Id": {"type": "unique_id"}}
 

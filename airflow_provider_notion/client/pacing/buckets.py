@@ -32,10 +32,9 @@ from airflow_provider_notion.client.pacing.token_bucket import (
     DEFAULT_REQUESTS_PER_SECOND,
     MAX_WAIT_SECONDS,
     HostTokenBucket,
-    PacingUnavailableError,
     TokenBucket,
 )
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, PacingUnavailableError
 from airflow_provider_notion.utils.state_dir import default_state_dir, private_state_dir
 
 __all__ = [  # the bucket's own names are re-exported: callers choose a bucket here

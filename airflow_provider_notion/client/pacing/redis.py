@@ -28,9 +28,9 @@ from airflow_provider_notion.client.pacing.token_bucket import (
     MAX_RATE,
     MAX_WAIT_SECONDS,
     RATE_CLAIM_SECONDS,
-    PacingUnavailableError,
     TokenBucket,
 )
+from airflow_provider_notion.exceptions import PacingUnavailableError
 
 # Short enough that an unreachable Redis costs one request little before the machine-wide bucket takes over.
 SOCKET_TIMEOUT_SECONDS = 0.25

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from airflow_provider_notion.exceptions import PacingUnavailableError
 from airflow_provider_notion.utils.state_dir import ensure_private_dir
 
 # 95% of Notion's documented average of 3/s: pacing at exactly the server's rate lets the odd request arrive a
@@ -51,10 +52,6 @@ LOCK_TIMEOUT_SECONDS = 0.5
 CLOCK_SKEW_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
-
-
-class PacingUnavailableError(OSError):
-    """A shared bucket cannot be used right now (lock not granted in time, Redis unreachable, unsafe file)."""
 
 
 class TokenBucket:
