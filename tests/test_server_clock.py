@@ -24,3 +24,21 @@ def test_the_offset_is_notions_time_minus_the_local_reading_after_the_answer() -
     offset = clock_offset("Mon, 07 Dec 2026 09:21:35 GMT", local)
     assert offset == timedelta(seconds=-30.5)
     assert local + offset == datetime(2026, 12, 7, 9, 21, 35, tzinfo=UTC)
+
+
+def test_a_date_without_a_zone_is_gmt_and_every_date_comes_back_in_utc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # a local zone that is not UTC: nothing may be read in it
+    time.tzset()
+    try:
+        naive = parse_http_date("Mon, 07 Dec 2026 09:21:35 -0000")  # RFC 2822's "zone unknown"
+        offset = parse_http_date("Mon, 07 Dec 2026 11:21:35 +0200")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert naive == offset == datetime(2026, 12, 7, 9, 21, 35, tzinfo=UTC)
+    assert naive is not None and offset is not None
+    assert naive.tzinfo is UTC and offset.tzinfo is UTC

@@ -161,3 +161,18 @@ def test_only_impossible_state_is_reported_and_the_report_names_the_file(
     assert [r.getMessage() for r in caplog.records] == [
         f"Pacing file {garbage} held impossible values; starting its bucket afresh"
     ]
+
+
+def test_a_state_file_made_again_after_its_folder_vanished_is_private(tmp_path: Path) -> None:
+    folder = tmp_path / "pacing"
+    folder.mkdir(mode=0o700)
+    bucket = HostTokenBucket(folder / "bucket", 2.0, 1)
+    bucket.reserve()
+    (folder / "bucket").unlink()
+    folder.rmdir()  # a temp reaper removed it while the process ran
+    old = os.umask(0)
+    try:
+        bucket.reserve()
+    finally:
+        os.umask(old)
+    assert (folder / "bucket").stat().st_mode & 0o777 == 0o600
