@@ -1,5 +1,5 @@
-"""The sync plan's edges (jobs/sync/plan.py, keys in rules/keys.py), written to kill the mutants that survived ``make mutate``
-(docs/contributing.md): each test fails with a one-line change to the rule it names."""
+"""The sync plan's edges (jobs/sync/plan.py, keys in rules/keys.py), written to kill the mutants that survived
+``make mutate`` (docs/contributing.md): each test fails with a one-line change to the rule it names."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from airflow_provider_notion.jobs.sync.plan import (
     plan_sync,
     show_key,
 )
-from airflow_provider_notion.rules.keys import KEY_TYPES, check_key_type, key_of, unique_id_key
+from airflow_provider_notion.rules.keys import KEY_TYPES, check_key_type, key_filter, key_of, unique_id_key
 
 SCHEMA: dict[str, Any] = {"Name": {"type": "title"}, "N": {"type": "number"}, "Id": {"type": "unique_id"}}
 
@@ -138,3 +138,40 @@ def test_a_column_the_schema_does_not_know_is_written_not_guessed_equal() -> Non
     current = [titled("p1", "a", Extra={"type": "number", "number": 1})]
     plan = plan_sync(SCHEMA, "Name", "title", [("a", {"Extra": {"type": "number", "number": 1}})], current)
     assert [sorted(w.properties) for w in plan.updates] == [["Extra"]]  # an unknown type equals nothing
+
+
+def test_a_property_without_a_type_is_named_missing() -> None:
+    with pytest.raises(NotionInputError) as refused:
+        check_key_type("K", {"K": {"name": "K"}}, "unique_property")
+    assert refused.value.field == "unique_property"
+    assert refused.value.problem.startswith("a missing property cannot identify a row")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"date": {"start": "2026-01-31"}}, "2026-01-31"),
+        ({"date": {"start": "2026-01-31T12:00:00+02:00"}}, "2026-01-31T10:00:00Z"),
+        ({"date": {"start": None}}, None),
+        ({"date": "2026-01-31"}, None),
+        ({"date": None}, None),
+    ],
+)
+def test_a_date_key_is_its_start_a_day_or_a_utc_moment(value: Any, expected: Any) -> None:
+    assert key_of("date", value) == expected
+
+
+@pytest.mark.parametrize(
+    ("key_type", "key", "expected"),
+    [
+        ("unique_id", 12.0, 12),
+        ("number", 7.0, 7),
+        ("number", 7.5, 7.5),
+        ("title", "a", "a"),
+        ("date", "2026-01-31", "2026-01-31"),
+    ],
+)
+def test_the_filter_for_a_key_asks_for_it_as_notion_stores_it(key_type: str, key: Any, expected: Any) -> None:
+    found = key_filter("K", key_type, key)
+    assert found == {"property": "K", key_type: {"equals": expected}}
+    assert type(found[key_type]["equals"]) is type(expected)
