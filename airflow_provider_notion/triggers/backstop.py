@@ -9,17 +9,17 @@ its data source (:func:`rows_of`) and drops the ones a webhook already reported:
 turned into an asset event under :data:`~airflow_provider_notion.rules.webhooks.WEBHOOK_REPORTED_KEY` in the
 data source asset's state store, so one change starts one DAG run, not two.
 
-Windows are the change trigger's (``[W, E)`` by minute, ``E = floor_minute(now - settle_seconds)``); the shared
-poll keeps its watermark in memory (starting at ``start_after`` or ``now - initial_lookback_minutes``), so a
-backstop started after a triggerer outage reports the edits of that look-back only (set it to cover an outage
-you want the backstop to catch). Notion's search index can lag a few seconds behind edits: the settle time
-covers it.
+Windows are the change trigger's (``[W, E)`` by minute, ``E = floor_minute(now - settle_seconds)``, ``now`` on
+Notion's clock from its ``Date`` header); the shared poll keeps its watermark in memory (starting at
+``start_after`` or ``now - initial_lookback_minutes``), so a backstop started after a triggerer outage reports the
+edits of that look-back only (set it to cover an outage you want the backstop to catch). Notion's search index can
+lag a few seconds behind edits: the settle time covers it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow_provider_notion.exceptions import NotionApiError, NotionTransportError
@@ -49,6 +49,10 @@ class Poller(Protocol):
     async def client(self) -> AsyncNotionClient: ...
 
     async def load_watermark(self) -> tuple[datetime, bool]: ...
+
+    def learn_notion_clock(self, client: AsyncNotionClient) -> None: ...
+
+    def closed_until(self, local: datetime, *, fallback_to_local: bool) -> datetime | None: ...
 
 
 def row_parent(page: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -106,6 +110,10 @@ async def edited_pages(client: AsyncNotionClient, start: datetime, end: datetime
 async def poll_changes(trigger: Poller) -> AsyncIterator[dict[str, Any]]:
     """The shared stream: one snapshot ``{"window_start", "window_end", "rows"}`` per closed window, forever."""
     client = await trigger.client()
+    # Windows close on Notion's clock, as the change trigger's do (rules/server_clock.py): one cheap read first
+    # tells it, so even the first window is not closed early by a triggerer clock running ahead of Notion's.
+    await client.request("GET", "/users/me")
+    trigger.learn_notion_clock(client)
     watermark, _ = await trigger.load_watermark()
     trigger.log.info(
         "Backstop poll of %s from %s, every %gs",
@@ -114,10 +122,12 @@ async def poll_changes(trigger: Poller) -> AsyncIterator[dict[str, Any]]:
         trigger.poll_interval,
     )
     while True:
-        end = floor_minute(trigger.clock() - timedelta(seconds=trigger.settle_seconds))
+        end = trigger.closed_until(trigger.clock(), fallback_to_local=True)
+        assert end is not None
         if end > watermark:
             try:
                 rows = await edited_pages(client, watermark, end)
+                trigger.learn_notion_clock(client)  # read as the answer arrives, not after a sleep
             except (NotionTransportError, NotionApiError) as err:
                 if isinstance(err, NotionApiError) and err.status != 429 and err.status < 500:
                     raise

@@ -74,7 +74,7 @@ async def events_of(trigger: NotionChangeTrigger, shared: list[dict[str, Any]]) 
 
 async def test_many_watchers_share_one_search_per_interval(emu: NotionEmulator, t0: datetime) -> None:
     watched = sources(emu, 40)
-    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 10 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 10 * MINUTE).serve(emu)
     expected = {}
     for index, source in enumerate(watched[:5]):
         moment = t0 + (index + 1) * MINUTE + timedelta(seconds=5)
@@ -104,7 +104,7 @@ async def test_many_watchers_share_one_search_per_interval(emu: NotionEmulator, 
 
 async def test_only_changes_no_webhook_reported_are_reported(emu: NotionEmulator, t0: datetime) -> None:
     [source] = sources(emu, 1)
-    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 6 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 6 * MINUTE).serve(emu)
     rows: dict[str, str] = {}
     store = MemoryStore()
 
@@ -135,7 +135,7 @@ async def test_only_changes_no_webhook_reported_are_reported(emu: NotionEmulator
 
 async def test_without_shared_streams_run_polls_the_same_way(emu: NotionEmulator, t0: datetime) -> None:
     [source] = sources(emu, 1)
-    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 4 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=10), until=t0 + 4 * MINUTE).serve(emu)
     made: list[str] = []
     timeline.at(t0 + MINUTE + timedelta(seconds=5), lambda m: made.append(create_row(emu, source, "x", m)))
     trigger = watcher(source, timeline, t0)
@@ -148,6 +148,28 @@ async def test_without_shared_streams_run_polls_the_same_way(emu: NotionEmulator
     with pytest.raises(Stop):
         await drain()
     assert [row for event in events for row in event["row_ids"]] == made
+
+
+@pytest.mark.parametrize("skew_seconds", [30, -30])
+async def test_the_shared_poll_closes_windows_on_notions_clock(
+    emu: NotionEmulator, t0: datetime, skew_seconds: int
+) -> None:
+    """Late-minute edits are not lost to a triggerer clock 30 s ahead of Notion's (or behind it)."""
+    [source] = sources(emu, 1)
+    skew = timedelta(seconds=skew_seconds)
+    # Polls at second 40 of Notion's minutes; a triggerer clock 30 s ahead then reads second 10 of the next one.
+    timeline = Timeline(t0 + skew + timedelta(seconds=40), until=t0 + skew + 6 * MINUTE, skew=skew).serve(emu)
+    made: list[str] = []
+    for minute in range(1, 4):
+        for second in (45, 55):
+            timeline.at(
+                t0 + minute * MINUTE + timedelta(seconds=second),
+                lambda m, n=f"{minute}:{second}": made.append(create_row(emu, source, n, m)),
+            )
+    trigger = watcher(source, timeline, t0)
+    events = await events_of(trigger, await snapshots(trigger))
+    assert sorted(row for event in events for row in event["row_ids"]) == sorted(made)
+    assert len(made) == 6
 
 
 def test_backstop_round_trips_and_is_checked() -> None:
