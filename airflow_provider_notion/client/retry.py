@@ -21,7 +21,6 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from airflow_provider_notion.exceptions import (
@@ -31,6 +30,7 @@ from airflow_provider_notion.exceptions import (
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
+from airflow_provider_notion.rules.server_clock import parse_http_date
 
 #: Refused before anything was done: retried for every method.
 ALWAYS_RETRIED_STATUSES = frozenset({429})
@@ -67,12 +67,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return max(0.0, float(text))
     except ValueError:
         pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    when = parse_http_date(text)  # the one reader of HTTP dates (Notion's Date header goes through it too)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
