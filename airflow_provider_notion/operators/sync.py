@@ -7,7 +7,12 @@ from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.sync.sources import iter_rows
-from airflow_provider_notion.lineage import Direction, declare_notion_outlet
+from airflow_provider_notion.lineage import (
+    Direction,
+    declare_notion_outlet,
+    record_asset_event,
+    sync_event_extra,
+)
 from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _optional_str,
@@ -23,6 +28,11 @@ class NotionSyncRowsOperator(NotionBaseOperator):
     changed and, with ``delete_missing``, moves rows whose key is gone to the trash. A rerun with unchanged data
     sends no write. Returns the counts (``created``, ``updated``, ``unchanged``, ``trashed``, ``requests``, a
     bounded list of ids of each kind) as its XCom.
+
+    With a literal database/data source id the database is the task's outlet (named ``asset_name``, else its
+    URI), and each run's asset event carries the database's ``title``, the counts, the requests and the ids of
+    each kind (at most 100: ``ids_truncated`` says when there were more), so a DAG scheduled on it can tell what
+    changed (docs/events.md).
 
     .. code-block:: python
 
@@ -51,6 +61,9 @@ class NotionSyncRowsOperator(NotionBaseOperator):
     :param max_workers: writes in flight at once (1-8; default: enough to keep the pacing rate with writes
         taking up to 1 s, e.g. 3 at Notion's 3 requests/s); every request still waits for its slot in the
         machine-wide pacing bucket.
+    :param asset_name: a readable name for the database's asset (the outlet), e.g. ``"crm_accounts"``; DAGs
+        scheduled on it use the same name: ``notion_asset("database", id, name="crm_accounts")``. Needs a literal
+        id. Default: the asset is named by its URI.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
@@ -82,6 +95,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         dry_run: bool | str = False,
         rows_format: str = "auto",
         max_workers: int | None = None,
+        asset_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -96,7 +110,8 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         self.sync_dry_run = dry_run
         self.rows_format = rows_format
         self.max_workers = max_workers
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
 
     def execute(self, context: Any) -> dict[str, Any]:
         key = _optional_str(self.key, "key")
@@ -114,4 +129,5 @@ class NotionSyncRowsOperator(NotionBaseOperator):
             max_delete_fraction=0.5 if fraction is None else fraction,
             max_workers=self.max_workers,
         )
+        record_asset_event(self, context, sync_event_extra(result))
         return result

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
+from jinja2.exceptions import UndefinedError
 
 from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionInputError
@@ -38,16 +39,20 @@ from airflow_provider_notion.jobs.export.writers import (
     open_table,
     require_pyarrow,
 )
-from airflow_provider_notion.lineage import export_lineage
+from airflow_provider_notion.lineage import export_lineage, record_asset_event
+from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import json_object
 from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.utils.progress import Progress
 from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
 MODES = ("incremental", "full")
 STREAMS = ("rows", "users")
+#: What each run's Asset event carries (``extra``): docs/export.md.
+EVENT_KEYS = ("path", "format", "rows", "window", "title")
 TOMBSTONE_COLUMNS = [
     Column("id", "string", "id", "system"),
     Column("detected_at", "timestamp", "detected_at", "system"),
@@ -132,8 +137,10 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param mode: ``incremental`` (default): the rows whose ``last_edited_time`` minute lies in
         ``[floor(edited_after), floor(edited_before))``, by default the run's data interval, so consecutive runs
         export each edit exactly once; ``full``: every row.
-    :param edited_after: start of the window (default ``{{ data_interval_start }}``). Templated.
-    :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
+    :param edited_after: start of the window (default: the run's ``data_interval_start``). Templated.
+    :param edited_before: end of the window (default: the run's ``data_interval_end``). Taken from the run
+        only in ``incremental`` mode, so a ``full`` export runs without a data interval (a run triggered from
+        the REST API or by an asset has none). Templated.
     :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
     :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
     :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
@@ -182,8 +189,8 @@ class NotionToObjectStorageOperator(BaseOperator):
         filter: Any = None,
         format: str = "jsonl",
         mode: str = "incremental",
-        edited_after: Any = "{{ data_interval_start }}",
-        edited_before: Any = "{{ data_interval_end }}",
+        edited_after: Any = None,
+        edited_before: Any = None,
         flatten: bool | str = True,
         column_names: str = "default",
         include_content: bool | str = False,
@@ -240,12 +247,15 @@ class NotionToObjectStorageOperator(BaseOperator):
             require_pyarrow()
         return fmt  # type: ignore[return-value]
 
-    def _window(self, mode: str) -> QueryWindow:
+    def _window(self, mode: str, context: Any) -> QueryWindow:
         if mode == "full":
             return QueryWindow()
-        window = QueryWindow.build(edited_after=self.edited_after, edited_before=self.edited_before)
-        start = parse_instant(self.edited_after, "edited_after")
-        if start is not None and start == parse_instant(self.edited_before, "edited_before"):
+        run = context if isinstance(context, Mapping) else {}
+        after = run.get("data_interval_start") if self.edited_after is None else self.edited_after
+        before = run.get("data_interval_end") if self.edited_before is None else self.edited_before
+        window = QueryWindow.build(edited_after=after, edited_before=before)
+        start = parse_instant(after, "edited_after")
+        if start is not None and start == parse_instant(before, "edited_before"):
             raise NotionInputError(
                 "edited_before",
                 f"equals edited_after ({notion_instant(start)}): an empty window would export nothing on every "
@@ -257,8 +267,8 @@ class NotionToObjectStorageOperator(BaseOperator):
             raise NotionInputError(
                 "edited_after",
                 "mode='incremental' needs both edited_after and edited_before (by default the run's data "
-                "interval, which this run does not have: e.g. a manual run of an unscheduled DAG); give them, "
-                "or use mode='full'",
+                "interval, which this run does not have: a run triggered from the REST API, the UI without a "
+                "logical date, or by an asset); give them, or use mode='full'",
             )
         return window
 
@@ -267,6 +277,13 @@ class NotionToObjectStorageOperator(BaseOperator):
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
         """OpenLineage: the Notion database read (input) and the files written (output), with OpenLineage only."""
         return export_lineage(self)
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Render as Airflow does, but a template using a run date the run lacks fails with a clear error."""
+        try:
+            super().render_template_fields(context, jinja_env)
+        except UndefinedError as err:
+            raise missing_run_date_error(self, err) from None
 
     def execute(self, context: Any) -> dict[str, Any]:
         stream = _choice(self.stream, "stream", STREAMS)
@@ -287,7 +304,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             raise NotionInputError("row_group_rows", f"must be a whole number >= 1, got {row_group_rows!r}")
         user_filter = json_object(self.filter, "filter")
         check_filter_depth(user_filter)
-        window = self._window(mode)
+        window = self._window(mode, context)
         combined = window.combine(user_filter)
         state_path = None
         if self.state_path not in (None, ""):
@@ -303,7 +320,7 @@ class NotionToObjectStorageOperator(BaseOperator):
 
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
-        target_ids, schema = self._source_and_schema(database_id, data_source_id)
+        target_ids, schema, title = self._source_and_schema(database_id, data_source_id)
         state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names) if flatten else None
         if columns is not None:
@@ -346,6 +363,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "columns": [column.name for column in columns] if columns is not None else None,
             "window": self._window_json(window),
             "requests": 0,
+            "title": title,
         }
         current_ids: set[str] | None = None
         if detect_deletes:
@@ -372,20 +390,22 @@ class NotionToObjectStorageOperator(BaseOperator):
 
     def _source_and_schema(
         self, database_id: str | None, data_source_id: str | None
-    ) -> tuple[dict[str, str], dict[str, Any]]:
-        """What to query and its properties schema (one or two requests)."""
+    ) -> tuple[dict[str, str], dict[str, Any], str]:
+        """What to query, its properties schema and its title (one or two requests)."""
         version = self.hook.version
         if version.has_data_sources:
             source = data_source_id or self.hook.resolve_data_source_id(str(database_id))
-            schema = self.hook.get_data_source(source).get("properties") or {}
-            return {"data_source_id": source}, dict(schema)
+            data_source = self.hook.get_data_source(source)
+            schema = data_source.get("properties") or {}
+            return {"data_source_id": source}, dict(schema), object_title(data_source)
         if data_source_id is not None:
             raise NotionInputError(
                 "data_source_id", f"needs Notion-Version 2025-09-03 or later (this task uses {version.name})"
             )
         assert database_id is not None
-        schema = self.hook.get_database(database_id).get("properties") or {}
-        return {"database_id": database_id}, dict(schema)
+        database = self.hook.get_database(database_id)
+        schema = database.get("properties") or {}
+        return {"database_id": database_id}, dict(schema), object_title(database)
 
     def _rows(
         self, pages: list[dict[str, Any]], columns: list[Column] | None, include_content: bool
@@ -445,6 +465,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "columns": [column.name for column in USER_COLUMNS],
             "window": None,
             "requests": counter.count,
+            "title": "Notion users",
         }
         self._record_asset_event(context, result)
         return result
@@ -452,14 +473,6 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ asset
 
     def _record_asset_event(self, context: Any, result: Mapping[str, Any]) -> None:
-        """Attach the written path and counts to this run's Asset event (what a downstream DAG reads)."""
-        events = context.get("outlet_events") if isinstance(context, Mapping) else None
-        if events is None:
-            return
-        for outlet in self.outlets or []:
-            try:
-                events[outlet].extra = {
-                    key: result[key] for key in ("path", "format", "rows", "window") if key in result
-                }
-            except Exception as err:  # the export itself succeeded; a missing event store is not fatal
-                self.log.warning("Could not attach the export's details to the Asset event: %s", err)
+        """Attach the written path, counts and the database's title to this run's Asset event."""
+        extra = {key: result[key] for key in EVENT_KEYS if key in result}
+        record_asset_event(self, context, extra)

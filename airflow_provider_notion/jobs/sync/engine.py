@@ -44,6 +44,7 @@ from airflow_provider_notion.jobs.sync.plan import (
 )
 from airflow_provider_notion.rules.comments import users_by_email
 from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
@@ -75,6 +76,8 @@ class SyncTarget:
     parent: dict[str, Any]
     database_id: str | None
     data_source_id: str | None
+    #: The plain-text title of the database (or of the data source given), for people: logs, asset events.
+    title: str = ""
 
     @property
     def schema_path(self) -> str:
@@ -171,6 +174,7 @@ def sync_rows(
         "added_properties": added,
         "database_id": target.database_id,
         "data_source_id": target.data_source_id,
+        "title": target.title,
     }
     if plan.without_key:
         log.warning(
@@ -201,13 +205,18 @@ def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts
             {"type": "data_source_id", "data_source_id": source_id},
             parent.get("database_id"),
             source_id,
+            object_title(source),
         )
     db_id = normalize_notion_id(database_id, "database_id")
     counts.add_request()
     database = hook.get_database(db_id)
     if not hook.version.has_data_sources:
         return SyncTarget(
-            dict(database.get("properties") or {}), {"type": "database_id", "database_id": db_id}, db_id, None
+            dict(database.get("properties") or {}),
+            {"type": "database_id", "database_id": db_id},
+            db_id,
+            None,
+            object_title(database),
         )
     sources = list(database.get("data_sources") or [])
     if len(sources) != 1:
@@ -217,7 +226,8 @@ def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts
     source_id = str(sources[0]["id"])
     counts.add_request()
     schema = dict(hook.get_data_source(source_id).get("properties") or {})
-    return SyncTarget(schema, {"type": "data_source_id", "data_source_id": source_id}, db_id, source_id)
+    parent = {"type": "data_source_id", "data_source_id": source_id}
+    return SyncTarget(schema, parent, db_id, source_id, object_title(database))
 
 
 def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
