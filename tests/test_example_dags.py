@@ -15,11 +15,14 @@ DAG_IDS = {
     "example_notion_etl",
     "example_notion_export",
     "example_notion_export_consumer",
+    "example_notion_export_snapshot",
     "example_notion_on_change",
     "example_notion_page_content",
     "example_notion_pages",
     "example_notion_raw_request",
     "example_notion_report",
+    "example_notion_sql_sync",
+    "example_notion_sql_sync_consumer",
     "example_notion_users",
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from jinja2.exceptions import UndefinedError
+
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.sync.sources import iter_rows
 from airflow_provider_notion.lineage import (
@@ -17,6 +19,7 @@ from airflow_provider_notion.operators.notion import (
     NotionBaseOperator,
     _optional_str,
 )
+from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 
@@ -112,6 +115,13 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         self.max_workers = max_workers
         self.asset_name = asset_name
         declare_notion_outlet(self, asset_name)
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Render as Airflow does, but a template using a run date the run lacks fails with a clear error."""
+        try:
+            super().render_template_fields(context, jinja_env)
+        except UndefinedError as err:
+            raise missing_run_date_error(self, err) from None
 
     def execute(self, context: Any) -> dict[str, Any]:
         key = _optional_str(self.key, "key")
