@@ -39,13 +39,13 @@ from airflow_provider_notion.jobs.export.writers import (
     open_table,
     require_pyarrow,
 )
+from airflow_provider_notion.jobs.targets import read_table
 from airflow_provider_notion.lineage import export_lineage, record_asset_event
 from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import json_object
 from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
-from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.utils.progress import Progress
 from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
@@ -320,7 +320,13 @@ class NotionToObjectStorageOperator(BaseOperator):
 
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
-        target_ids, schema, title = self._source_and_schema(database_id, data_source_id)
+        table = read_table(self.hook, database_id=database_id, data_source_id=data_source_id)
+        schema = table.schema
+        target_ids = (
+            {"data_source_id": table.data_source_id}
+            if table.data_source_id is not None
+            else {"database_id": str(table.database_id)}
+        )
         state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names) if flatten else None
         if columns is not None:
@@ -363,7 +369,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "columns": [column.name for column in columns] if columns is not None else None,
             "window": self._window_json(window),
             "requests": 0,
-            "title": title,
+            "title": table.title,
         }
         current_ids: set[str] | None = None
         if detect_deletes:
@@ -387,25 +393,6 @@ class NotionToObjectStorageOperator(BaseOperator):
         if bounds.start is None or bounds.end is None:
             return None
         return [notion_instant(bounds.start), notion_instant(bounds.end)]
-
-    def _source_and_schema(
-        self, database_id: str | None, data_source_id: str | None
-    ) -> tuple[dict[str, str], dict[str, Any], str]:
-        """What to query, its properties schema and its title (one or two requests)."""
-        version = self.hook.version
-        if version.has_data_sources:
-            source = data_source_id or self.hook.resolve_data_source_id(str(database_id))
-            data_source = self.hook.get_data_source(source)
-            schema = data_source.get("properties") or {}
-            return {"data_source_id": source}, dict(schema), object_title(data_source)
-        if data_source_id is not None:
-            raise NotionInputError(
-                "data_source_id", f"needs Notion-Version 2025-09-03 or later (this task uses {version.name})"
-            )
-        assert database_id is not None
-        database = self.hook.get_database(database_id)
-        schema = database.get("properties") or {}
-        return {"database_id": database_id}, dict(schema), object_title(database)
 
     def _rows(
         self, pages: list[dict[str, Any]], columns: list[Column] | None, include_content: bool
