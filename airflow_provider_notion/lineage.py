@@ -99,6 +99,12 @@ def sync_event_extra(result: Mapping[str, Any], max_ids: int = EVENT_MAX_IDS) ->
     return extra
 
 
+def page_event_extra(page: Mapping[str, Any]) -> dict[str, Any]:
+    """The asset event ``extra`` of a page write, besides its ``title``: its id, URL and whether it is trashed."""
+    in_trash = page.get("in_trash", page.get("archived"))
+    return {"page_id": page.get("id"), "url": page.get("url"), "in_trash": bool(in_trash)}
+
+
 def record_asset_event(operator: Any, context: Any, extra: Mapping[str, Any]) -> None:
     """Attach ``extra`` to the events of this run for each of the operator's outlets (what a downstream DAG reads).
 

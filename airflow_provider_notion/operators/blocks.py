@@ -8,11 +8,11 @@ from typing import Any, ClassVar
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.page_content import BlockWriter, content_blocks
-from airflow_provider_notion.operators.base import NotionBaseOperator, optional_id
+from airflow_provider_notion.operators.base import NotionBaseOperator, NotionLinkedOperator, optional_id
 from airflow_provider_notion.rules.ids import normalize_notion_id
 
 
-class NotionAppendBlocksOperator(NotionBaseOperator):
+class NotionAppendBlocksOperator(NotionLinkedOperator):
     """Append blocks, given as block objects or as Markdown, to a page or block.
 
     Any number of blocks: they are sent 100 per request, in order. Any depth: each request carries blocks with
@@ -61,6 +61,7 @@ class NotionAppendBlocksOperator(NotionBaseOperator):
         if not blocks:
             raise NotionInputError("children", "nothing to append: give children or markdown")
         writer = BlockWriter(self.hook)
+        self.push_notion_url(context, object_id=block_id)  # also after a partial write: where to look
         created = writer.append(block_id, blocks, after=after)
         self.log.info(
             "Appended %d top-level blocks to %s in %d requests", len(created), block_id, writer.requests

@@ -18,6 +18,7 @@ from airflow_provider_notion.lineage import (
 )
 from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
+    NotionLinkedOperator,
     optional_str,
 )
 from airflow_provider_notion.operators.run_dates import missing_run_date_error
@@ -25,7 +26,7 @@ from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
-class NotionSyncRowsOperator(NotionBaseOperator):
+class NotionSyncRowsOperator(NotionLinkedOperator):
     """Make a database hold exactly the given rows, matched by a key column (``jobs.sync.engine.sync_rows``).
 
     Reads the schema and every existing row once, then creates new rows, updates only the properties that
@@ -140,6 +141,9 @@ class NotionSyncRowsOperator(NotionBaseOperator):
             dry_run=_as_bool(self.sync_dry_run, "dry_run"),
             max_delete_fraction=0.5 if fraction is None else fraction,
             max_workers=self.max_workers,
+        )
+        self.push_notion_url(
+            context, result.get("url"), result.get("database_id") or result.get("data_source_id")
         )
         record_asset_event(self, context, sync_event_extra(result))
         return result

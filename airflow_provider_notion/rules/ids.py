@@ -51,3 +51,16 @@ def normalize_notion_id(value: object, field: str) -> str:
     raise NotionInputError(
         field, f"{value!r} is neither a Notion ID (32 hex digits, dashes optional) nor a link"
     )
+
+
+#: Where :func:`notion_link` points: Notion opens ``/<id>`` as the page or database with that id.
+NOTION_WEB = "https://www.notion.so"
+
+
+def notion_link(object_id: object, field: str = "id") -> str:
+    """A web link to a Notion page or database by its id alone (``https://www.notion.so/<32 hex>``).
+
+    For the "Notion" extra link of a task that did not receive the object itself (an append, a query): Notion
+    redirects it to the object's own URL. Prefer the ``url`` Notion returned when there is one.
+    """
+    return f"{NOTION_WEB}/{normalize_notion_id(object_id, field).replace('-', '')}"

@@ -41,6 +41,7 @@ from airflow_provider_notion.jobs.export.writers import (
 )
 from airflow_provider_notion.jobs.targets import read_table
 from airflow_provider_notion.lineage import export_lineage, record_asset_event
+from airflow_provider_notion.links.notion import NotionLink, push_notion_url
 from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
@@ -179,6 +180,8 @@ class NotionToObjectStorageOperator(BaseOperator):
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"filter": "json"}
     ui_color = "#f7f6f3"
+    #: The "Notion" link opens the exported database (a users export has no Notion object to open).
+    operator_extra_links = (NotionLink(),)
 
     def __init__(
         self,
@@ -321,6 +324,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
         table = read_table(self.hook, database_id=database_id, data_source_id=data_source_id)
+        push_notion_url(context, table.url, table.database_id or table.data_source_id)
         schema = table.schema
         target_ids = (
             {"data_source_id": table.data_source_id}

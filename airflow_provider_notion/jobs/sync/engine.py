@@ -199,6 +199,7 @@ def run_sync(
         "database_id": target.database_id,
         "data_source_id": target.data_source_id,
         "title": target.title,
+        "url": target.url,
     }
     if plan.without_key:
         log.warning(
