@@ -64,7 +64,9 @@ def _query(emu: NotionEmulator, w: dict[str, Any], tmp: Path) -> tuple[Any, str]
 
 
 def _create_item(emu: NotionEmulator, w: dict[str, Any], tmp: Path) -> tuple[Any, str]:
-    op = NotionCreateDatabaseItemOperator(task_id="t", database_id=w["db"], properties={"Name": {"title": "new"}})
+    op = NotionCreateDatabaseItemOperator(
+        task_id="t", database_id=w["db"], properties={"Name": {"title": "new"}}
+    )
     return op, "page url of the result"
 
 
