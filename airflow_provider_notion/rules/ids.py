@@ -53,6 +53,11 @@ def normalize_notion_id(value: object, field: str) -> str:
     )
 
 
+def optional_notion_id(value: object, field: str) -> str | None:
+    """:func:`normalize_notion_id`, with ``None`` or ``""`` (an unset templated field) meaning unset."""
+    return None if value is None or value == "" else normalize_notion_id(value, field)
+
+
 #: Where :func:`notion_link` points: Notion opens ``/<id>`` as the page or database with that id.
 NOTION_WEB = "https://www.notion.so"
 
