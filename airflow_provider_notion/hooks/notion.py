@@ -9,7 +9,6 @@ lookups) lives in :mod:`airflow_provider_notion.jobs` as functions that take the
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Unpack
@@ -28,8 +27,11 @@ from airflow_provider_notion.client.paging import check_page_size, list_object, 
 from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import Session, SyncClient
 from airflow_provider_notion.connection.masking import mask_secrets
-from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnectionSettings
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.connection.settings import (
+    CONN_TYPE,
+    NotionConnectionSettings,
+    connection_not_defined,
+)
 from airflow_provider_notion.rules.bodies import (
     append_body,
     create_database_body,
@@ -40,7 +42,13 @@ from airflow_provider_notion.rules.bodies import (
 from airflow_provider_notion.rules.children import NotionPartialPageError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values
-from airflow_provider_notion.rules.queries import filter_properties_params, query_body
+from airflow_provider_notion.rules.queries import (
+    PagedQueryOptions,
+    QueryOptions,
+    filter_properties_params,
+    query_body,
+    without_cursor,
+)
 from airflow_provider_notion.rules.targets import (
     Target,
     choose_target,
@@ -50,6 +58,7 @@ from airflow_provider_notion.rules.targets import (
 )
 from airflow_provider_notion.rules.versions import NotionVersion, SearchObject, resolve_notion_version
 from airflow_provider_notion.utils.checks import finite_number
+from airflow_provider_notion.utils.deprecation import warn_deprecated
 
 if TYPE_CHECKING:
     from airflow_provider_notion.oauth.client import NotionOAuthClient
@@ -58,14 +67,6 @@ __all__ = ["NotionHook", "check_page_size", "list_object"]
 
 #: Test Connection retries once at most: the UI waits for the answer, and a wrong host should say so at once.
 QUICK_CHECK = RetryPolicy(max_retries=1, base_delay=0.5)
-
-
-def _deprecated(method: str, replacement: str) -> None:
-    warnings.warn(
-        f"NotionHook.{method} is deprecated since 0.3.0; call {replacement} with the hook instead",
-        DeprecationWarning,
-        stacklevel=3,
-    )
 
 
 def _sleep(seconds: float) -> None:
@@ -87,9 +88,7 @@ class NotionHook(BaseHook):
     :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
     :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.client.retry`).
     :param requests_per_second: client-side pacing per integration token, shared by every process on this
-        machine (see :mod:`airflow_provider_notion.client.pacing.buckets`); ``None`` or ``0`` turns it off, as does the
-        connection extra (or ``[notion]`` option) ``pacing_backend: off``. Across machines, use a Redis
-        ``pacing_backend``.
+        machine (:mod:`~.client.pacing.buckets`); ``None``, ``0`` or extra ``pacing_backend: off`` turn it off.
     :param sleep: every wait (pacing, retries) goes through it (default ``time.sleep``); tests pass a recorder.
     """
 
@@ -133,11 +132,7 @@ class NotionHook(BaseHook):
         try:
             return self.get_connection(self.notion_conn_id)
         except AirflowNotFoundException:
-            raise NotionInputError(
-                "notion_conn_id",
-                f"connection {self.notion_conn_id!r} is not defined; add it in the Airflow UI or set "
-                f"AIRFLOW_CONN_{self.notion_conn_id.upper()}",
-            ) from None
+            raise connection_not_defined(self.notion_conn_id) from None
 
     @cached_property
     def settings(self) -> NotionConnectionSettings:
@@ -204,13 +199,10 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ pagination
 
     def iter_pages(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[dict[str, Any]]:
-        """Yield each list object of a paginated endpoint, following ``next_cursor`` until ``has_more`` is false.
+        """Yield each list object of a paginated endpoint until ``has_more`` is false (:class:`~.client.paging.Pager`).
 
-        ``options``: ``json``, ``params``, ``page_size``, ``start_cursor`` (the last two go in the query string for
-        GET and in the JSON body for POST).
-
-        :raises NotionQueryIncompleteError: Notion cut a page at its result cap (``request_status`` incomplete):
-            never a silently truncated result. Queries continue past the cap with :meth:`iter_query`.
+        :raises NotionQueryIncompleteError: Notion cut a page at its result cap: never a silently truncated result
+            (queries continue past the cap with :meth:`iter_query`).
         :raises NotionPaginationError: the server keeps returning cursors it already returned.
         """
         yield from self.client.iter_pages(method, path, **options)
@@ -304,66 +296,46 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ queries
 
     def query_database(
-        self, database_id: str | None = None, *, fetch_all: bool = False, **query: Any
+        self, database_id: str | None = None, *, fetch_all: bool = False, **query: Unpack[PagedQueryOptions]
     ) -> dict[str, Any]:
-        """Query a database's rows as a list object.
+        """Query a database's (or data source's) rows as a list object; ``fetch_all`` returns every row.
 
-        ``query``: ``data_source_id``, ``filter``, ``sorts``, ``start_cursor``, ``page_size``, ``filter_properties``.
         Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
-        with several data sources needs ``data_source_id``. ``fetch_all`` returns every row, continuing past
-        Notion's 10,000-row cap (see :meth:`iter_query`).
+        with several data sources needs ``data_source_id``. ``fetch_all`` continues past Notion's 10,000-row cap
+        (see :meth:`iter_query`) and ignores ``start_cursor``.
         """
         if fetch_all:
-            query.pop("start_cursor", None)
-            complete = self.complete_query(database_id, **query)
+            complete = self.complete_query(database_id, **without_cursor(query))
             return list_object(list(complete), complete.list_type)
         return next(self.iter_query_pages(database_id, **query))
 
     def iter_query_pages(
-        self,
-        database_id: str | None = None,
-        *,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        start_cursor: str | None = None,
-        page_size: int | None = None,
-        filter_properties: Any = None,
+        self, database_id: str | None = None, **query: Unpack[PagedQueryOptions]
     ) -> Iterator[dict[str, Any]]:
-        """Each page of a database (or data source) query; the body is checked before the target is resolved."""
-        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
-        check_page_size(page_size)
-        path = self.query_target(database_id, data_source_id)
+        """Each page of a query (see :meth:`query_database`); the body is checked before the target is resolved."""
+        body, params = query_body(query.get("filter"), query.get("sorts")), self._params(query)
+        size = check_page_size(query.get("page_size"))
+        path = self.query_target(database_id, query.get("data_source_id"))
         return self.iter_pages(
-            "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
+            "POST", path, json=body, params=params, page_size=size, start_cursor=query.get("start_cursor")
         )
 
-    def iter_query(self, database_id: str | None = None, **query: Any) -> Iterator[dict[str, Any]]:
+    def iter_query(
+        self, database_id: str | None = None, **query: Unpack[QueryOptions]
+    ) -> Iterator[dict[str, Any]]:
         """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
 
-        Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
-        exists for the whole fetch is returned exactly once (details: :mod:`~.client.large_query`).
+        Rows come oldest first (own ``sorts`` fail at the cap); each row is returned once (:mod:`~.client.large_query`).
 
         :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
         """
         return iter(self.complete_query(database_id, **query))
 
-    def complete_query(
-        self,
-        database_id: str | None = None,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        page_size: int | None = None,
-        filter_properties: Any = None,
-    ) -> CompleteQuery:
-        """A query over every row past the cap: iterate it for rows, or its ``batches()`` for each page's rows.
-
-        Arguments are checked (and a database's data source resolved) before it is returned.
-        """
-        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
-        size = check_page_size(page_size)
-        path = self.query_target(database_id, data_source_id)
+    def complete_query(self, database_id: str | None = None, **query: Unpack[QueryOptions]) -> CompleteQuery:
+        """A checked query over every row past the cap: iterate it for rows, or its ``batches()`` per page."""
+        body, params = query_body(query.get("filter"), query.get("sorts")), self._params(query)
+        size = check_page_size(query.get("page_size"))
+        path = self.query_target(database_id, query.get("data_source_id"))
         return CompleteQuery(
             lambda page_body: self.request("POST", path, json=page_body, params=params),
             filter=body.get("filter"),
@@ -371,6 +343,10 @@ class NotionHook(BaseHook):
             page_size=size,
             target=f"POST {path}",
         )
+
+    @staticmethod
+    def _params(query: QueryOptions) -> dict[str, Any] | None:
+        return filter_properties_params(query.get("filter_properties"))
 
     def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
         """Query a data source (API 2025-09-03 and later); same options as :meth:`query_database`."""
@@ -423,19 +399,11 @@ class NotionHook(BaseHook):
 
     def get_page_markdown(self, page_id: str) -> dict[str, Any]:
         """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
-        return dict(self.request("GET", self._markdown_path(page_id)))
+        return dict(self.request("GET", self.version.page_markdown_path(page_id)))
 
     def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
-        return dict(self.request("PATCH", self._markdown_path(page_id), json=dict(body)))
-
-    def _markdown_path(self, page_id: str) -> str:
-        if not self.version.has_page_markdown:
-            raise NotionInputError(
-                "page_id",
-                f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}",
-            )
-        return f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+        return dict(self.request("PATCH", self.version.page_markdown_path(page_id), json=dict(body)))
 
     # ------------------------------------------------------------------ blocks
 
@@ -630,12 +598,12 @@ class NotionHook(BaseHook):
         """Deprecated: :func:`airflow_provider_notion.jobs.upsert.upsert_database_item` with the hook."""
         from airflow_provider_notion.jobs.upsert import upsert_database_item
 
-        _deprecated("upsert_database_item", "airflow_provider_notion.jobs.upsert.upsert_database_item")
+        warn_deprecated("NotionHook.upsert_database_item", "jobs.upsert.upsert_database_item(hook, ...)")
         return upsert_database_item(self, *args, **kwargs)
 
     def sync_rows(self, rows: Iterable[Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
         """Deprecated: :func:`airflow_provider_notion.jobs.sync.engine.sync_rows` with the hook."""
         from airflow_provider_notion.jobs.sync.engine import sync_rows
 
-        _deprecated("sync_rows", "airflow_provider_notion.jobs.sync.engine.sync_rows")
+        warn_deprecated("NotionHook.sync_rows", "jobs.sync.engine.sync_rows(hook, ...)")
         return sync_rows(self, rows, **kwargs)

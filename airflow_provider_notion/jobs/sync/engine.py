@@ -352,11 +352,9 @@ def _read_existing(
     ids = [str(target.schema[c].get("id") or c) for c in sorted(columns) if c in target.schema]
     query = hook.complete_query(
         None if target.data_source_id else target.database_id,
-        target.data_source_id,
-        None,
-        None,
-        100,
-        ids,
+        data_source_id=target.data_source_id,
+        page_size=100,
+        filter_properties=ids,
     )
     pages: list[dict[str, Any]] = []
     try:
