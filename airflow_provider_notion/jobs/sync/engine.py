@@ -42,7 +42,7 @@ from airflow_provider_notion.jobs.sync.plan import (
     unique_id_key,
 )
 from airflow_provider_notion.jobs.targets import TableSchema, read_table
-from airflow_provider_notion.rules.comments import users_by_email
+from airflow_provider_notion.jobs.users import read_email_directory
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
@@ -294,11 +294,9 @@ def _users_by_email(
     ]
     if not any(mentions_email(row.get(name)) for row in source for name in people if name in row):
         return None
-    users: list[Mapping[str, Any]] = []
-    for page in hook.iter_user_pages(page_size=100):
-        counts.add_request()
-        users.extend(page.get("results", []))
-    return users_by_email(users)
+    directory = read_email_directory(hook)
+    counts.add_request(directory.requests)
+    return directory.ids
 
 
 def _map_rows(
