@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import airflow_provider_notion
 
 PACKAGE = Path(airflow_provider_notion.__file__).parent
