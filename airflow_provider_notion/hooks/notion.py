@@ -33,6 +33,9 @@ from airflow_provider_notion.connection.settings import (
     connection_not_defined,
 )
 from airflow_provider_notion.rules.bodies import (
+    DatabaseOptions,
+    PageContent,
+    SearchOptions,
     append_body,
     create_database_body,
     create_page_body,
@@ -181,7 +184,7 @@ class NotionHook(BaseHook):
         """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
         return self.client.session
 
-    # ------------------------------------------------------------------ raw requests
+    # ------------------------------------------------------------------ raw requests and pagination
 
     def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Any:
         """Send one API request and return the parsed body.
@@ -195,8 +198,6 @@ class NotionHook(BaseHook):
         :raises NotionWriteOutcomeUnknownError: a create/update was sent but its answer was lost.
         """
         return self.client.request(method, path, **options)
-
-    # ------------------------------------------------------------------ pagination
 
     def iter_pages(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[dict[str, Any]]:
         """Yield each list object of a paginated endpoint until ``has_more`` is false (:class:`~.client.paging.Pager`).
@@ -255,12 +256,10 @@ class NotionHook(BaseHook):
         path = f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}"
         return dict(self.request("GET", path))
 
-    def create_database(self, parent: Any, title: Any, properties: Any, **options: Any) -> dict[str, Any]:
-        """Create a database under a page; ``options``: ``icon``, ``cover``, ``is_inline``, ``description``.
-
-        The schema goes where the API version expects it: top-level ``properties`` under 2022-06-28, the new
-        database's ``initial_data_source`` since 2025-09-03.
-        """
+    def create_database(
+        self, parent: Any, title: Any, properties: Any, **options: Unpack[DatabaseOptions]
+    ) -> dict[str, Any]:
+        """Create a database under a page; the schema goes where the version expects it (:mod:`~.rules.bodies`)."""
         body = create_database_body(self.version, parent, title, properties, **options)
         return dict(self.request("POST", "/databases", json=body))
 
@@ -298,11 +297,9 @@ class NotionHook(BaseHook):
     def query_database(
         self, database_id: str | None = None, *, fetch_all: bool = False, **query: Unpack[PagedQueryOptions]
     ) -> dict[str, Any]:
-        """Query a database's (or data source's) rows as a list object; ``fetch_all`` returns every row.
+        """Query a database's (or data source's) rows as a list object (the target: :meth:`target`).
 
-        Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
-        with several data sources needs ``data_source_id``. ``fetch_all`` continues past Notion's 10,000-row cap
-        (see :meth:`iter_query`) and ignores ``start_cursor``.
+        ``fetch_all`` returns every row, past Notion's 10,000-row cap (:meth:`iter_query`), ignoring ``start_cursor``.
         """
         if fetch_all:
             complete = self.complete_query(database_id, **without_cursor(query))
@@ -370,11 +367,7 @@ class NotionHook(BaseHook):
         cover: Any = None,
         parent_type: str = "page_id",
     ) -> dict[str, Any]:
-        """Create a page (under a page) or a database item (under a database or data source).
-
-        More than 100 child blocks are sent as the first 100 with the page, then appended in order in batches of
-        100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
-        """
+        """Create a page or a database item; children past the first 100 are appended in order, 100 at a time."""
         body, rest = create_page_body(
             parent, properties, children=children, icon=icon, cover=cover, parent_type=parent_type
         )
@@ -383,7 +376,7 @@ class NotionHook(BaseHook):
         return page
 
     def create_database_item(
-        self, parent: Mapping[str, Any], properties: Any, **content: Any
+        self, parent: Mapping[str, Any], properties: Any, **content: Unpack[PageContent]
     ) -> dict[str, Any]:
         """Create a row under ``parent`` (:func:`~.rules.targets.item_parent`); ``content``: children, icon, cover."""
         return self.create_page(dict(parent), property_values(properties), **content)
@@ -426,10 +419,10 @@ class NotionHook(BaseHook):
     def append_blocks(
         self, block_id: str, blocks: list[Any], *, already: int = 0, abandon: bool = True
     ) -> None:
-        """Append ``blocks`` in order, 100 per request; ``already`` blocks are on the page before them (for messages).
+        """Append ``blocks`` in order, 100 per request (``already``: blocks on the page before them, for messages).
 
-        A failure raises :class:`~airflow_provider_notion.rules.children.NotionPartialPageError`; with ``abandon``
-        (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
+        A failure raises ``NotionPartialPageError``; with ``abandon`` (a page this task just created) the page is
+        moved to the trash first, so no partial page is left behind.
         """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
             try:
@@ -484,12 +477,11 @@ class NotionHook(BaseHook):
         *,
         start_cursor: str | None = None,
         fetch_all: bool = False,
-        **options: Any,
+        **options: Unpack[SearchOptions],
     ) -> dict[str, Any]:
-        """Search titles shared with the integration; ``options``: ``object_type``, ``sort``, ``page_size``.
+        """Search titles shared with the integration (``object_type="database"``: data sources since 2025-09-03).
 
-        Since 2025-09-03 "databases" are returned as data sources (Notion's search filter value
-        ``data_source``). ``fetch_all`` ignores ``start_cursor``.
+        ``fetch_all`` ignores ``start_cursor``.
         """
         pages = self.iter_search_pages(query, start_cursor=None if fetch_all else start_cursor, **options)
         return self._collect(pages, fetch_all)
