@@ -56,7 +56,6 @@ from airflow_provider_notion.rules.targets import (
     Target,
     choose_target,
     needs_data_sources,
-    require_data_sources,
     single_data_source,
 )
 from airflow_provider_notion.rules.versions import NotionVersion, SearchObject, resolve_notion_version
@@ -252,7 +251,7 @@ class NotionHook(BaseHook):
 
     def get_data_source(self, data_source_id: str) -> dict[str, Any]:
         """A data source with its schema (API 2025-09-03 and later)."""
-        require_data_sources(self.version)
+        self.version.require_data_sources()
         path = f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}"
         return dict(self.request("GET", path))
 
@@ -347,7 +346,7 @@ class NotionHook(BaseHook):
 
     def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
         """Query a data source (API 2025-09-03 and later); same options as :meth:`query_database`."""
-        require_data_sources(self.version)
+        self.version.require_data_sources()
         return self.query_database(data_source_id=data_source_id, **kwargs)
 
     # ------------------------------------------------------------------ pages
