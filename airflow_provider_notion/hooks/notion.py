@@ -32,6 +32,7 @@ from airflow_provider_notion.connection.settings import (
     NotionConnectionSettings,
     connection_not_defined,
 )
+from airflow_provider_notion.exceptions import NotionPartialPageError
 from airflow_provider_notion.rules.bodies import (
     DatabaseOptions,
     PageContent,
@@ -42,7 +43,6 @@ from airflow_provider_notion.rules.bodies import (
     search_body,
     update_page_body,
 )
-from airflow_provider_notion.rules.children import NotionPartialPageError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values
 from airflow_provider_notion.rules.queries import (

@@ -29,27 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import (
     NotionInputError,
+    NotionSyncError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.jobs.sync.plan import (
-    Key,
-    NotionSyncError,
-    SyncPlan,
-    Write,
-    check_key_type,
-    key_of,
-    list_keys,
-    plan_sync,
-    show_key,
-    unique_id_key,
-)
+from airflow_provider_notion.jobs.sync.plan import SyncPlan, Write, list_keys, plan_sync, show_key
 from airflow_provider_notion.jobs.targets import TableSchema, read_table
 from airflow_provider_notion.jobs.users import read_email_directory
+from airflow_provider_notion.rules.keys import Key, check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
     to_property_values,
 )
+from airflow_provider_notion.utils.coerce import as_number, whole_number
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -86,20 +78,14 @@ class SyncOptions:
     def check(self) -> None:
         if not isinstance(self.key, str) or not self.key.strip():
             raise NotionInputError("key", "give the name of the column that identifies a row")
-        fraction = self.max_delete_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
-            raise NotionInputError("max_delete_fraction", f"must be a number from 0 to 1, got {fraction!r}")
-        for name in ("max_ids", "sample_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise NotionInputError(name, f"must be a whole number >= 0, got {value!r}")
-        workers = self.max_workers
-        if workers is None:
-            return
-        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-            raise NotionInputError(
-                "max_workers", f"must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}"
-            )
+        # One rule for numbers (utils/coerce.py): "0.5" or "7" given as text mean what 0.5 and 7 mean.
+        self.max_delete_fraction = as_number(
+            self.max_delete_fraction, "max_delete_fraction", maximum=1, required=True
+        )
+        self.max_ids = whole_number(self.max_ids, "max_ids")
+        self.sample_size = whole_number(self.sample_size, "sample_size")
+        if self.max_workers is not None:
+            self.max_workers = whole_number(self.max_workers, "max_workers", 1, MAX_WORKERS)
 
 
 @dataclass

@@ -35,10 +35,8 @@ from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_FILE_NAME_LENGTH, check_property_value, rich_text
 from airflow_provider_notion.rules.users import user_id_for_email
+from airflow_provider_notion.rules.values.from_notion import TEXT_TYPES
 
-TEXT_TYPES = frozenset({"title", "rich_text"})
-STRING_TYPES = frozenset({"url", "email", "phone_number"})
-NAMED_TYPES = frozenset({"select", "status"})
 LIST_TYPES = frozenset({"multi_select", "relation", "people", "files"})
 #: Computed by Notion: never written.
 READ_ONLY_TYPES = frozenset(
@@ -308,6 +306,11 @@ _BUILDERS: dict[str, Any] = {
     "files": _files,
     "date": _date,
 }
+
+
+def is_mappable(prop_type: str) -> bool:
+    """Whether a plain value can be mapped to a property of ``prop_type`` (else a Notion value is needed)."""
+    return prop_type in _BUILDERS
 
 
 def mentions_email(value: Any) -> bool:
