@@ -25,6 +25,7 @@ DAG_IDS = {
     "example_notion_sql_sync",
     "example_notion_sql_sync_consumer",
     "example_notion_users",
+    "example_notion_webhooks",
 }
 
 

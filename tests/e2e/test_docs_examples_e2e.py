@@ -135,9 +135,11 @@ def test_the_export_examples_without_a_data_interval(airflow_home: Path, tmp_pat
 @pytest.mark.timeout(900)
 def test_the_consumer_examples_run(airflow_home: Path) -> None:  # noqa: F811
     """The DAGs scheduled on assets run too (here without events: they report nothing rather than fail);
-    test_on_change_e2e.py runs a consumer started by a real event."""
+    test_on_change_e2e.py and test_webhooks_e2e.py run consumers started by real events."""
     with NotionEmulator(seed="demo") as emu:
         _, sql = run_dag(airflow_home, emu, "example_notion_sql_sync_consumer", "2026-03-11")
         _, export = run_dag(airflow_home, emu, "example_notion_export_consumer", "2026-03-11")
+        _, webhooks = run_dag(airflow_home, emu, "example_notion_webhooks", "2026-03-11")
     assert sql["what_changed"] == {"titles": [], "created": 0, "updated": 0, "trashed": 0, "changed_ids": []}
     assert export["count_rows"] == {}
+    assert webhooks["report"] == []
