@@ -6,6 +6,7 @@ after merging neighbours that look the same, so the parser below reads back exac
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,9 +92,28 @@ def render_inline(items: Any, *, newline: str = "\n") -> str:
             if flag:
                 body = f"{mark}{body}{mark}"
         if link:
-            body = f"[{body}]({link.replace(' ', '%20').replace(')', '%29')})"
+            body = f"[{body}]({link_destination(link)})"
         out.append(lead + body + trail)
     return "".join(out).replace("\n", newline)
+
+
+def link_destination(url: str) -> str:
+    """A URL as a Markdown link destination that reads back as the same URL.
+
+    Balanced parentheses stay as they are (``https://en.wikipedia.org/wiki/Python_(programming_language)``, as
+    CommonMark reads them); unbalanced ones, backslashes and backticks get a backslash. Spaces and line breaks,
+    which a destination cannot hold, are percent-encoded (the same URL to a browser).
+    """
+    text = url.replace(" ", "%20").replace("\n", "%0A").replace("\r", "%0D")
+    text = text.replace("\\", "\\\\").replace("`", "\\`")
+    depth = 0
+    for ch in text:
+        depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        if depth < 0:
+            break
+    if depth != 0:
+        text = text.replace("(", "\\(").replace(")", "\\)")
+    return text
 
 
 def _code_span(text: str) -> str:
@@ -124,46 +144,108 @@ def _item(text: str, notes: Mapping[str, bool], link: str | None) -> list[dict[s
     return out
 
 
-def _find(text: str, start: int, mark: str) -> int:
-    """Index of the closing ``mark`` at or after ``start``, skipping escapes and code spans; -1 if none."""
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "`":
-            end = _code_end(text, i)
-            if end > 0:
-                i = end
+#: Marks that close something inline, looked up by :class:`_Marks`.
+_CLOSERS = ("]", "$", "***", "**", "~~", "_", "*")
+
+
+class _Marks:
+    """Where each closing mark, code span and parenthesis of one text is, from one left-to-right pass.
+
+    Backslash escapes and code spans hide what is inside them; everything else is recorded, so finding a
+    closing mark is a binary search instead of a scan to the end of the text. That keeps the parser linear on
+    any input: a run of unclosed ``[`` or ``_a`` used to rescan the rest of the paragraph for each one.
+    The parser only ever stands on positions this pass stood on (it skips escapes, code spans and whole link
+    destinations the same way), so both agree on what is hidden.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.closers: dict[str, list[int]] = {mark: [] for mark in _CLOSERS}
+        #: Start of a backtick run -> (its length, the index after its code span or -1 when unclosed).
+        self.ticks: dict[int, tuple[int, int]] = {}
+        #: ``(`` -> its matching ``)``, counted outside escapes and code spans (link destinations).
+        self.paren_close: dict[int, int] = {}
+        runs = _backtick_runs(text)
+        opened: list[int] = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == "\\":
+                i += 2
                 continue
-        if text.startswith(mark, i):
-            if mark == "_" and i + 1 < len(text) and text[i + 1].isalnum():
-                i += 1
+            if ch == "`":
+                ticks = _run_length(text, i, "`")
+                close = _next_run(runs.get(ticks), i + ticks)
+                end = -1 if close < 0 else close + ticks
+                self.ticks[i] = (ticks, end)
+                i = end if end > 0 else i + ticks  # an unclosed run is literal text as a whole
                 continue
-            if mark != "]" and i == start:
-                i += 1
-                continue
-            return i
+            if ch == "(":
+                opened.append(i)
+            elif ch == ")" and opened:
+                self.paren_close[opened.pop()] = i
+            elif ch in "]$*~_":
+                for mark in _CLOSERS:
+                    if text.startswith(mark, i) and not (
+                        mark == "_" and i + 1 < n and text[i + 1].isalnum()  # intraword: not a closer
+                    ):
+                        self.closers[mark].append(i)
+            i += 1
+
+    def find(self, start: int, mark: str) -> int:
+        """The first closing ``mark`` at or after ``start`` (after it, but for ``]``); -1 if none."""
+        positions = self.closers[mark]
+        index = bisect_left(positions, start)
+        if index < len(positions) and positions[index] == start and mark != "]":
+            index += 1
+        return positions[index] if index < len(positions) else -1
+
+
+def _run_length(text: str, i: int, ch: str) -> int:
+    end = i
+    while end < len(text) and text[end] == ch:
+        end += 1
+    return end - i
+
+
+def _backtick_runs(text: str) -> dict[int, list[int]]:
+    """Run length -> sorted starts of the maximal backtick runs (the candidates that close a code span)."""
+    runs: dict[int, list[int]] = {}
+    i = text.find("`")
+    while i >= 0:
+        length = _run_length(text, i, "`")
+        runs.setdefault(length, []).append(i)
+        i = text.find("`", i + length)
+    return runs
+
+
+def _next_run(starts: list[int] | None, after: int) -> int:
+    if not starts:
+        return -1
+    index = bisect_left(starts, after)
+    return starts[index] if index < len(starts) else -1
+
+
+def _destination(raw: str) -> str:
+    """A link destination as written -> the URL: backslash escapes of punctuation removed (CommonMark)."""
+    if "\\" not in raw:
+        return raw
+    out, i = [], 0
+    while i < len(raw):
+        if raw[i] == "\\" and i + 1 < len(raw) and not raw[i + 1].isalnum():
+            i += 1
+        out.append(raw[i])
         i += 1
-    return -1
-
-
-def _code_end(text: str, i: int) -> int:
-    """The index just after the code span opening at ``i``, or -1 when it is not closed."""
-    ticks = len(text[i:]) - len(text[i:].lstrip("`"))
-    fence = "`" * ticks
-    close = text.find(fence, i + ticks)
-    while close != -1 and text[close + ticks : close + ticks + 1] == "`":
-        close = text.find(fence, close + ticks + 1)
-    return -1 if close == -1 else close + ticks
+    return "".join(out)
 
 
 def parse_inline(
     text: str, notes: Mapping[str, bool] | None = None, link: str | None = None
 ) -> list[dict[str, Any]]:
     """Rich-text items (request shape) for inline Markdown; ``<br>`` is a line break."""
-    notes = dict(notes or {})
+    return _parse(text, _Marks(text), dict(notes or {}), link)
+
+
+def _parse(text: str, marks: _Marks, notes: dict[str, bool], link: str | None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     buffer: list[str] = []
 
@@ -171,6 +253,10 @@ def parse_inline(
         if buffer:
             items.extend(_item("".join(buffer), notes, link))
             buffer.clear()
+
+    def nested(start: int, end: int, inner_notes: dict[str, bool], inner_link: str | None) -> None:
+        inner = text[start:end]
+        items.extend(_parse(inner, _Marks(inner), inner_notes, inner_link))
 
     i = 0
     while i < len(text):
@@ -184,41 +270,39 @@ def parse_inline(
             i += 4
             continue
         if ch == "`":
-            end = _code_end(text, i)
-            if end > 0:
-                flush()
-                ticks = len(text[i:]) - len(text[i:].lstrip("`"))
-                inner = text[i + ticks : end - ticks]
-                if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
-                    inner = inner[1:-1]
-                items.extend(_item(inner, {**notes, "code": True}, link))
-                i = end
+            ticks, end = marks.ticks[i]
+            if end < 0:
+                buffer.append(text[i : i + ticks])
+                i += ticks
                 continue
+            flush()
+            inner = text[i + ticks : end - ticks]
+            if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+                inner = inner[1:-1]
+            items.extend(_item(inner, {**notes, "code": True}, link))
+            i = end
+            continue
         if ch == "$" and not text.startswith("$$", i):
-            end = _find(text, i + 1, "$")
+            end = marks.find(i + 1, "$")
             if end > i + 1:
                 flush()
                 expression = text[i + 1 : end].replace("\\$", "$")
-                item: dict[str, Any] = {"type": "equation", "equation": {"expression": expression}}
-                items.append(item)
+                items.append({"type": "equation", "equation": {"expression": expression}})
                 i = end + 1
                 continue
         if ch == "[" and link is None:
-            close = _find(text, i + 1, "]")
-            if close > 0 and text.startswith("(", close + 1):
-                end = text.find(")", close + 2)
-                if end > 0:
-                    flush()
-                    url = text[close + 2 : end].replace("%20", " ").replace("%29", ")")
-                    items.extend(parse_inline(text[i + 1 : close], notes, url))
-                    i = end + 1
-                    continue
+            close = marks.find(i + 1, "]")
+            end = marks.paren_close.get(close + 1, -1) if close > 0 else -1
+            if end > 0:
+                flush()
+                nested(i + 1, close, notes, _destination(text[close + 2 : end]))
+                i = end + 1
+                continue
         if text.startswith("***", i) and not notes.get("bold") and not notes.get("italic"):
-            end = _find(text, i + 3, "***")
+            end = marks.find(i + 3, "***")
             if end > i + 3:
                 flush()
-                inner = text[i + 3 : end]
-                items.extend(parse_inline(inner, {**notes, "bold": True, "italic": True}, link))
+                nested(i + 3, end, {**notes, "bold": True, "italic": True}, link)
                 i = end + 3
                 continue
         matched = False
@@ -229,10 +313,10 @@ def parse_inline(
                 continue
             if mark == "_" and i > 0 and text[i - 1].isalnum():
                 continue
-            end = _find(text, i + len(mark), mark)
+            end = marks.find(i + len(mark), mark)
             if end > i + len(mark):
                 flush()
-                items.extend(parse_inline(text[i + len(mark) : end], {**notes, name: True}, link))
+                nested(i + len(mark), end, {**notes, name: True}, link)
                 i = end + len(mark)
                 matched = True
                 break

@@ -35,7 +35,6 @@ _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^\d+[.)]\s+(.*)$")
 _DIVIDER = re.compile(r"^(-{3,}|\*{3,}|_{3,})$")
 _FENCE = re.compile(r"^(`{3,})\s*(.*)$")
-_IMAGE = re.compile(r"^!\[(.*)\]\((\S*?)\)$")
 _MEDIA = re.compile(r'^<(file|pdf|video|audio) src="([^"]*)">(.*)</\1>$')
 _CALLOUT = re.compile(r'^<callout(?: icon="([^"]*)")?>(.*?)(</callout>)?$')
 _TOGGLE = re.compile(r"^<details><summary>(.*)</summary>(</details>)?$")
@@ -137,8 +136,8 @@ def _one_block(lines: list[_Line], i: int) -> tuple[dict[str, Any] | None, int]:
         return _block("numbered_list_item", _text_body(number.group(1))), i + 1
     if text.startswith(">"):
         return _quote(lines, i)
-    if image := _IMAGE.match(text):
-        return _media("image", image.group(2), image.group(1)), i + 1
+    if image := _image(text):
+        return _media("image", image[1], image[0]), i + 1
     if media := _MEDIA.match(text):
         return _media(media.group(1), media.group(2), media.group(3)), i + 1
     if toggle := _TOGGLE.match(text):
@@ -163,8 +162,8 @@ def _paragraph(lines: list[_Line], i: int) -> tuple[dict[str, Any], int]:
 def _is_plain(lines: list[_Line], i: int) -> bool:
     """Whether line ``i`` continues a paragraph (it does not start another block)."""
     text = lines[i].text
-    patterns = (_FENCE, _HEADING, _DIVIDER, _BULLET, _NUMBER, _IMAGE, _MEDIA, _TOGGLE, _CALLOUT)
-    if text in ("$$", "</details>") or text.startswith((">", "|")):
+    patterns = (_FENCE, _HEADING, _DIVIDER, _BULLET, _NUMBER, _MEDIA, _TOGGLE, _CALLOUT)
+    if text in ("$$", "</details>") or text.startswith((">", "|")) or _image(text):
         return False
     return not any(p.match(text) for p in patterns)
 
@@ -208,6 +207,23 @@ def _callout(lines: list[_Line], i: int, match: re.Match[str]) -> tuple[dict[str
     if icon:
         body["icon"] = {"type": "emoji", "emoji": icon}
     return _block("callout", body), i
+
+
+def _image(text: str) -> tuple[str, str] | None:
+    """``(caption, url)`` of a line ``![caption](url)`` (the URL without spaces), else ``None``.
+
+    The caption ends at the last ``](``: what a greedy regular expression would take, in one pass (the regular
+    expression backtracked quadratically on a line of repeated ``![](``).
+    """
+    if not (text.startswith("![") and text.endswith(")")):
+        return None
+    split = text.rfind("](", 2)
+    if split < 0:
+        return None
+    url = text[split + 2 : -1]
+    if any(ch.isspace() for ch in url):
+        return None
+    return text[2:split], url
 
 
 def _media(kind: str, url: str, caption: str) -> dict[str, Any]:
