@@ -64,17 +64,19 @@ def escape(text: str) -> str:
 
 def render_inline(items: Any, *, newline: str = "\n") -> str:
     """Inline Markdown for a rich-text array; ``newline`` replaces line breaks (``<br>`` inside tables...)."""
-    merged: list[tuple[tuple[Any, ...], str]] = []
+    # Parts are joined once per run (adding to a string per item would copy the run again for each item).
+    merged: list[tuple[tuple[Any, ...], list[str]]] = []
     for item in items or []:
         if not isinstance(item, Mapping):
             continue
         style, text = _style(item), _text_of(item)
         if merged and merged[-1][0] == style and style[0] == "text":
-            merged[-1] = (style, merged[-1][1] + text)
+            merged[-1][1].append(text)
         else:
-            merged.append((style, text))
+            merged.append((style, [text]))
     out: list[str] = []
-    for (kind, link, strike, bold, italic, code), text in merged:
+    for (kind, link, strike, bold, italic, code), parts in merged:
+        text = "".join(parts)
         if kind == "equation":
             out.append(f"${text}$")
             continue

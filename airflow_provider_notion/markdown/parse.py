@@ -60,9 +60,7 @@ def markdown_to_blocks(markdown: str) -> list[dict[str, Any]]:
     """Block objects for ``markdown``, ready to send as ``children`` (nesting as deep as the Markdown's)."""
     if not isinstance(markdown, str):
         raise TypeError(f"markdown must be a string, not {type(markdown).__name__}")
-    lines = _lines(markdown)
-    blocks, _ = _parse(lines, 0, 0)
-    return blocks
+    return _parse(_lines(markdown))
 
 
 def _block(kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -73,40 +71,62 @@ def _text_body(text: str, **extra: Any) -> dict[str, Any]:
     return {"rich_text": parse_inline(text), **extra}
 
 
-def _parse(lines: list[_Line], start: int, base: int) -> tuple[list[dict[str, Any]], int]:
-    """Blocks from ``lines[start:]`` indented at least ``base``; returns them and the index where they end."""
-    blocks: list[dict[str, Any]] = []
-    i = start
-    while i < len(lines):
-        line = lines[i]
-        if not line.text:
+@dataclass
+class _Level:
+    """One indentation level being read: its blocks, and where they go when the level ends."""
+
+    base: int
+    blocks: list[dict[str, Any]]
+    #: The block these are the children of; ``None``: siblings of the parent level's last block (read deeper
+    #: under a block that takes no children).
+    owner: dict[str, Any] | None = None
+
+
+def _parse(lines: list[_Line]) -> list[dict[str, Any]]:
+    """The blocks of ``lines``; lines indented deeper than a block are its children (any depth, no recursion:
+    a list nested thousands of levels deep is read like a flat one)."""
+    root = _Level(0, [])
+    levels = [root]
+    i = 0
+    while True:
+        while i < len(lines) and not lines[i].text:
             i += 1
+        level = levels[-1]
+        if i >= len(lines) or lines[i].indent < level.base:
+            if level is root:
+                return root.blocks
+            levels.pop()
+            i = _close(level, levels[-1], lines, i)
             continue
-        if line.indent < base:
-            break
+        indent = lines[i].indent
         block, i = _one_block(lines, i)
         if block is None:
             continue
-        blocks.append(block)
+        level.blocks.append(block)
         # Deeper-indented lines that follow belong to this block, when it can hold children.
         j = i
         while j < len(lines) and not lines[j].text:
             j += 1
-        if j < len(lines) and lines[j].indent > line.indent:
-            kind = block["type"]
-            if kind in CHILD_BEARING:
-                children, i = _parse(lines, j, lines[j].indent)
-                if children:
-                    block[kind]["children"] = children
-                    if kind.startswith("heading_"):
-                        block[kind]["is_toggleable"] = True
-                if kind == "toggle" and i < len(lines) and lines[i].text == "</details>":
-                    i += 1
-            else:
-                # Code, dividers, tables... take no children: the indented lines are read as siblings.
-                siblings, i = _parse(lines, j, lines[j].indent)
-                blocks.extend(siblings)
-    return blocks, i
+        if j < len(lines) and lines[j].indent > indent:
+            owner = block if block["type"] in CHILD_BEARING else None
+            levels.append(_Level(lines[j].indent, [], owner))
+            i = j
+
+
+def _close(level: _Level, parent: _Level, lines: list[_Line], i: int) -> int:
+    """Attach a finished level's blocks; returns where reading goes on."""
+    if level.owner is None:
+        # Code, dividers, tables... take no children: the indented lines are read as siblings.
+        parent.blocks.extend(level.blocks)
+        return i
+    kind = level.owner["type"]
+    if level.blocks:
+        level.owner[kind]["children"] = level.blocks
+        if kind.startswith("heading_"):
+            level.owner[kind]["is_toggleable"] = True
+    if kind == "toggle" and i < len(lines) and lines[i].text == "</details>":
+        i += 1
+    return i
 
 
 def _one_block(lines: list[_Line], i: int) -> tuple[dict[str, Any] | None, int]:
