@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping
+from itertools import accumulate
 from typing import Any
 
 MAX_TEXT_LENGTH = 2000
@@ -48,6 +49,9 @@ def _style(item: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
+_PLAIN = ("text", None, False, False, False, False)
+
+
 def escape(text: str) -> str:
     """Backslash the characters that would read as Markdown; an underscore inside a word reads as itself."""
     out = []
@@ -74,17 +78,28 @@ def render_inline(items: Any, *, newline: str = "\n") -> str:
             merged[-1][1].append(text)
         else:
             merged.append((style, [text]))
-    out: list[str] = []
-    for (kind, link, strike, bold, italic, code), parts in merged:
+    runs: list[tuple[tuple[Any, ...], str]] = []
+    for style, parts in merged:
         text = "".join(parts)
+        if style[0] != "text" or "\n" not in text or not any(style[1:]):
+            runs.append((style, text))
+            continue
+        # Marks, links and code spans never span lines: each line is wrapped on its own.
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                runs.append((_PLAIN, "\n"))
+            if line:
+                runs.append((style, line))
+    out: list[str] = []
+    for index, ((kind, link, strike, bold, italic, code), text) in enumerate(runs):
         if kind == "equation":
-            out.append(f"${text}$")
+            out.append("$" + text.replace("$", "\\$") + "$")
             continue
         if not text:
             continue
-        # Markers must touch the text: leading/trailing spaces go outside them.
-        core = text.strip(" ")
-        lead, trail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")) :]
+        # Markers must touch the text: leading/trailing whitespace goes outside them.
+        core = text.strip()  # the same whitespace the parser's flanking rule looks at
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
         if not core:
             out.append(text)
             continue
@@ -92,11 +107,29 @@ def render_inline(items: Any, *, newline: str = "\n") -> str:
         # Innermost first: italic, then bold, then strikethrough (the order _MARKS lists them outermost first).
         for flag, (_, mark) in reversed(list(zip((strike, bold, italic), _MARKS, strict=True))):
             if flag:
+                if (
+                    mark == "_"
+                    and not (link or bold or strike)
+                    and _touches_word(out, lead, trail, runs, index)
+                ):
+                    mark = "*"  # "_" next to a letter reads as part of the word, not as a mark
                 body = f"{mark}{body}{mark}"
         if link:
             body = f"[{body}]({link_destination(link)})"
         out.append(lead + body + trail)
     return "".join(out).replace("\n", newline)
+
+
+def _touches_word(
+    out: list[str], lead: str, trail: str, runs: list[tuple[tuple[Any, ...], str]], index: int
+) -> bool:
+    """Whether the run at ``index`` is written right after a letter or digit, or right before one."""
+    after_word = not lead and bool(out) and bool(out[-1]) and out[-1][-1].isalnum()
+    if after_word or trail or index + 1 >= len(runs):
+        return after_word
+    (kind, link, *marks), text = runs[index + 1]
+    # Only a plain text run starts with its own first character (any mark, link or code starts with a symbol).
+    return kind == "text" and not link and not any(marks) and text[:1].isalnum()
 
 
 def link_destination(url: str) -> str:
@@ -148,6 +181,8 @@ def _item(text: str, notes: Mapping[str, bool], link: str | None) -> list[dict[s
 
 #: Marks that close something inline, looked up by :class:`_Marks`.
 _CLOSERS = ("]", "$", "***", "**", "~~", "_", "*")
+#: The emphasis marks: they open only before, and close only after, a character that is not a space.
+_EMPHASIS = frozenset({"***", "**", "~~", "_", "*"})
 
 
 class _Marks:
@@ -167,6 +202,8 @@ class _Marks:
         #: ``(`` -> its matching ``)``, counted outside escapes and code spans (link destinations).
         self.paren_close: dict[int, int] = {}
         runs = _backtick_runs(text)
+        #: Whitespace characters before each index: a link destination holds none (CommonMark).
+        self.spaces = [0, *accumulate(ch.isspace() for ch in text)]
         opened: list[int] = []
         i, n = 0, len(text)
         while i < n:
@@ -186,11 +223,15 @@ class _Marks:
             elif ch == ")" and opened:
                 self.paren_close[opened.pop()] = i
             elif ch in "]$*~_":
+                after_space = i > 0 and text[i - 1].isspace()
                 for mark in _CLOSERS:
-                    if text.startswith(mark, i) and not (
-                        mark == "_" and i + 1 < n and text[i + 1].isalnum()  # intraword: not a closer
-                    ):
-                        self.closers[mark].append(i)
+                    if not text.startswith(mark, i):
+                        continue
+                    if mark in _EMPHASIS and after_space:
+                        continue  # "a * b": a mark after a space does not close (CommonMark's flanking rule)
+                    if mark == "_" and i + 1 < n and text[i + 1].isalnum():
+                        continue  # intraword: not a closer
+                    self.closers[mark].append(i)
             i += 1
 
     def find(self, start: int, mark: str) -> int:
@@ -225,6 +266,11 @@ def _next_run(starts: list[int] | None, after: int) -> int:
         return -1
     index = bisect_left(starts, after)
     return starts[index] if index < len(starts) else -1
+
+
+def _opens(text: str, i: int, width: int) -> bool:
+    """Whether an emphasis mark ``width`` long at ``i`` can open: a character that is not a space follows."""
+    return i + width < len(text) and not text[i + width].isspace()
 
 
 def _destination(raw: str) -> str:
@@ -288,19 +334,25 @@ def _parse(text: str, marks: _Marks, notes: dict[str, bool], link: str | None) -
             end = marks.find(i + 1, "$")
             if end > i + 1:
                 flush()
-                expression = text[i + 1 : end].replace("\\$", "$")
+                # A line break in an equation is written <br> where lines cannot break (tables, one-line blocks).
+                expression = text[i + 1 : end].replace("\\$", "$").replace("<br>", "\n")
                 items.append({"type": "equation", "equation": {"expression": expression}})
                 i = end + 1
                 continue
         if ch == "[" and link is None:
             close = marks.find(i + 1, "]")
             end = marks.paren_close.get(close + 1, -1) if close > 0 else -1
-            if end > 0:
+            if end > 0 and marks.spaces[end] == marks.spaces[close + 2]:
                 flush()
                 nested(i + 1, close, notes, _destination(text[close + 2 : end]))
                 i = end + 1
                 continue
-        if text.startswith("***", i) and not notes.get("bold") and not notes.get("italic"):
+        if (
+            _opens(text, i, 3)
+            and text.startswith("***", i)
+            and not notes.get("bold")
+            and not notes.get("italic")
+        ):
             end = marks.find(i + 3, "***")
             if end > i + 3:
                 flush()
@@ -313,7 +365,7 @@ def _parse(text: str, marks: _Marks, notes: dict[str, bool], link: str | None) -
                 continue
             if mark == "*" and text.startswith("**", i):
                 continue
-            if mark == "_" and i > 0 and text[i - 1].isalnum():
+            if (mark == "_" and i > 0 and text[i - 1].isalnum()) or not _opens(text, i, len(mark)):
                 continue
             end = marks.find(i + len(mark), mark)
             if end > i + len(mark):

@@ -16,7 +16,8 @@ from airflow_provider_notion.markdown.inline import render_inline
 _INDENT = "    "
 _LIST_TYPES = frozenset({"bulleted_list_item", "numbered_list_item", "to_do"})
 # A paragraph line that would read back as another block gets its first character escaped.
-_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|>|\d+[.)]\s|`{3}|\$\$|<|\||-{3,}$|\*{3,}$|_{3,}$|!\[)")
+# A line starting with a line break written as ``<br>`` is not one: only ``<br>`` alone is (an empty paragraph).
+_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|>|\d+[.)]\s|`{3}|\$\$|<(?!br>.)|\||-{3,}$|\*{3,}$|_{3,}$|!\[)")
 _NUMBERED_START = re.compile(r"^(\d+)([.)]\s)")
 
 
@@ -102,10 +103,10 @@ def _render_block(block: Mapping[str, Any], kind: str, number: int) -> tuple[lis
     body = block.get(kind)
     body = body if isinstance(body, Mapping) else {}
     rich = body.get("rich_text")
-    text = render_inline(rich, newline="<br>")
+    text = render_inline(rich, newline="<br>").strip()  # whitespace at the edges does not read back
     head: list[str]
     if kind == "paragraph":
-        head = [_escape_start(line) for line in render_inline(rich).split("\n")] if rich else ["<br>"]
+        head = _paragraph(rich)
     elif kind in ("heading_1", "heading_2", "heading_3"):
         head = ["#" * int(kind[-1]) + " " + text]
     elif kind == "bulleted_list_item":
@@ -115,7 +116,10 @@ def _render_block(block: Mapping[str, Any], kind: str, number: int) -> tuple[lis
     elif kind == "to_do":
         head = [f"- [{'x' if body.get('checked') else ' '}] " + text]
     elif kind == "quote":
-        head = ["> " + line for line in render_inline(rich).split("\n")]
+        quoted = render_inline(rich).strip().split("\n")
+        if any(line != line.rstrip() for line in quoted):  # trailing whitespace of a line does not read back
+            quoted = ["<br>".join(quoted)]
+        head = ["> " + line for line in quoted]
     elif kind == "callout":
         icon = body.get("icon") or {}
         emoji = icon.get("emoji") if isinstance(icon, Mapping) else None
@@ -138,6 +142,24 @@ def _render_block(block: Mapping[str, Any], kind: str, number: int) -> tuple[lis
     else:
         return [_placeholder(block, kind)], False
     return head, True
+
+
+def _paragraph(rich: Any) -> list[str]:
+    """A paragraph's lines: its line breaks as new lines, or all as ``<br>`` on one line when a line would be
+    blank (which would end the paragraph) or start or end with whitespace (which reading drops). Whitespace at
+    the start and end of the whole text is not kept."""
+    text = render_inline(rich).strip() if rich else ""
+    if not text:
+        return ["<br>"]  # an empty paragraph
+    lines = text.split("\n")
+    # An equation's line break cannot start a new line: the next line's first character would be escaped.
+    breaks_equation = any(
+        isinstance(item, Mapping) and "\n" in str((item.get("equation") or {}).get("expression", ""))
+        for item in rich or []
+    )
+    if not breaks_equation and all(line and line == line.strip() for line in lines):
+        return [_escape_start(line) for line in lines]
+    return [_escape_start(text.replace("\n", "<br>"))]
 
 
 def _url(body: Mapping[str, Any]) -> str | None:

@@ -6,18 +6,13 @@ deterministic, so growth is checked as a ratio between two sizes of the same inp
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
 import pytest
 
-import airflow_provider_notion.markdown as markdown_package
 from airflow_provider_notion.markdown import blocks_to_markdown, markdown_to_blocks
 from airflow_provider_notion.markdown.inline import parse_inline, render_inline
-
-PACKAGE_DIR = markdown_package.__file__.rsplit("/", 1)[0]
+from tests.markdown.work import TooMuchWork, lines_executed
 
 SMALL, FACTOR = 4096, 8
 #: Linear work grows ~8x from SMALL to SMALL * FACTOR, quadratic ~64x; 16x leaves room for log factors.
@@ -38,33 +33,6 @@ UNITS = {
     "bullets": "- item\n",
     "table": "| a | b |\n",
 }
-
-
-class TooMuchWork(Exception):
-    pass
-
-
-def lines_executed(function: Callable[[], Any], cap: int) -> int:
-    """Python lines run inside ``airflow_provider_notion/markdown`` while ``function`` runs (stops past ``cap``)."""
-    count = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        if event == "line":
-            count += 1
-            if count > cap:
-                raise TooMuchWork
-        return local
-
-    def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(PACKAGE_DIR) else None
-
-    sys.settrace(calls)
-    try:
-        function()
-    finally:
-        sys.settrace(None)
-    return count
 
 
 def round_trip(markdown: str) -> None:

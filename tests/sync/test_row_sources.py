@@ -112,7 +112,6 @@ def property_names(database: dict[str, Any]) -> set[str]:
 def test_an_excel_csv_updates_the_real_property_and_adds_no_look_alike(
     notion_emulator_conn: NotionEmulator, database: dict[str, Any], tmp_path: Path
 ) -> None:
-    emu = notion_emulator_conn
     sync(write(tmp_path, "first.csv", b"SKU,Status,Stock\nA-1,Open,3\n"), database)
     result = sync(
         write(tmp_path, "excel.csv", BOM + b"Status,SKU,Stock\r\nDone,A-1,3\r\n"),
