@@ -16,13 +16,13 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import DEFAULT_MAX_XCOM_RESULTS, json_list, json_object
 from airflow_provider_notion.rules.query_window import QueryWindow
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching_page
+from airflow_provider_notion.utils.checks import drop_none
 from airflow_provider_notion.utils.coerce import as_bool as _flag
 from airflow_provider_notion.utils.coerce import whole_number as _whole_number
 
@@ -167,6 +167,7 @@ class NotionQuerySensor(BaseSensorOperator):
 
     def poke(self, context: Context) -> PokeReturnValue:
         min_results = _whole_number(self.min_results, "min_results", 0)
+        _whole_number(self.max_xcom_results, "max_xcom_results", 1)  # refused before the first request
         fetch_all = _flag(self.fetch_all, "fetch_all")
         window = self._window()
         body = self.query_body()

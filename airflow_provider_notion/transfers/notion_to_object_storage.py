@@ -40,11 +40,14 @@ from airflow_provider_notion.jobs.export.writers import (
     open_table,
     require_pyarrow,
 )
+from airflow_provider_notion.jobs.targets import read_table
 from airflow_provider_notion.lineage import export_lineage
 from airflow_provider_notion.rules.filters import check_filter_depth
-from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import optional_notion_id
 from airflow_provider_notion.rules.payloads import json_object
-from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.rules.query_window import QueryWindow
+from airflow_provider_notion.rules.timestamps import notion_instant, parse_instant
+from airflow_provider_notion.utils.coerce import as_bool, as_choice, whole_number
 from airflow_provider_notion.utils.progress import Progress
 from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
@@ -54,25 +57,6 @@ TOMBSTONE_COLUMNS = [
     Column("id", "string", "id", "system"),
     Column("detected_at", "timestamp", "detected_at", "system"),
 ]
-
-
-def _choice(value: Any, field: str, allowed: Sequence[str]) -> str:
-    text = value.strip().lower() if isinstance(value, str) else value
-    if text not in allowed:
-        raise NotionInputError(field, f"{value!r} is not one of {', '.join(allowed)}")
-    return str(text)
-
-
-def _flag(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise NotionInputError(field, f"expected true or false, got {value!r}")
-
-
-def _optional_id(value: Any, field: str) -> str | None:
-    return None if value in (None, "") else normalize_notion_id(value, field)
 
 
 def sibling(target: Any, suffix: str) -> Any:
@@ -245,7 +229,7 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ inputs (checked before any request)
 
     def _format(self) -> ExportFormat:
-        fmt = _choice(self.format, "format", FORMATS)
+        fmt = as_choice(self.format, "format", FORMATS)
         if fmt == "parquet":
             require_pyarrow()
         return fmt  # type: ignore[return-value]
@@ -279,23 +263,21 @@ class NotionToObjectStorageOperator(BaseOperator):
         return export_lineage(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
-        stream = _choice(self.stream, "stream", STREAMS)
+        stream = as_choice(self.stream, "stream", STREAMS)
         fmt = self._format()
         target = resolve_storage_path(self.path, "path")
-        formula_escape = _flag(self.csv_formula_escape, "csv_formula_escape")
+        formula_escape = as_bool(self.csv_formula_escape, "csv_formula_escape")
         if stream == "users":
             return self._export_users(context, target, fmt, formula_escape)
-        mode = _choice(self.mode, "mode", MODES)
-        flatten = _flag(self.flatten, "flatten")
-        include_content = _flag(self.include_content, "include_content")
-        detect_deletes = _flag(self.detect_deletes, "detect_deletes")
-        column_names: ColumnNames = _choice(self.column_names, "column_names", COLUMN_NAME_STYLES)  # type: ignore[assignment]
+        mode = as_choice(self.mode, "mode", MODES)
+        flatten = as_bool(self.flatten, "flatten")
+        include_content = as_bool(self.include_content, "include_content")
+        detect_deletes = as_bool(self.detect_deletes, "detect_deletes")
+        column_names: ColumnNames = as_choice(self.column_names, "column_names", COLUMN_NAME_STYLES)  # type: ignore[assignment]
         if not flatten and fmt != "jsonl":
             raise NotionInputError("flatten", "raw page objects (flatten=False) can only be written as jsonl")
         page_size = check_page_size(self.page_size)
-        row_group_rows = self.row_group_rows
-        if isinstance(row_group_rows, bool) or not isinstance(row_group_rows, int) or row_group_rows < 1:
-            raise NotionInputError("row_group_rows", f"must be a whole number >= 1, got {row_group_rows!r}")
+        row_group_rows = whole_number(self.row_group_rows, "row_group_rows", minimum=1)
         user_filter = json_object(self.filter, "filter")
         check_filter_depth(user_filter)
         window = self._window(mode)
@@ -307,14 +289,20 @@ class NotionToObjectStorageOperator(BaseOperator):
             raise NotionInputError(
                 "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
             )
-        database_id = _optional_id(self.database_id, "database_id")
-        data_source_id = _optional_id(self.data_source_id, "data_source_id")
+        database_id = optional_notion_id(self.database_id, "database_id")
+        data_source_id = optional_notion_id(self.data_source_id, "data_source_id")
         if database_id is None and data_source_id is None:
             raise NotionInputError("database_id", "give database_id or data_source_id")
 
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
-        target_ids, schema = self._source_and_schema(database_id, data_source_id)
+        table = read_table(self.hook, database_id=database_id, data_source_id=data_source_id)
+        schema = table.schema
+        target_ids = (
+            {"data_source_id": table.data_source_id}
+            if table.data_source_id is not None
+            else {"database_id": str(table.database_id)}
+        )
         state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names, bound=state.bound_names()) if flatten else None
         if columns is not None:
@@ -392,23 +380,6 @@ class NotionToObjectStorageOperator(BaseOperator):
         if bounds.start is None or bounds.end is None:
             return None
         return [notion_instant(bounds.start), notion_instant(bounds.end)]
-
-    def _source_and_schema(
-        self, database_id: str | None, data_source_id: str | None
-    ) -> tuple[dict[str, str], dict[str, Any]]:
-        """What to query and its properties schema (one or two requests)."""
-        version = self.hook.version
-        if version.has_data_sources:
-            source = data_source_id or self.hook.resolve_data_source_id(str(database_id))
-            schema = self.hook.get_data_source(source).get("properties") or {}
-            return {"data_source_id": source}, dict(schema)
-        if data_source_id is not None:
-            raise NotionInputError(
-                "data_source_id", f"needs Notion-Version 2025-09-03 or later (this task uses {version.name})"
-            )
-        assert database_id is not None
-        schema = self.hook.get_database(database_id).get("properties") or {}
-        return {"database_id": database_id}, dict(schema)
 
     def _rows(
         self, pages: list[dict[str, Any]], columns: list[Column] | None, include_content: bool

@@ -1,8 +1,9 @@
-"""``NotionHook.sync_rows``: make a Notion database hold exactly the source's rows, with as few requests as that takes.
+"""``sync_rows``: make a Notion database hold exactly the source's rows, with as few requests as that takes.
 
 1. Read the schema (the database, and its data source since 2025-09-03: at most two requests).
-2. Map every source row by the schema (:mod:`airflow_provider_notion.rules.values.to_notion`); optionally add missing
-   columns as properties (one schema update); resolve people given by e-mail (one users listing).
+2. Map every source row by the schema (:mod:`airflow_provider_notion.rules.values.to_notion`), checking every
+   value against Notion's limits; resolve people given by e-mail (one users listing); then, only once every
+   row passed, optionally add missing columns as properties (one schema update, the first write).
 3. Read every existing row once, 100 per request, only the key and the synced properties, past the
    10,000-row cap (:class:`~airflow_provider_notion.client.large_query.CompleteQuery`).
 4. Plan (:mod:`airflow_provider_notion.jobs.sync.plan`): every check that can fail does so here, before any write.
@@ -10,8 +11,9 @@
    machine-wide pacing bucket, so the pool fills the rate limit without exceeding it.
 
 Rerunning after a failure is the recovery: the next run re-reads Notion and writes only what is still missing
-or different. A write whose answer was lost (``NotionWriteOutcomeUnknownError``) is never retried here; it
-stops the sync, and the next run's diff sees whether it was applied.
+or different. A write whose answer was lost or ambiguous (``NotionWriteOutcomeUnknownError``: a timeout, a
+reset, any 5xx including 529) is never retried, here or by the client; it stops the sync, and the next run's
+diff, which matches rows by key, sees whether it was applied.
 """
 
 from __future__ import annotations
@@ -27,28 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import (
     NotionInputError,
-    NotionMultipleDataSourcesError,
+    NotionSyncError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.jobs.sync.plan import (
-    Key,
-    NotionSyncError,
-    SyncPlan,
-    Write,
-    check_key_type,
-    key_of,
-    list_keys,
-    plan_sync,
-    show_key,
-    unique_id_key,
-)
+from airflow_provider_notion.jobs.sync.plan import SyncPlan, Write, list_keys, plan_sync, show_key
+from airflow_provider_notion.jobs.targets import TableSchema, read_table
 from airflow_provider_notion.rules.comments import users_by_email
-from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.keys import Key, check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
     to_property_values,
 )
+from airflow_provider_notion.utils.coerce import as_number, whole_number
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -65,23 +58,6 @@ DEFAULT_MAX_IDS = 100
 DEFAULT_SAMPLE_SIZE = 20
 PROGRESS_INTERVAL = 10.0
 _ACTION_COUNT = {"create": "created", "update": "updated", "trash": "trashed"}
-
-
-@dataclass
-class SyncTarget:
-    """Where rows go: the schema, the parent of new rows and what to query."""
-
-    schema: dict[str, Any]
-    parent: dict[str, Any]
-    database_id: str | None
-    data_source_id: str | None
-
-    @property
-    def schema_path(self) -> str:
-        """Where the schema is updated: the data source since 2025-09-03, else the database."""
-        if self.data_source_id is not None:
-            return f"/data_sources/{self.data_source_id}"
-        return f"/databases/{self.database_id}"
 
 
 @dataclass
@@ -102,20 +78,14 @@ class SyncOptions:
     def check(self) -> None:
         if not isinstance(self.key, str) or not self.key.strip():
             raise NotionInputError("key", "give the name of the column that identifies a row")
-        fraction = self.max_delete_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
-            raise NotionInputError("max_delete_fraction", f"must be a number from 0 to 1, got {fraction!r}")
-        for name in ("max_ids", "sample_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise NotionInputError(name, f"must be a whole number >= 0, got {value!r}")
-        workers = self.max_workers
-        if workers is None:
-            return
-        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-            raise NotionInputError(
-                "max_workers", f"must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}"
-            )
+        # One rule for numbers (utils/coerce.py): "0.5" or "7" given as text mean what 0.5 and 7 mean.
+        self.max_delete_fraction = as_number(
+            self.max_delete_fraction, "max_delete_fraction", maximum=1, required=True
+        )
+        self.max_ids = whole_number(self.max_ids, "max_ids")
+        self.sample_size = whole_number(self.sample_size, "sample_size")
+        if self.max_workers is not None:
+            self.max_workers = whole_number(self.max_workers, "max_workers", 1, MAX_WORKERS)
 
 
 @dataclass
@@ -136,11 +106,56 @@ def sync_rows(
     hook: NotionHook,
     rows: Iterable[Mapping[str, Any]],
     *,
+    key: str,
+    database_id: Any = None,
+    data_source_id: Any = None,
+    delete_missing: bool = False,
+    add_missing_properties: bool = False,
+    dry_run: bool = False,
+    max_delete_fraction: float = 0.5,
+    max_workers: int | None = None,
+    max_ids: int = DEFAULT_MAX_IDS,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    progress_interval: float = PROGRESS_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
+
+    Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
+    the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
+    threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+    Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+    ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+    writes. Name the database with exactly one of ``database_id`` and ``data_source_id``.
+
+    :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
+    :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
+        that failed (the others already sent are kept; a rerun finishes the job).
+    """
+    options = SyncOptions(
+        key=key,
+        delete_missing=delete_missing,
+        add_missing_properties=add_missing_properties,
+        dry_run=dry_run,
+        max_delete_fraction=max_delete_fraction,
+        max_workers=max_workers,
+        max_ids=max_ids,
+        sample_size=sample_size,
+        progress_interval=progress_interval,
+        clock=clock,
+    )
+    return run_sync(hook, rows, database_id=database_id, data_source_id=data_source_id, options=options)
+
+
+def run_sync(
+    hook: NotionHook,
+    rows: Iterable[Mapping[str, Any]],
+    *,
     database_id: Any = None,
     data_source_id: Any = None,
     options: SyncOptions,
 ) -> dict[str, Any]:
-    """See :meth:`NotionHook.sync_rows`."""
+    """:func:`sync_rows` with the options already gathered."""
     options.check()
     given = [v for v in (database_id, data_source_id) if v not in (None, "")]
     if len(given) != 1:
@@ -149,10 +164,14 @@ def sync_rows(
     source = _materialise(rows, options.key)  # bad input fails before the first request
     target = _read_target(hook, database_id, data_source_id, counts)
     key_type = check_key_type(options.key, target.schema)
-    added = _add_missing_properties(hook, target, source, options, counts)
-    users = _users_by_email(hook, target.schema, source, counts)
-    mapped = _map_rows(target.schema, source, options.key, key_type, users)
+    added = _missing_properties(target.schema, source, options)
+    # Rows are mapped (and every value checked against Notion's limits) by the schema as it will be once the
+    # missing columns are added, so a bad value fails before the schema update, the sync's first write.
+    planned = {**target.schema, **{c: {"id": c, "name": c, "type": t, t: {}} for c, t in added.items()}}
+    users = _users_by_email(hook, planned, source, counts)
+    mapped = _map_rows(planned, source, options.key, key_type, users)
     del source
+    _add_properties(hook, target, added, options, counts)
     pages = _read_existing(hook, target, options.key, mapped, counts)
     plan = plan_sync(
         target.schema,
@@ -189,35 +208,11 @@ def sync_rows(
     return result
 
 
-def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts: _Counts) -> SyncTarget:
+def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts: _Counts) -> TableSchema:
     """The schema and where rows go: at most two reads (the database, then its single data source)."""
-    if data_source_id not in (None, ""):
-        source_id = normalize_notion_id(data_source_id, "data_source_id")
-        counts.add_request()
-        source = hook.get_data_source(source_id)
-        parent = source.get("parent") or {}
-        return SyncTarget(
-            dict(source.get("properties") or {}),
-            {"type": "data_source_id", "data_source_id": source_id},
-            parent.get("database_id"),
-            source_id,
-        )
-    db_id = normalize_notion_id(database_id, "database_id")
-    counts.add_request()
-    database = hook.get_database(db_id)
-    if not hook.version.has_data_sources:
-        return SyncTarget(
-            dict(database.get("properties") or {}), {"type": "database_id", "database_id": db_id}, db_id, None
-        )
-    sources = list(database.get("data_sources") or [])
-    if len(sources) != 1:
-        if not sources:
-            raise NotionInputError("database_id", f"database {db_id} has no data source")
-        raise NotionMultipleDataSourcesError(db_id, sources)
-    source_id = str(sources[0]["id"])
-    counts.add_request()
-    schema = dict(hook.get_data_source(source_id).get("properties") or {})
-    return SyncTarget(schema, {"type": "data_source_id", "data_source_id": source_id}, db_id, source_id)
+    table = read_table(hook, database_id=database_id, data_source_id=data_source_id)
+    counts.add_request(table.requests)
+    return table
 
 
 def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
@@ -236,23 +231,30 @@ def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[st
     return found
 
 
+#: Characters of a key shown where an error names its row (a key can be as long as a title).
+MAX_KEY_SHOWN = 60
+
+
 def _where(key: str, row: Mapping[str, Any]) -> str:
+    """How errors name a row: ``rows[SKU='A-7']``; a long key is cut, so the message stays readable."""
     raw = row.get(key)
-    return f"rows[{key}={raw!r}]" if not isinstance(raw, Mapping) else f"rows[{key}]"
+    if isinstance(raw, Mapping):
+        return f"rows[{key}]"
+    shown = repr(raw)
+    if len(shown) > MAX_KEY_SHOWN:
+        shown = f"{shown[: MAX_KEY_SHOWN - 3]}... ({len(str(raw)):,} characters)"
+    return f"rows[{key}={shown}]"
 
 
-def _add_missing_properties(
-    hook: NotionHook,
-    target: SyncTarget,
-    source: list[Mapping[str, Any]],
-    options: SyncOptions,
-    counts: _Counts,
+def _missing_properties(
+    schema: Mapping[str, Any], source: list[Mapping[str, Any]], options: SyncOptions
 ) -> dict[str, str]:
-    """Columns that are not properties: an error naming them, or (if asked) added in one schema update."""
+    """Columns that are not properties, with the type each would get: an error naming them unless
+    ``add_missing_properties`` (no request here)."""
     missing: dict[str, str] = {}
     for row in source:
         for column, value in row.items():
-            if column in target.schema:
+            if column in schema:
                 continue
             if column not in missing or (missing[column] == "" and value not in (None, "")):
                 missing[column] = "" if value in (None, "") else infer_property_type(value)
@@ -262,10 +264,18 @@ def _add_missing_properties(
         names = ", ".join(repr(c) for c in sorted(missing))
         raise NotionInputError(
             "rows",
-            f"columns {names} are not properties of the database (it has: {', '.join(sorted(target.schema))}); "
+            f"columns {names} are not properties of the database (it has: {', '.join(sorted(schema))}); "
             "add them in Notion, drop them from the rows, or set add_missing_properties=True",
         )
-    added = {column: prop_type or "rich_text" for column, prop_type in missing.items()}
+    return {column: prop_type or "rich_text" for column, prop_type in missing.items()}
+
+
+def _add_properties(
+    hook: NotionHook, target: TableSchema, added: Mapping[str, str], options: SyncOptions, counts: _Counts
+) -> None:
+    """Add the missing columns as properties in one schema update (not in a dry run)."""
+    if not added:
+        return
     definitions: dict[str, Any] = {column: {prop_type: {}} for column, prop_type in added.items()}
     if not options.dry_run:
         counts.add_request()
@@ -276,10 +286,9 @@ def _add_missing_properties(
             log.info(
                 "Added properties to the database: %s", ", ".join(f"{c} ({t})" for c, t in added.items())
             )
-            return added
+            return
     for column, prop_type in added.items():
         target.schema[column] = {"id": column, "name": column, "type": prop_type, prop_type: {}}
-    return added
 
 
 def _users_by_email(
@@ -335,7 +344,7 @@ def _map_rows(
 
 def _read_existing(
     hook: NotionHook,
-    target: SyncTarget,
+    target: TableSchema,
     key: str,
     mapped: list[tuple[Key, dict[str, Any]]],
     counts: _Counts,
@@ -366,7 +375,7 @@ def _read_existing(
 
 def _execute(
     hook: NotionHook,
-    target: SyncTarget,
+    target: TableSchema,
     plan: SyncPlan,
     options: SyncOptions,
     counts: _Counts,
