@@ -4,8 +4,8 @@
 
 Each input repeats one unit (unclosed brackets, underscores that never close, backtick runs, nested lists...) up
 to ``--small`` characters and to ``--factor`` times that, converts both with ``markdown_to_blocks`` and back
-with ``blocks_to_markdown`` (best of ``--runs``), and reports the ratio of the two times. Linear time gives a
-ratio near the factor (8); quadratic time near its square (64). The absolute times are printed for reference
+with ``blocks_to_markdown`` (best of ``--runs`` batches of at least 0.1 s), and reports the ratio of the two
+times. Linear time gives a ratio near the factor (8); quadratic time near its square (64). The absolute times are printed for reference
 only; what the benchmark checks is the ratio, measured in the same run.
 """
 
@@ -57,11 +57,23 @@ def inputs(size: int) -> dict[str, str]:
 
 
 def _best(function: Callable[[], object], runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
+    """Seconds per call: the best of ``runs`` batches, each repeating the call for at least 0.1 s (so a 2 ms
+    conversion is not measured by a single call, which a busy machine makes noisy)."""
+    repeat, elapsed = 1, 0.0
+    while True:
         started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
+        for _ in range(repeat):
+            function()
+        elapsed = time.perf_counter() - started
+        if elapsed >= 0.1:
+            break
+        repeat *= 2
+    best = elapsed / repeat
+    for _ in range(runs - 1):
+        started = time.perf_counter()
+        for _ in range(repeat):
+            function()
+        best = min(best, (time.perf_counter() - started) / repeat)
     return best
 
 
@@ -73,7 +85,7 @@ def main(argv: list[str]) -> list[str]:
     parser = argparse.ArgumentParser(prog="bench_markdown")
     parser.add_argument("--small", type=int, default=8192)
     parser.add_argument("--factor", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     small, large = inputs(args.small), inputs(args.small * args.factor)
     print(f"{'input':34} {'small (s)':>10} {'large (s)':>10} {'ratio':>7}  (linear ~{args.factor})")
