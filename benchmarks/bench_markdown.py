@@ -5,8 +5,8 @@
 Each input repeats one unit (unclosed brackets, underscores that never close, backtick runs, nested lists...) up
 to ``--small`` characters and to ``--factor`` times that, converts both with ``markdown_to_blocks`` and back
 with ``blocks_to_markdown`` (best of ``--runs`` batches of at least 0.1 s), and reports the ratio of the two
-times. Linear time gives a ratio near the factor (8); quadratic time near its square (64). The absolute times are printed for reference
-only; what the benchmark checks is the ratio, measured in the same run.
+times. Linear time gives a ratio near the factor (8); quadratic time near its square (64). The absolute times
+are printed for reference only; what the benchmark checks is the ratio, measured in the same run.
 """
 
 from __future__ import annotations
