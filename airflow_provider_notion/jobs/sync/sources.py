@@ -135,7 +135,6 @@ def csv_rows(lines: Iterable[tuple[int, str]], field: str) -> Iterator[dict[str,
 
     reader = csv.reader(numbered(), strict=True)
     header: list[str] | None = None
-    start = 1
     while True:
         start = current + 1
         try:
