@@ -121,7 +121,8 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param edited_after: start of the window (default ``{{ data_interval_start }}``). Templated.
     :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
     :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
-    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
+    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``… With a
+        ``state_path``, a column keeps its property across runs (names are bound to property ids).
     :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
         request per row), else the block tree converted (a request per level and per 100 blocks).
     :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
