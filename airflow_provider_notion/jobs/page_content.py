@@ -1,4 +1,4 @@
-"""Page content beyond one request: appending any number of blocks at any depth, reading a page's block tree,
+"""Page content beyond one request: appending any number of blocks up to 100 levels deep, reading a page's block tree,
 reading it as Markdown and replacing it.
 
 Notion takes at most 100 blocks per append and a block with its children in one request
@@ -288,7 +288,7 @@ def content_for_create(children: Any, markdown: Any) -> tuple[list[dict[str, Any
     """The ``children`` to create a page with, and the deeper levels to append after it exists.
 
     ``children`` are passed on as given (Notion's limits apply); ``markdown`` is converted and split so that
-    any depth works.
+    any depth up to :data:`MAX_WRITE_DEPTH` works.
     """
     if markdown in (None, ""):
         return json_list(children, "children"), []
