@@ -318,11 +318,9 @@ class NotionToObjectStorageOperator(BaseOperator):
             columns.append(Column(CONTENT_COLUMN, "string", CONTENT_COLUMN, "content"))
         query = self.hook.complete_query(
             target_ids.get("database_id"),
-            target_ids.get("data_source_id"),
-            combined,
-            None,
-            page_size,
-            None,
+            data_source_id=target_ids.get("data_source_id"),
+            filter=combined,
+            page_size=page_size,
         )
         progress = Progress("export rows", logger=self.log, window=lambda: query.window_start)
         seen_ids: set[str] | None = set() if detect_deletes and mode == "full" and not user_filter else None
@@ -417,7 +415,7 @@ class NotionToObjectStorageOperator(BaseOperator):
     def _key_scan(self, target_ids: Mapping[str, str]) -> set[str]:
         """Every current row id: one pass over the data source (⌈rows/100⌉ requests)."""
         query = self.hook.complete_query(
-            target_ids.get("database_id"), target_ids.get("data_source_id"), None, None, 100, None
+            target_ids.get("database_id"), data_source_id=target_ids.get("data_source_id"), page_size=100
         )
         progress = Progress("key scan for deletes", logger=self.log, window=lambda: query.window_start)
         ids: set[str] = set()
