@@ -6,6 +6,8 @@ left of a failed notification, so it names the target and the change that would 
 
 from __future__ import annotations
 
+from jinja2 import TemplateError
+
 from airflow_provider_notion.connection.masking import redact_text
 from airflow_provider_notion.exceptions import (
     NotionApiError,
@@ -17,6 +19,8 @@ from airflow_provider_notion.notifications.deadline import NotifyDeadlineReached
 
 
 def _what_to_fix(error: BaseException) -> str:
+    if isinstance(error, TemplateError):
+        return "fix the template: the callback's context has no such value (deadline alerts get only dag_run)"
     if isinstance(error, NotionInputError):
         return "fix the NotionNotifier's arguments (or the connection) named above"
     if isinstance(error, NotifyDeadlineReached):

@@ -127,14 +127,40 @@ class NotionNotifier(BaseNotifier):
     # ------------------------------------------------------------------ rendering on a copy
 
     def __call__(self, *args: Any) -> None:
-        """Render a copy of this notifier with the callback's context and notify from it (sync callbacks)."""
-        rendered = copy.copy(self)
-        super(NotionNotifier, rendered).__call__(*args)
+        """Notify from a copy rendered with the callback's context (task and DAG callbacks, sync).
+
+        Airflow calls a task callback with the context, a DAG's SLA-style callback with
+        ``(dag, task_list, blocking_task_list, blocking_tis)``, as ``BaseNotifier`` does.
+        """
+        if len(args) == 1:
+            context = args[0]
+        else:
+            context = dict(zip(("dag", "task_list", "blocking_task_list", "blocking_tis"), args, strict=False))
+        rendered = self.rendered(context)
+        if rendered is not None:
+            rendered.notify(context)
 
     def __await__(self) -> Generator[Any, None, None]:
-        """Render a copy with ``self.context`` and run :meth:`async_notify` (deadline alerts, the triggerer)."""
+        """Notify from a copy rendered with ``self.context``: a deadline alert's callback in the triggerer."""
+        return self._render_and_notify_async().__await__()
+
+    async def _render_and_notify_async(self) -> None:
+        rendered = self.rendered(self.context)
+        if rendered is not None:
+            await rendered.async_notify(self.context)
+
+    def rendered(self, context: Any) -> NotionNotifier | None:
+        """A copy of this notifier with every template field rendered; this object keeps the templates.
+
+        ``None`` (and a logged reason) when a template cannot be rendered with this context.
+        """
         rendered = copy.copy(self)
-        return super(NotionNotifier, rendered).__await__()  # type: ignore[no-any-return]
+        try:
+            rendered.render_template_fields(context)
+        except Exception as error:
+            self.log.warning("%s", failure_message(self.target, error))
+            return None
+        return rendered
 
     # ------------------------------------------------------------------ what to write
 

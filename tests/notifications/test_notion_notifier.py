@@ -257,7 +257,7 @@ def test_notion_answering_500s_is_logged_with_what_to_fix_and_never_raised(
     log = logged(caplog, capsys)
     assert rows(emu, database) == []
     assert "NotionNotifier could not write to database" in log
-    assert "HTTP 500" in log or "500" in log
+    assert "Notion API error 500 internal_server_error" in log
     assert len(emu.request_log) == 2  # the first read and its single retry, nothing more
 
 
