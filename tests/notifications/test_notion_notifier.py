@@ -388,3 +388,34 @@ def test_async_notify_keeps_the_event_loop_free_and_its_deadline(
     assert took < 3
     assert ticks >= 10  # the loop kept running other work while the notifier waited
     assert "deadline of 1.5 s" in log
+
+
+def test_a_dag_callback_gets_one_row_per_run(
+    notion_emulator_conn: NotionEmulator, database: dict[str, Any]
+) -> None:
+    emu = notion_emulator_conn
+    dag_run = SimpleNamespace(dag_id="etl", run_id="scheduled__1", state="failed")
+    notifier = NotionNotifier(database_id=database["id"], properties={"Status": "{{ dag_run.state }}"})
+    notifier({"dag_run": dag_run, "reason": "task_failure"})
+    notifier({"dag_run": dag_run, "reason": "task_failure"})
+    [row] = rows(emu, database)
+    assert plain(row["properties"]["Name"]) == "etl scheduled__1"
+    assert row["properties"]["Status"]["select"]["name"] == "failed"
+    assert "task_failure" in text_of(emu, row["id"])
+
+
+def test_the_deadline_shortens_each_request_and_refuses_a_wait_past_it() -> None:
+    from airflow_provider_notion.notifications.deadline import Deadline, NotifyDeadlineReached
+    from tests.helpers import FakeClock
+
+    clock = FakeClock()
+    deadline = Deadline(5, clock=clock, sleep=clock.sleep)
+    assert deadline.request_timeout(10) == 5
+    deadline.sleep(3)
+    assert deadline.request_timeout(10) == 2
+    with pytest.raises(NotifyDeadlineReached):
+        deadline.sleep(2)
+    clock.sleep(2)
+    with pytest.raises(NotifyDeadlineReached, match="deadline of 5 s"):
+        deadline.request_timeout(10)
+    assert clock.sleeps == [3, 2]
