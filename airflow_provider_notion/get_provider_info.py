@@ -81,9 +81,12 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": INTEGRATION,
                 "python-modules": [
-                    "airflow_provider_notion.operators.notion",
-                    "airflow_provider_notion.operators.sync",
+                    "airflow_provider_notion.operators.users",
+                    "airflow_provider_notion.operators.databases",
                     "airflow_provider_notion.operators.pages",
+                    "airflow_provider_notion.operators.search",
+                    "airflow_provider_notion.operators.raw_request",
+                    "airflow_provider_notion.operators.sync",
                     "airflow_provider_notion.operators.blocks",
                     "airflow_provider_notion.operators.comments",
                     "airflow_provider_notion.operators.file_uploads",

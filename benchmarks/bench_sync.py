@@ -80,23 +80,26 @@ def source_rows(count: int, changed: int = 0) -> list[dict[str, Any]]:
 def run_sync(database_id: str, rows: list[dict[str, Any]], pacing: float) -> float:
     """One sync; returns the seconds it spent writing (from its first write to its last answer)."""
     from airflow_provider_notion.hooks.notion import NotionHook
+    from airflow_provider_notion.jobs.sync.engine import sync_rows
 
-    result = NotionHook(requests_per_second=pacing).sync_rows(rows, key="Name", database_id=database_id)
+    result = sync_rows(NotionHook(requests_per_second=pacing), rows, key="Name", database_id=database_id)
     return float(result.get("write_seconds", 0.0))
 
 
 def run_per_row(database_id: str, rows: list[dict[str, Any]], pacing: float, threads: int) -> None:
     from airflow_provider_notion.hooks.notion import NotionHook
+    from airflow_provider_notion.jobs.upsert import upsert_database_item
+    from airflow_provider_notion.rules.targets import item_parent
 
     def upsert(row: dict[str, Any]) -> None:
         hook = NotionHook(requests_per_second=pacing)  # a fresh hook per mapped task instance
-        parent = hook.database_item_parent(database_id=database_id)
+        parent = item_parent(hook.version, database_id=database_id)
         properties = {
             "Name": {"title": row["Name"]},
             "Count": {"number": row["Count"]},
             "Tag": {"select": {"name": row["Tag"]}},
         }
-        hook.upsert_database_item(parent, properties, "Name")
+        upsert_database_item(hook, parent, properties, "Name")
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(upsert, rows))

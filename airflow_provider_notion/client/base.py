@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from airflow_provider_notion.client.request import (
     METHODS,
@@ -19,8 +19,6 @@ from airflow_provider_notion.client.request import (
     base_headers,
     check_headers,
     encode_json,
-    finite_number,
-    is_latin1,
     is_read_only,
 )
 from airflow_provider_notion.client.responses import api_error_from_response
@@ -36,6 +34,7 @@ from airflow_provider_notion.exceptions import (
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
+from airflow_provider_notion.utils.checks import finite_number, is_latin1
 
 #: Read timeout of one request in seconds: Notion itself gives up on a request after 60 s.
 DEFAULT_TIMEOUT = 60.0
@@ -43,6 +42,30 @@ DEFAULT_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
 
 ResponseType = Literal["json", "text", "binary"]
+
+
+class RequestOptions(TypedDict, total=False):
+    """The optional keywords of one request (``NotionHook.request``, ``SyncClient.request``)."""
+
+    json: Any
+    params: Mapping[str, Any] | None
+    data: Any
+    files: Any
+    headers: Mapping[str, Any] | None
+    response_type: ResponseType
+    timeout: float | None
+    retry_policy: RetryPolicy | None
+
+
+class PageOptions(TypedDict, total=False):
+    """The optional keywords of a paginated request (``NotionHook.iter_pages``)."""
+
+    json: Mapping[str, Any] | None
+    params: Mapping[str, Any] | None
+    page_size: int | None
+    start_cursor: str | None
+
+
 RESPONSE_TYPES = ("json", "text", "binary")
 
 log = logging.getLogger(__name__)

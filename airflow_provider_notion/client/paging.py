@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionQueryIncompleteError
+from airflow_provider_notion.utils.checks import drop_none
 
 #: Notion's maximum ``page_size``.
 MAX_PAGE_SIZE = 100

@@ -7,7 +7,6 @@ never a request that fails half-way or is retried as if it had reached Notion.
 from __future__ import annotations
 
 import json
-import math
 import posixpath
 import re
 from collections.abc import Mapping
@@ -16,6 +15,12 @@ from urllib.parse import unquote
 
 from airflow_provider_notion import __version__
 from airflow_provider_notion.exceptions import NotionInputError
+
+# drop_none, check_finite and finite_number are re-exported for callers of 0.2; their home is utils.checks.
+from airflow_provider_notion.utils.checks import check_finite as check_finite
+from airflow_provider_notion.utils.checks import drop_none as drop_none
+from airflow_provider_notion.utils.checks import finite_number as finite_number
+from airflow_provider_notion.utils.checks import is_latin1, non_finite_path
 
 API_PREFIX = "/v1/"
 USER_AGENT = f"airflow-notion-provider/{__version__}"
@@ -84,15 +89,6 @@ def check_headers(headers: Mapping[str, Any] | None, field: str = "headers") -> 
     return clean
 
 
-def is_latin1(text: str) -> bool:
-    """Whether ``text`` can travel in an HTTP header."""
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def base_headers(notion_version: str) -> dict[str, str]:
     """Headers every Notion request carries (the credentials are added per attempt)."""
     return {
@@ -117,50 +113,12 @@ def is_read_only(method: str, path: str) -> bool:
     )
 
 
-def drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy without ``None`` values (Notion rejects explicit nulls in most optional fields)."""
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def check_finite(value: Any, field: str) -> None:
-    """Refuse NaN/Infinity anywhere inside ``value`` (JSON has no such numbers), naming where it is."""
-    where = _non_finite_path(value, field)
-    if where:
-        raise NotionInputError(where, "NaN and Infinity are not valid JSON numbers")
-
-
-def _non_finite_path(value: Any, path: str) -> str | None:
-    """The dotted path of the first NaN/Infinity inside ``value``, if any."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return path
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found = _non_finite_path(item, f"{path}.{key}")
-            if found:
-                return found
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _non_finite_path(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
 def encode_json(value: Any, field: str = "json") -> bytes:
     """The JSON body as UTF-8 bytes; NaN/Infinity (not JSON) and unserialisable values name their field."""
     try:
         return json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
     except ValueError:
-        where = _non_finite_path(value, field) or field
+        where = non_finite_path(value, field) or field
         raise NotionInputError(where, "NaN and Infinity are not valid JSON numbers") from None
     except (TypeError, RecursionError) as err:
         raise NotionInputError(field, f"is not JSON-serialisable ({type(err).__name__}: {err})") from None
-
-
-def finite_number(value: Any, field: str, *, minimum: float = 0.0) -> float:
-    """A finite number >= ``minimum`` (``nan``/``inf`` refused, naming the field)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise NotionInputError(field, f"must be a number, got {value!r}")
-    if not math.isfinite(value) or value < minimum:
-        raise NotionInputError(field, f"must be a finite number >= {minimum:g}, got {value!r}")
-    return float(value)

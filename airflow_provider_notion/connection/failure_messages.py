@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from airflow_provider_notion.connection.settings import DEFAULT_BASE_URL
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 
@@ -35,3 +38,27 @@ def connection_test_failure(error: BaseException, base_url: str | None) -> str:
             "and that this machine can reach it (network, proxy, firewall)."
         )
     return f"The test request to {where} failed: {error}"
+
+
+def run_connection_test(
+    check: Callable[[], tuple[bool, str]], base_url: Callable[[], str]
+) -> tuple[bool, str]:
+    """``check()``, or ``(False, message)`` saying in words why it failed (for the Test Connection button)."""
+    try:
+        return check()
+    except Exception as err:
+        return False, connection_test_failure(err, _or_none(base_url))
+
+
+def bot_greeting(me: Mapping[str, Any]) -> tuple[bool, str]:
+    """The success message of Test Connection from the ``GET /users/me`` answer: the bot and its workspace."""
+    bot = me.get("bot") or {}
+    workspace = bot.get("workspace_name") or "an unnamed workspace"
+    return True, f"{me.get('name') or 'Notion bot'} in {workspace}"
+
+
+def _or_none(base_url: Callable[[], str]) -> str | None:
+    try:
+        return base_url()
+    except Exception:  # the connection itself is broken: the message says so without a URL
+        return None

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from airflow_provider_notion.client.request import is_latin1
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.versions import resolve_notion_version
+from airflow_provider_notion.utils.checks import is_latin1
 
 DEFAULT_BASE_URL = "https://api.notion.com"
 CONN_TYPE = "notion"

@@ -1,18 +1,23 @@
 """NotionHook: the Airflow side of the Notion API (connection, masking, connection form, Test Connection) and
-one short method per endpoint. Requests are built, sent, retried and parsed by :mod:`airflow_provider_notion.client`.
+one short method per endpoint, like the official SDKs' endpoint lists.
+
+Requests are built, sent, retried and parsed by :mod:`airflow_provider_notion.client`; request bodies are checked
+by :mod:`airflow_provider_notion.rules`; work that takes several requests (upserts, syncs, exports, page content,
+lookups) lives in :mod:`airflow_provider_notion.jobs` as functions that take the hook.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseHook
 
 from airflow_provider_notion.client.auth import StaticTokenProvider, TokenProvider
-from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, ResponseType
+from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, PageOptions, RequestOptions
 from airflow_provider_notion.client.large_query import CompleteQuery
 from airflow_provider_notion.client.pacing.buckets import (
     DEFAULT_REQUESTS_PER_SECOND,
@@ -20,30 +25,47 @@ from airflow_provider_notion.client.pacing.buckets import (
     pacing_bucket,
 )
 from airflow_provider_notion.client.paging import check_page_size, list_object, merge_pages
-from airflow_provider_notion.client.request import drop_none, finite_number
 from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import Session, SyncClient
 from airflow_provider_notion.connection.masking import mask_secrets
 from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnectionSettings
-from airflow_provider_notion.exceptions import (
-    NotionInputError,
-    NotionMultipleDataSourcesError,
+from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.rules.bodies import (
+    append_body,
+    create_database_body,
+    create_page_body,
+    search_body,
+    update_page_body,
 )
 from airflow_provider_notion.rules.children import NotionPartialPageError
-from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.payloads import (
-    MAX_CHILDREN_PER_REQUEST,
-    check_children,
-    json_list,
-    json_object,
-    parent_object,
-    property_values,
-    rich_text,
+from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values
+from airflow_provider_notion.rules.queries import filter_properties_params, query_body
+from airflow_provider_notion.rules.targets import (
+    Target,
+    choose_target,
+    needs_data_sources,
+    require_data_sources,
+    single_data_source,
 )
 from airflow_provider_notion.rules.versions import NotionVersion, SearchObject, resolve_notion_version
+from airflow_provider_notion.utils.checks import finite_number
+
+if TYPE_CHECKING:
+    from airflow_provider_notion.oauth.client import NotionOAuthClient
 
 __all__ = ["NotionHook", "check_page_size", "list_object"]
+
+#: Test Connection retries once at most: the UI waits for the answer, and a wrong host should say so at once.
+QUICK_CHECK = RetryPolicy(max_retries=1, base_delay=0.5)
+
+
+def _deprecated(method: str, replacement: str) -> None:
+    warnings.warn(
+        f"NotionHook.{method} is deprecated since 0.3.0; call {replacement} with the hook instead",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _sleep(seconds: float) -> None:
@@ -166,81 +188,36 @@ class NotionHook(BaseHook):
 
     # ------------------------------------------------------------------ raw requests
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        data: Any = None,
-        files: Any = None,
-        headers: Mapping[str, Any] | None = None,
-        response_type: ResponseType = "json",
-        timeout: float | None = None,
-        retry_policy: RetryPolicy | None = None,
-    ) -> Any:
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Any:
         """Send one API request and return the parsed body.
 
         :param path: a path under the API base (``/users/me``, ``users/me`` or ``/v1/users/me``). URLs and paths
             that leave ``/v1/`` are refused before anything is sent, so the token never reaches another host.
-        :param response_type: ``json`` (dict/list), ``text`` (str) or ``binary`` (bytes).
-        :param retry_policy: overrides the hook's retry rules for this call.
+        :param options: ``json``, ``params``, ``data``, ``files``, ``headers``, ``timeout``; ``response_type``
+            ``json`` (dict/list), ``text`` (str) or ``binary`` (bytes); ``retry_policy`` overrides the hook's.
         :raises NotionInputError: a bad argument (NaN in ``json``, a protected header...); nothing was sent.
         :raises NotionApiError: Notion answered with an error.
         :raises NotionWriteOutcomeUnknownError: a create/update was sent but its answer was lost.
         """
-        return self.client.request(
-            method,
-            path,
-            json=json,
-            params=params,
-            data=data,
-            files=files,
-            headers=headers,
-            response_type=response_type,
-            timeout=timeout,
-            retry_policy=retry_policy,
-        )
+        return self.client.request(method, path, **options)
 
     # ------------------------------------------------------------------ pagination
 
-    def iter_pages(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    def iter_pages(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[dict[str, Any]]:
         """Yield each list object of a paginated endpoint, following ``next_cursor`` until ``has_more`` is false.
 
-        ``start_cursor`` and ``page_size`` go in the query string for GET and in the JSON body for POST.
+        ``options``: ``json``, ``params``, ``page_size``, ``start_cursor`` (the last two go in the query string for
+        GET and in the JSON body for POST).
 
         :raises NotionQueryIncompleteError: Notion cut a page at its result cap (``request_status`` incomplete):
             never a silently truncated result. Queries continue past the cap with :meth:`iter_query`.
         :raises NotionPaginationError: the server keeps returning cursors it already returned.
         """
-        yield from self.client.iter_pages(
-            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
-        )
+        yield from self.client.iter_pages(method, path, **options)
 
-    def paginate(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> Iterator[Any]:
+    def paginate(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[Any]:
         """Yield every result across pages (see :meth:`iter_pages`)."""
-        for page in self.iter_pages(
-            method, path, json=json, params=params, page_size=page_size, start_cursor=start_cursor
-        ):
+        for page in self.iter_pages(method, path, **options):
             yield from page.get("results", [])
 
     @staticmethod
@@ -248,13 +225,13 @@ class NotionHook(BaseHook):
         """The first page as Notion returns it, or with ``fetch_all`` every page merged into one list object."""
         return merge_pages(pages) if fetch_all else next(pages)
 
+    # ------------------------------------------------------------------ users
+
     def iter_user_pages(
         self, *, start_cursor: str | None = None, page_size: int | None = None
     ) -> Iterator[dict[str, Any]]:
         """Each page of ``GET /users`` (see :meth:`list_users`)."""
         return self.iter_pages("GET", "/users", page_size=page_size, start_cursor=start_cursor)
-
-    # ------------------------------------------------------------------ users
 
     def get_current_user(self) -> dict[str, Any]:
         """The integration's bot user (``GET /users/me``)."""
@@ -282,43 +259,17 @@ class NotionHook(BaseHook):
 
     def get_data_source(self, data_source_id: str) -> dict[str, Any]:
         """A data source with its schema (API 2025-09-03 and later)."""
-        self._require_data_sources("data_source_id")
-        return dict(
-            self.request("GET", f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}")
-        )
+        require_data_sources(self.version)
+        path = f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}"
+        return dict(self.request("GET", path))
 
-    def create_database(
-        self,
-        parent: Any,
-        title: Any,
-        properties: Any,
-        *,
-        icon: Any = None,
-        cover: Any = None,
-        is_inline: bool | None = None,
-        description: Any = None,
-    ) -> dict[str, Any]:
-        """Create a database under a page.
+    def create_database(self, parent: Any, title: Any, properties: Any, **options: Any) -> dict[str, Any]:
+        """Create a database under a page; ``options``: ``icon``, ``cover``, ``is_inline``, ``description``.
 
         The schema goes where the API version expects it: top-level ``properties`` under 2022-06-28, the new
         database's ``initial_data_source`` since 2025-09-03.
         """
-        schema = json_object(properties, "properties", required=True)
-        assert schema is not None
-        body = self.version.create_database_body(
-            parent=parent_object(parent, "parent"), title=rich_text(title, "title"), properties=schema
-        )
-        if description is not None:
-            body["description"] = rich_text(description, "description")
-        body.update(
-            drop_none(
-                {
-                    "icon": json_object(icon, "icon"),
-                    "cover": json_object(cover, "cover"),
-                    "is_inline": is_inline,
-                }
-            )
-        )
+        body = create_database_body(self.version, parent, title, properties, **options)
         return dict(self.request("POST", "/databases", json=body))
 
     def data_source_ids(self, database_id: str) -> list[dict[str, Any]]:
@@ -328,91 +279,45 @@ class NotionHook(BaseHook):
             self.get_database(database_id)
         return self._data_sources.get(database_id, [])
 
+    def knows_data_sources(self, database_id: str) -> bool:
+        """Whether :meth:`data_source_ids` answers without a request."""
+        return normalize_notion_id(database_id, "database_id") in self._data_sources
+
     def resolve_data_source_id(self, database_id: str) -> str:
-        """The single data source of a database; several is an error that lists them."""
-        sources = self.data_source_ids(database_id)
-        if len(sources) != 1:
-            if not sources:
-                raise NotionInputError("database_id", f"database {database_id} has no data source to query")
-            raise NotionMultipleDataSourcesError(normalize_notion_id(database_id, "database_id"), sources)
-        return str(sources[0]["id"])
+        """The single data source of a database; several raise ``NotionMultipleDataSourcesError``."""
+        database_id = normalize_notion_id(database_id, "database_id")
+        return single_data_source(database_id, self.data_source_ids(database_id))
+
+    def target(self, database_id: Any = None, data_source_id: Any = None) -> Target:
+        """Where a database's or data source's rows are queried and written (:mod:`~.rules.targets`)."""
+        sources = None
+        if needs_data_sources(self.version, database_id, data_source_id):
+            sources = self.data_source_ids(database_id)
+        return choose_target(
+            self.version, database_id=database_id, data_source_id=data_source_id, sources=sources
+        )
 
     def query_target(self, database_id: str | None = None, data_source_id: str | None = None) -> str:
-        """The path a query of this database or data source is sent to, e.g. ``/v1/data_sources/{id}/query``.
+        """The path a query of this database or data source is sent to, e.g. ``/v1/data_sources/{id}/query``."""
+        return self.target(database_id, data_source_id).query_path
 
-        Under data-source versions a ``database_id`` is resolved to its single data source (once per hook);
-        before them a ``data_source_id`` is refused. Used by the query methods and by the sensor.
-        """
-        if database_id is None and data_source_id is None:
-            raise NotionInputError("database_id", "give database_id or data_source_id")
-        if self.version.has_data_sources:
-            if data_source_id is not None:
-                return self.version.query_path(
-                    data_source_id=normalize_notion_id(data_source_id, "data_source_id")
-                )
-            assert database_id is not None
-            return self.version.query_path(data_source_id=self.resolve_data_source_id(database_id))
-        if data_source_id is not None:
-            raise NotionInputError(
-                "data_source_id",
-                f"needs Notion-Version 2025-09-03 or later (this hook uses {self.version.name})",
-            )
-        assert database_id is not None
-        return self.version.query_path(database_id=normalize_notion_id(database_id, "database_id"))
-
-    def query_body(self, filter: Any = None, sorts: Any = None) -> dict[str, Any]:
-        """A validated query body (filter nesting checked, JSON strings parsed)."""
-        filter_obj = json_object(filter, "filter")
-        check_filter_depth(filter_obj)
-        return drop_none({"filter": filter_obj, "sorts": json_list(sorts, "sorts")})
-
-    @staticmethod
-    def _filter_properties_params(filter_properties: Any) -> dict[str, Any] | None:
-        if filter_properties is None:
-            return None
-        if isinstance(filter_properties, str):
-            items = [part.strip() for part in filter_properties.split(",") if part.strip()]
-        elif isinstance(filter_properties, list | tuple):
-            items = [str(part) for part in filter_properties]
-        else:
-            raise NotionInputError(
-                "filter_properties", "expected a list of property ids or a comma-separated string"
-            )
-        return {"filter_properties": items} if items else None
+    # ------------------------------------------------------------------ queries
 
     def query_database(
-        self,
-        database_id: str | None = None,
-        *,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        start_cursor: str | None = None,
-        page_size: int | None = None,
-        fetch_all: bool = False,
-        filter_properties: Any = None,
+        self, database_id: str | None = None, *, fetch_all: bool = False, **query: Any
     ) -> dict[str, Any]:
         """Query a database's rows as a list object.
 
+        ``query``: ``data_source_id``, ``filter``, ``sorts``, ``start_cursor``, ``page_size``, ``filter_properties``.
         Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
         with several data sources needs ``data_source_id``. ``fetch_all`` returns every row, continuing past
         Notion's 10,000-row cap (see :meth:`iter_query`).
         """
         if fetch_all:
-            query = self.complete_query(
-                database_id, data_source_id, filter, sorts, page_size, filter_properties
-            )
-            return list_object(list(query), query.list_type)
-        pages = self.iter_query_pages(
-            database_id,
-            data_source_id=data_source_id,
-            filter=filter,
-            sorts=sorts,
-            start_cursor=start_cursor,
-            page_size=page_size,
-            filter_properties=filter_properties,
-        )
-        return next(pages)
+            query.pop("start_cursor", None)
+            complete = self.complete_query(database_id, **query)
+            return list_object(list(complete), complete.list_type)
+        return next(self.iter_query_pages(database_id, **query))
 
     def iter_query_pages(
         self,
@@ -425,54 +330,38 @@ class NotionHook(BaseHook):
         page_size: int | None = None,
         filter_properties: Any = None,
     ) -> Iterator[dict[str, Any]]:
-        """Each page of a database (or data source) query (see :meth:`query_database`).
-
-        The body is validated before the data source is resolved, so a bad filter sends nothing.
-        """
-        body = self.query_body(filter, sorts)
-        params = self._filter_properties_params(filter_properties)
+        """Each page of a database (or data source) query; the body is checked before the target is resolved."""
+        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
         check_page_size(page_size)
         path = self.query_target(database_id, data_source_id)
         return self.iter_pages(
             "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
         )
 
-    def iter_query(
+    def iter_query(self, database_id: str | None = None, **query: Any) -> Iterator[dict[str, Any]]:
+        """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
+
+        Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
+        exists for the whole fetch is returned exactly once (details: :mod:`~.client.large_query`).
+
+        :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
+        """
+        return iter(self.complete_query(database_id, **query))
+
+    def complete_query(
         self,
         database_id: str | None = None,
-        *,
         data_source_id: str | None = None,
         filter: Any = None,
         sorts: Any = None,
         page_size: int | None = None,
         filter_properties: Any = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
-
-        Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
-        exists for the whole fetch is returned exactly once (details: :mod:`~.client.large_query`).
-        Arguments are checked before anything is sent.
-
-        :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
-        """
-        query = self.complete_query(database_id, data_source_id, filter, sorts, page_size, filter_properties)
-        return iter(query)
-
-    def complete_query(
-        self,
-        database_id: str | None,
-        data_source_id: str | None,
-        filter: Any,
-        sorts: Any,
-        page_size: int | None,
-        filter_properties: Any,
     ) -> CompleteQuery:
         """A query over every row past the cap: iterate it for rows, or its ``batches()`` for each page's rows.
 
         Arguments are checked (and a database's data source resolved) before it is returned.
         """
-        body = self.query_body(filter, sorts)
-        params = self._filter_properties_params(filter_properties)
+        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
         size = check_page_size(page_size)
         path = self.query_target(database_id, data_source_id)
         return CompleteQuery(
@@ -485,26 +374,15 @@ class NotionHook(BaseHook):
 
     def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
         """Query a data source (API 2025-09-03 and later); same options as :meth:`query_database`."""
-        self._require_data_sources("data_source_id")
+        require_data_sources(self.version)
         return self.query_database(data_source_id=data_source_id, **kwargs)
 
-    def _require_data_sources(self, field: str) -> None:
-        if not self.version.has_data_sources:
-            raise NotionInputError(
-                field, f"data sources need Notion-Version 2025-09-03 or later, not {self.version.name}"
-            )
-
-    # ------------------------------------------------------------------ pages and blocks
+    # ------------------------------------------------------------------ pages
 
     def get_page(self, page_id: str, *, filter_properties: Any = None) -> dict[str, Any]:
         """A page's properties (not its content); ``filter_properties`` limits them to the given ids."""
-        return dict(
-            self.request(
-                "GET",
-                f"/pages/{normalize_notion_id(page_id, 'page_id')}",
-                params=self._filter_properties_params(filter_properties),
-            )
-        )
+        path = f"/pages/{normalize_notion_id(page_id, 'page_id')}"
+        return dict(self.request("GET", path, params=filter_properties_params(filter_properties)))
 
     def create_page(
         self,
@@ -521,45 +399,61 @@ class NotionHook(BaseHook):
         More than 100 child blocks are sent as the first 100 with the page, then appended in order in batches of
         100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
         """
-        # Size limits (more than 100 rich-text items, options...) are checked here, before anything is sent.
-        props = property_values(properties)
-        if isinstance(props.get("title"), str):
-            props["title"] = {"title": rich_text(props["title"], "properties.title")}
-        blocks = json_list(children, "children") or []
-        check_children(blocks)
-        body: dict[str, Any] = {
-            "parent": parent_object(parent, "parent", default_type=parent_type),
-            "properties": props,
-        }
-        if blocks:
-            body["children"] = blocks[:MAX_CHILDREN_PER_REQUEST]
-        body.update(drop_none({"icon": json_object(icon, "icon"), "cover": json_object(cover, "cover")}))
+        body, rest = create_page_body(
+            parent, properties, children=children, icon=icon, cover=cover, parent_type=parent_type
+        )
         page = dict(self.request("POST", "/pages", json=body))
-        self.append_blocks(page["id"], blocks[MAX_CHILDREN_PER_REQUEST:], already=MAX_CHILDREN_PER_REQUEST)
+        self.append_blocks(page["id"], rest, already=MAX_CHILDREN_PER_REQUEST)
         return page
+
+    def create_database_item(
+        self, parent: Mapping[str, Any], properties: Any, **content: Any
+    ) -> dict[str, Any]:
+        """Create a row under ``parent`` (:func:`~.rules.targets.item_parent`); ``content``: children, icon, cover."""
+        return self.create_page(dict(parent), property_values(properties), **content)
+
+    def post_page(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /v1/pages`` with a body built by the caller (e.g. with ``markdown`` instead of ``children``)."""
+        return dict(self.request("POST", "/pages", json=dict(body)))
 
     def update_page(self, page_id: str, properties: Any = None, **fields: Any) -> dict[str, Any]:
         """Update a page's properties (and ``icon``, ``cover``, ``in_trash``...)."""
-        props = json_object(properties, "properties")
-        if props is not None:
-            props = property_values(props)  # size limits, before anything is sent
-        body = drop_none({"properties": props, **fields})
-        if "in_trash" in body:
-            body.update(self.version.trash_body(bool(body.pop("in_trash"))))
+        body = update_page_body(self.version, properties, fields)
         return dict(self.request("PATCH", f"/pages/{normalize_notion_id(page_id, 'page_id')}", json=body))
+
+    def get_page_markdown(self, page_id: str) -> dict[str, Any]:
+        """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
+        return dict(self.request("GET", self._markdown_path(page_id)))
+
+    def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
+        return dict(self.request("PATCH", self._markdown_path(page_id), json=dict(body)))
+
+    def _markdown_path(self, page_id: str) -> str:
+        if not self.version.has_page_markdown:
+            raise NotionInputError(
+                "page_id",
+                f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}",
+            )
+        return f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+
+    # ------------------------------------------------------------------ blocks
+
+    def get_block(self, block_id: str) -> dict[str, Any]:
+        """``GET /v1/blocks/{id}``."""
+        return dict(self.request("GET", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
+
+    def delete_block(self, block_id: str) -> dict[str, Any]:
+        """``DELETE /v1/blocks/{id}``: moves the block (or page) to the trash."""
+        return dict(self.request("DELETE", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
 
     def append_block_children(
         self, block_id: str, children: list[dict[str, Any]], *, after: str | None = None
     ) -> dict[str, Any]:
         """Append up to 100 blocks to a block or page (at the end, or after block ``after``)."""
-        if len(children) > MAX_CHILDREN_PER_REQUEST:
-            raise NotionInputError("children", f"at most {MAX_CHILDREN_PER_REQUEST} blocks per append")
-        body: dict[str, Any] = {"children": children}
-        if after is not None:
-            body.update(self.version.append_after(normalize_notion_id(after, "after")))
-        return dict(
-            self.request("PATCH", f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children", json=body)
-        )
+        body = append_body(self.version, children, after)
+        path = f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children"
+        return dict(self.request("PATCH", path, json=body))
 
     def append_blocks(
         self, block_id: str, blocks: list[Any], *, already: int = 0, abandon: bool = True
@@ -570,9 +464,8 @@ class NotionHook(BaseHook):
         (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
         """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
-            batch = blocks[start : start + MAX_CHILDREN_PER_REQUEST]
             try:
-                self.append_block_children(block_id, batch)
+                self.append_block_children(block_id, blocks[start : start + MAX_CHILDREN_PER_REQUEST])
             except Exception as err:
                 trashed = False
                 if abandon:
@@ -596,11 +489,9 @@ class NotionHook(BaseHook):
         fetch_all: bool = False,
     ) -> dict[str, Any]:
         """A block's (or page's) children as a list object (``fetch_all`` ignores ``start_cursor``)."""
+        path = f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children"
         pages = self.iter_pages(
-            "GET",
-            f"/blocks/{normalize_notion_id(block_id, 'block_id')}/children",
-            page_size=page_size,
-            start_cursor=None if fetch_all else start_cursor,
+            "GET", path, page_size=page_size, start_cursor=None if fetch_all else start_cursor
         )
         return self._collect(pages, fetch_all)
 
@@ -616,39 +507,23 @@ class NotionHook(BaseHook):
         page_size: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Each page of a search (see :meth:`search`)."""
-        if object_type not in (None, "page", "database"):
-            raise NotionInputError("object_type", f"{object_type!r} is not 'page' or 'database'")
-        body = drop_none(
-            {
-                "query": query or None,
-                "filter": self.version.search_filter(object_type) if object_type else None,
-                "sort": json_object(sort, "sort"),
-            }
-        )
+        body = search_body(self.version, query, object_type, sort)
         return self.iter_pages("POST", "/search", json=body, page_size=page_size, start_cursor=start_cursor)
 
     def search(
         self,
         query: str | None = None,
         *,
-        object_type: SearchObject | None = None,
-        sort: Any = None,
         start_cursor: str | None = None,
-        page_size: int | None = None,
         fetch_all: bool = False,
+        **options: Any,
     ) -> dict[str, Any]:
-        """Search titles shared with the integration; ``object_type`` limits to pages or databases.
+        """Search titles shared with the integration; ``options``: ``object_type``, ``sort``, ``page_size``.
 
         Since 2025-09-03 "databases" are returned as data sources (Notion's search filter value
         ``data_source``). ``fetch_all`` ignores ``start_cursor``.
         """
-        pages = self.iter_search_pages(
-            query,
-            object_type=object_type,
-            sort=sort,
-            start_cursor=None if fetch_all else start_cursor,
-            page_size=page_size,
-        )
+        pages = self.iter_search_pages(query, start_cursor=None if fetch_all else start_cursor, **options)
         return self._collect(pages, fetch_all)
 
     def list_databases(self, **kwargs: Any) -> dict[str, Any]:
@@ -659,249 +534,7 @@ class NotionHook(BaseHook):
         """Pages shared with the integration."""
         return self.search(object_type="page", **kwargs)
 
-    # ------------------------------------------------------------------ connection test and UI
-
-    def test_connection(self) -> tuple[bool, str]:
-        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
-        try:
-            if self.settings.auth_type == "oauth":
-                from airflow_provider_notion.oauth.token_check import check_oauth_connection
-
-                return check_oauth_connection(self)
-            # One quick retry at most: the UI waits for the answer, and a wrong host should say so at once.
-            me = dict(
-                self.request("GET", "/users/me", retry_policy=RetryPolicy(max_retries=1, base_delay=0.5))
-            )
-        except Exception as err:
-            from airflow_provider_notion.connection.failure_messages import connection_test_failure
-
-            return False, connection_test_failure(err, self._base_url_or_none())
-        bot = me.get("bot") or {}
-        workspace = bot.get("workspace_name") or "an unnamed workspace"
-        return True, f"{me.get('name') or 'Notion bot'} in {workspace}"
-
-    def _base_url_or_none(self) -> str | None:
-        try:
-            return self.settings.base_url
-        except Exception:
-            return None
-
-    @classmethod
-    def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        """Connection form for Airflow before 3.2 (3.2+ reads ``conn-fields`` from the provider info)."""
-        from airflow_provider_notion.get_provider_info import UI_FIELD_BEHAVIOUR
-
-        return dict(UI_FIELD_BEHAVIOUR)
-
-    @classmethod
-    def get_connection_form_widgets(cls) -> dict[str, Any]:
-        """Extra fields of the connection form for Airflow before 3.2."""
-        from airflow_provider_notion.connection.form import connection_form_widgets
-
-        return connection_form_widgets()
-
-    # ------------------------------------------------------------------ database items and upserts
-    # Upserts keep scheduled ETL idempotent: a re-run updates the row it created instead of adding another.
-
-    def get_database_with_data_sources(self, database_id: str) -> dict[str, Any]:
-        """A database whose ``data_sources`` entries are the full data source objects (with their schema).
-
-        Before data-source versions the database already carries its schema in ``properties``; it is returned
-        as :meth:`get_database` returns it.
-        """
-        database = self.get_database(database_id)
-        if self.version.has_data_sources:
-            database["data_sources"] = [
-                self.get_data_source(str(source["id"])) for source in database.get("data_sources", [])
-            ]
-        return database
-
-    def database_item_parent(
-        self, *, database_id: Any = None, data_source_id: Any = None, parent: Any = None
-    ) -> dict[str, Any]:
-        """The ``parent`` of a new database item from exactly one of the three ways to name the database."""
-        given = [name for name, v in (("database_id", database_id), ("data_source_id", data_source_id),
-                                      ("parent", parent)) if v not in (None, "")]  # fmt: skip
-        if len(given) != 1:
-            raise NotionInputError("database_id", "give exactly one of database_id, data_source_id or parent")
-        if parent not in (None, ""):
-            result = parent_object(parent, "parent", default_type="database_id")
-            if result["type"] not in ("database_id", "data_source_id"):
-                raise NotionInputError(
-                    "parent", "a database item's parent is a database_id or data_source_id"
-                )
-        elif data_source_id not in (None, ""):
-            result = parent_object(data_source_id, "data_source_id", default_type="data_source_id")
-        else:
-            result = parent_object(database_id, "database_id", default_type="database_id")
-        if result["type"] == "data_source_id":
-            self._require_data_sources("data_source_id")
-        return result
-
-    def database_item_schema(self, parent: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """``(properties schema, query-able parent)`` of a database item parent from :meth:`database_item_parent`.
-
-        Under data-source versions a ``database_id`` is resolved to its single data source, which is returned
-        as the parent so new items go straight to it (Notion's recommendation).
-        """
-        if parent["type"] == "data_source_id":
-            return dict(self.get_data_source(parent["data_source_id"]).get("properties", {})), dict(parent)
-        if self.version.has_data_sources:
-            source_id = self.resolve_data_source_id(parent["database_id"])
-            schema = self.get_data_source(source_id).get("properties", {})
-            return dict(schema), {"type": "data_source_id", "data_source_id": source_id}
-        return dict(self.get_database(parent["database_id"]).get("properties", {})), dict(parent)
-
-    def create_database_item(
-        self,
-        parent: Mapping[str, Any],
-        properties: Any,
-        *,
-        children: Any = None,
-        icon: Any = None,
-        cover: Any = None,
-    ) -> dict[str, Any]:
-        """Create a row (page) in a database or data source; ``parent`` from :meth:`database_item_parent`."""
-        return self.create_page(
-            dict(parent),
-            property_values(properties),
-            children=children,
-            icon=icon,
-            cover=cover,
-        )
-
-    def find_database_items(
-        self, parent: Mapping[str, Any], property_name: str, value: Any, *, schema: Mapping[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Every row whose ``property_name`` equals ``value`` (the filter type follows the property's schema)."""
-        from airflow_provider_notion.jobs.upsert import find_database_items
-
-        return find_database_items(self, parent, property_name, value, schema=schema)
-
-    def upsert_database_item(
-        self,
-        parent: Mapping[str, Any],
-        properties: Any,
-        unique_property: str,
-        *,
-        children: Any = None,
-        icon: Any = None,
-        cover: Any = None,
-    ) -> tuple[dict[str, Any], bool]:
-        """Update the row whose ``unique_property`` has the given value, or create it; returns ``(page, created)``.
-
-        Rules (matching, children on an existing row, retries): :mod:`airflow_provider_notion.jobs.upsert`.
-        """
-        from airflow_provider_notion.jobs.upsert import upsert_database_item
-
-        return upsert_database_item(
-            self, parent, properties, unique_property, children=children, icon=icon, cover=cover
-        )
-
-    def sync_rows(
-        self,
-        rows: Iterable[Mapping[str, Any]],
-        *,
-        key: str,
-        database_id: Any = None,
-        data_source_id: Any = None,
-        delete_missing: bool = False,
-        add_missing_properties: bool = False,
-        dry_run: bool = False,
-        max_delete_fraction: float = 0.5,
-        max_workers: int | None = None,
-        max_ids: int = 100,
-        sample_size: int = 20,
-        progress_interval: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> dict[str, Any]:
-        """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
-
-        Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
-        the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
-        threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
-        Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
-        ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
-        writes. Details: :mod:`airflow_provider_notion.jobs.sync.engine`.
-
-        :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
-        :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
-            that failed (the others already sent are kept; a rerun finishes the job).
-        """
-        from airflow_provider_notion.jobs.sync.engine import SyncOptions, sync_rows
-
-        options = SyncOptions(
-            key=key,
-            delete_missing=delete_missing,
-            add_missing_properties=add_missing_properties,
-            dry_run=dry_run,
-            max_delete_fraction=max_delete_fraction,
-            max_workers=max_workers,
-            max_ids=max_ids,
-            sample_size=sample_size,
-            progress_interval=progress_interval,
-            clock=clock,
-        )
-        return sync_rows(self, rows, database_id=database_id, data_source_id=data_source_id, options=options)
-
-    # ------------------------------------------------------------------ OAuth tokens
-
-    def introspect_token(self, token: str | None = None) -> dict[str, Any]:
-        """``POST /v1/oauth/introspect`` with the client id and secret: ``{"active": bool, "scope"?, "iat"?}``.
-
-        :param token: the token to inspect; default: the access token this hook sends.
-        """
-        return dict(self._oauth_client().introspect(token or self.token_provider.current_token()))
-
-    def revoke_token(self, token: str | None = None) -> dict[str, Any]:
-        """``POST /v1/oauth/revoke``; afterwards the workspace owner must authorise the integration again.
-
-        :param token: the token to revoke; default: the access token this hook sends.
-        """
-        return dict(self._oauth_client().revoke(token or self.token_provider.current_token()))
-
-    def _oauth_client(self) -> Any:
-        from airflow_provider_notion.oauth.client import NotionOAuthClient
-
-        settings = self.settings
-        if settings.auth_type != "oauth" or not settings.client_id or not settings.client_secret:
-            raise NotionInputError("auth_type", "token introspection and revocation need an OAuth connection")
-        return NotionOAuthClient(
-            settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=self.timeout
-        )
-
-    # ------------------------------------------------------------------ page content, comments, file uploads
-    # One thin method per endpoint; the logic (batching, Markdown, multi-part) lives in page_content.py,
-    # comments.py and file_upload.py.
-
-    def post_page(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /v1/pages`` with a body built by the caller (e.g. with ``markdown`` instead of ``children``)."""
-        return dict(self.request("POST", "/pages", json=dict(body)))
-
-    def get_block(self, block_id: str) -> dict[str, Any]:
-        """``GET /v1/blocks/{id}``."""
-        return dict(self.request("GET", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
-
-    def delete_block(self, block_id: str) -> dict[str, Any]:
-        """``DELETE /v1/blocks/{id}``: moves the block (or page) to the trash."""
-        return dict(self.request("DELETE", f"/blocks/{normalize_notion_id(block_id, 'block_id')}"))
-
-    def get_page_markdown(self, page_id: str) -> dict[str, Any]:
-        """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
-        self._require_page_markdown("page_id")
-        return dict(self.request("GET", f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"))
-
-    def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
-        self._require_page_markdown("page_id")
-        path = f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
-        return dict(self.request("PATCH", path, json=dict(body)))
-
-    def _require_page_markdown(self, field: str) -> None:
-        if not self.version.has_page_markdown:
-            raise NotionInputError(
-                field, f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}"
-            )
+    # ------------------------------------------------------------------ comments and file uploads
 
     def create_comment(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /v1/comments`` with ``parent`` (a page) or ``discussion_id``, and ``rich_text``."""
@@ -930,16 +563,79 @@ class NotionHook(BaseHook):
         part_number: int | None = None,
     ) -> dict[str, Any]:
         """``POST /v1/file_uploads/{id}/send``: one part (or the whole small file) as multipart/form-data."""
-        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/send"
         part = (filename, content, content_type) if content_type else (filename, content)
         data = None if part_number is None else {"part_number": str(part_number)}
-        return dict(self.request("POST", path, files={"file": part}, data=data))
+        return dict(
+            self.request("POST", self._upload_path(upload_id, "/send"), files={"file": part}, data=data)
+        )
 
     def complete_file_upload(self, upload_id: str) -> dict[str, Any]:
         """``POST /v1/file_uploads/{id}/complete`` after every part of a multi-part upload was sent."""
-        path = f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}/complete"
-        return dict(self.request("POST", path))
+        return dict(self.request("POST", self._upload_path(upload_id, "/complete")))
 
     def get_file_upload(self, upload_id: str) -> dict[str, Any]:
         """``GET /v1/file_uploads/{id}``."""
-        return dict(self.request("GET", f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}"))
+        return dict(self.request("GET", self._upload_path(upload_id)))
+
+    @staticmethod
+    def _upload_path(upload_id: str, action: str = "") -> str:
+        return f"/file_uploads/{normalize_notion_id(upload_id, 'file_upload_id')}{action}"
+
+    # ------------------------------------------------------------------ OAuth tokens
+
+    def introspect_token(self, token: str | None = None) -> dict[str, Any]:
+        """``POST /v1/oauth/introspect``: ``{"active": bool, "scope"?, "iat"?}``; default: this hook's token."""
+        return dict(self._oauth_client().introspect(token or self.token_provider.current_token()))
+
+    def revoke_token(self, token: str | None = None) -> dict[str, Any]:
+        """``POST /v1/oauth/revoke`` (default: this hook's token); the owner must then authorise again."""
+        return dict(self._oauth_client().revoke(token or self.token_provider.current_token()))
+
+    def _oauth_client(self) -> NotionOAuthClient:
+        from airflow_provider_notion.oauth.client import oauth_client_for
+
+        return oauth_client_for(self.settings, timeout=self.timeout)
+
+    # ------------------------------------------------------------------ Test Connection and the connection form
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Call ``GET /users/me`` and report the bot and workspace; OAuth: the token state, never a refresh."""
+        from airflow_provider_notion.connection.failure_messages import bot_greeting, run_connection_test
+        from airflow_provider_notion.oauth.token_check import check_oauth_connection
+
+        def check() -> tuple[bool, str]:
+            if self.settings.auth_type == "oauth":
+                return check_oauth_connection(self.token_provider, self.get_current_user)
+            return bot_greeting(self.request("GET", "/users/me", retry_policy=QUICK_CHECK))
+
+        return run_connection_test(check, lambda: self.settings.base_url)
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Connection form for Airflow before 3.2 (3.2+ reads ``conn-fields`` from the provider info)."""
+        from airflow_provider_notion.get_provider_info import UI_FIELD_BEHAVIOUR
+
+        return dict(UI_FIELD_BEHAVIOUR)
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Extra fields of the connection form for Airflow before 3.2."""
+        from airflow_provider_notion.connection.form import connection_form_widgets
+
+        return connection_form_widgets()
+
+    # ------------------------------------------------------------------ deprecated forwarders (0.2)
+
+    def upsert_database_item(self, *args: Any, **kwargs: Any) -> tuple[dict[str, Any], bool]:
+        """Deprecated: :func:`airflow_provider_notion.jobs.upsert.upsert_database_item` with the hook."""
+        from airflow_provider_notion.jobs.upsert import upsert_database_item
+
+        _deprecated("upsert_database_item", "airflow_provider_notion.jobs.upsert.upsert_database_item")
+        return upsert_database_item(self, *args, **kwargs)
+
+    def sync_rows(self, rows: Iterable[Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        """Deprecated: :func:`airflow_provider_notion.jobs.sync.engine.sync_rows` with the hook."""
+        from airflow_provider_notion.jobs.sync.engine import sync_rows
+
+        _deprecated("sync_rows", "airflow_provider_notion.jobs.sync.engine.sync_rows")
+        return sync_rows(self, rows, **kwargs)

@@ -63,3 +63,17 @@ def find_databases(hook: NotionHook, parent: Mapping[str, Any], title: str) -> l
             if not _trashed(database) and plain_text(database.get("title")) == title:
                 found.append(database)
     return found
+
+
+def database_with_data_sources(hook: NotionHook, database_id: str) -> dict[str, Any]:
+    """A database whose ``data_sources`` entries are the full data source objects (with their schema).
+
+    Before data-source versions the database already carries its schema in ``properties``; it is returned as
+    :meth:`NotionHook.get_database` returns it.
+    """
+    database = hook.get_database(database_id)
+    if hook.version.has_data_sources:
+        database["data_sources"] = [
+            hook.get_data_source(str(source["id"])) for source in database.get("data_sources", [])
+        ]
+    return database

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_notion.jobs.targets import read_parent_table
 from airflow_provider_notion.rules.comments import users_by_email
 from airflow_provider_notion.rules.payloads import property_values
 from airflow_provider_notion.rules.values.to_notion import mentions_email, to_property_values
@@ -32,8 +33,7 @@ def page_schema(hook: NotionHook, page: Mapping[str, Any]) -> dict[str, Any]:
     kind = parent.get("type")
     if kind not in ("database_id", "data_source_id"):
         return dict(PAGE_SCHEMA)
-    schema, _ = hook.database_item_schema({"type": kind, kind: parent[kind]})
-    return schema
+    return read_parent_table(hook, parent).schema
 
 
 def update_values(

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.jobs.targets import read_parent_table
 from airflow_provider_notion.rules.children import missing_children
 from airflow_provider_notion.rules.payloads import (
     MAX_CHILDREN_PER_REQUEST,
@@ -28,6 +28,7 @@ from airflow_provider_notion.rules.payloads import (
     property_values,
     unique_value,
 )
+from airflow_provider_notion.utils.checks import drop_none
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -70,7 +71,8 @@ def upsert_database_item(
         raise NotionInputError(
             "unique_property", f"{unique_property!r} has no value in properties, so there is nothing to match"
         )
-    schema, target = hook.database_item_schema(parent)
+    table = read_parent_table(hook, parent)
+    schema, target = table.schema, table.target.parent
     prop_schema = schema.get(unique_property)
     if not isinstance(prop_schema, Mapping):
         raise _not_a_property(unique_property, schema)

@@ -18,7 +18,11 @@ from airflow_provider_notion.client.base import DEFAULT_TIMEOUT, BaseClient, aut
 from airflow_provider_notion.client.retry import AttemptFailure
 from airflow_provider_notion.client.sync import Session, SyncSender
 from airflow_provider_notion.connection.masking import mask_secret
-from airflow_provider_notion.connection.settings import DEFAULT_BASE_URL, normalize_base_url
+from airflow_provider_notion.connection.settings import (
+    DEFAULT_BASE_URL,
+    NotionConnectionSettings,
+    normalize_base_url,
+)
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.rules.versions import DEFAULT_NOTION_VERSION
@@ -85,6 +89,17 @@ class OAuthTokens:
             owner=owner if isinstance(owner, dict) else None,
             duplicated_template_id=body.get("duplicated_template_id"),
         )
+
+
+def oauth_client_for(
+    settings: NotionConnectionSettings, *, timeout: float = DEFAULT_TIMEOUT
+) -> NotionOAuthClient:
+    """The OAuth client of an OAuth connection (for token introspection and revocation)."""
+    if settings.auth_type != "oauth" or not settings.client_id or not settings.client_secret:
+        raise NotionInputError("auth_type", "token introspection and revocation need an OAuth connection")
+    return NotionOAuthClient(
+        settings.client_id, settings.client_secret, base_url=settings.base_url, timeout=timeout
+    )
 
 
 class NotionOAuthClient:

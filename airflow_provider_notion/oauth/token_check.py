@@ -9,21 +9,25 @@ endpoint whether the refresh token is still active, which spends nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from airflow_provider_notion.client.auth import TokenProvider
 from airflow_provider_notion.exceptions import NotionApiError, NotionError
 from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 
-if TYPE_CHECKING:
-    from airflow_provider_notion.hooks.notion import NotionHook
-
 NOT_REFRESHED = "Test Connection never refreshes (the rotated pair could not be stored here)."
 
 
-def check_oauth_connection(hook: NotionHook) -> tuple[bool, str]:
-    """``(ok, message)`` for the hook's OAuth connection, without refreshing or storing anything."""
-    provider = hook.token_provider
+def check_oauth_connection(
+    provider: TokenProvider, current_user: Callable[[], Mapping[str, Any]]
+) -> tuple[bool, str]:
+    """``(ok, message)`` for an OAuth connection, without refreshing or storing anything.
+
+    :param provider: the connection's token provider (an :class:`OAuthTokenProvider`).
+    :param current_user: sends ``GET /v1/users/me`` with that provider's token (e.g. ``hook.get_current_user``).
+    """
     if not isinstance(provider, OAuthTokenProvider):
         raise TypeError("check_oauth_connection needs an OAuth connection")
     provider.refresh_enabled = False
@@ -31,7 +35,7 @@ def check_oauth_connection(hook: NotionHook) -> tuple[bool, str]:
         provider.current_token()
         source = provider.source
         try:
-            me = hook.get_current_user()
+            me = current_user()
         except NotionApiError as err:
             if err.status != 401:
                 raise

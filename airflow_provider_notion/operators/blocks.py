@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.page_content import BlockWriter, content_blocks
-from airflow_provider_notion.operators.notion import NotionBaseOperator, _optional_id
+from airflow_provider_notion.operators.base import NotionBaseOperator, optional_id
 from airflow_provider_notion.rules.ids import normalize_notion_id
 
 
@@ -56,7 +56,7 @@ class NotionAppendBlocksOperator(NotionBaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         block_id = normalize_notion_id(self.block_id, "block_id")
-        after = _optional_id(self.after, "after")
+        after = optional_id(self.after, "after")
         blocks = content_blocks(children=self.children, markdown=self.markdown)
         if not blocks:
             raise NotionInputError("children", "nothing to append: give children or markdown")

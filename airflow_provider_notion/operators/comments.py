@@ -6,10 +6,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.operators.notion import (
+from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
-    _NotionListOperator,
-    _optional_id,
+    NotionListOperator,
+    optional_id,
 )
 from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions, users_by_email
 from airflow_provider_notion.rules.ids import normalize_notion_id
@@ -59,7 +59,7 @@ class NotionCreateCommentOperator(NotionBaseOperator):
         return users_by_email(self.hook.list_users(fetch_all=True).get("results", []))
 
     def execute(self, context: Any) -> dict[str, Any]:
-        page_id = _optional_id(self.page_id, "page_id")
+        page_id = optional_id(self.page_id, "page_id")
         discussion_id = None if self.discussion_id in (None, "") else str(self.discussion_id).strip()
         has_text = self.text not in (None, "")
         has_rich = self.rich_text not in (None, "", [])
@@ -79,16 +79,16 @@ class NotionCreateCommentOperator(NotionBaseOperator):
         return comment
 
 
-class NotionListCommentsOperator(_NotionListOperator):
+class NotionListCommentsOperator(NotionListOperator):
     """List the open (unresolved) comments on a page or block (``GET /v1/comments?block_id=``).
 
-    Needs the "read comments" capability. See :class:`_NotionListOperator` for the paging options
+    Needs the "read comments" capability. See :class:`NotionListOperator` for the paging options
     (``fetch_all``, ``output_path``...).
 
     :param block_id: the page's or block's id or URL. Templated.
     """
 
-    template_fields: Sequence[str] = (*_NotionListOperator.template_fields, "block_id")
+    template_fields: Sequence[str] = (*NotionListOperator.template_fields, "block_id")
 
     def __init__(self, *, block_id: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)

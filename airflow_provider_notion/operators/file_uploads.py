@@ -15,10 +15,10 @@ from airflow_provider_notion.jobs.file_upload import (
     upload_file,
 )
 from airflow_provider_notion.jobs.page_content import BlockWriter
-from airflow_provider_notion.operators.notion import (
+from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
-    _optional_id,
-    _optional_str,
+    optional_id,
+    optional_str,
 )
 from airflow_provider_notion.rules.payloads import rich_text
 from airflow_provider_notion.utils.coerce import as_number as _as_number
@@ -84,13 +84,13 @@ class NotionUploadFileOperator(NotionBaseOperator):
         self.part_size = part_size
 
     def execute(self, context: Any) -> dict[str, Any]:
-        attach_to = _optional_id(self.attach_to, "attach_to")
+        attach_to = optional_id(self.attach_to, "attach_to")
         attach_as = str(self.attach_as or "file").lower()
         if attach_as not in (*MEDIA_BLOCK_TYPES, "property"):
             raise NotionInputError(
                 "attach_as", f"{self.attach_as!r} is not one of {', '.join(MEDIA_BLOCK_TYPES)} or property"
             )
-        property_name = _optional_str(self.property_name, "property_name")
+        property_name = optional_str(self.property_name, "property_name")
         if attach_to is not None and attach_as == "property" and property_name is None:
             raise NotionInputError("property_name", "is required with attach_as='property'")
         caption = rich_text(self.caption, "caption") if self.caption not in (None, "") else None
@@ -99,8 +99,8 @@ class NotionUploadFileOperator(NotionBaseOperator):
         upload = upload_file(
             self.hook,
             source,
-            filename=_optional_str(self.filename, "filename"),
-            content_type=_optional_str(self.content_type, "content_type"),
+            filename=optional_str(self.filename, "filename"),
+            content_type=optional_str(self.content_type, "content_type"),
             part_bytes=part_size,
         )
         self.log.info(

@@ -1,4 +1,4 @@
-"""Operators that change or read an existing page: update, trash/restore, read its content, replace it."""
+"""Operators on pages: create, read, update, trash/restore, read their content, replace it."""
 
 from __future__ import annotations
 
@@ -11,21 +11,24 @@ from airflow.providers.common.compat.sdk import AirflowSkipException
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.jobs.page_content import (
     DEFAULT_MAX_DEPTH,
+    append_left_over,
     content_blocks,
+    content_for_create,
     fetch_block_tree,
     page_markdown,
     replace_content,
 )
 from airflow_provider_notion.jobs.page_values import update_values
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
-from airflow_provider_notion.operators.notion import (
+from airflow_provider_notion.operators.base import (
+    PAGE_FIELDS,
     NotionBaseOperator,
-    _NotionLinkedOperator,
-    _optional_str,
+    NotionLinkedOperator,
+    optional_str,
 )
 from airflow_provider_notion.operators.output_files import write_bytes
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.payloads import json_object
+from airflow_provider_notion.rules.payloads import json_list, json_object, property_values
 from airflow_provider_notion.rules.values.conditions import property_matches
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
@@ -36,7 +39,91 @@ _JSON = "json"
 ON_MISMATCH = ("skip", "fail", "ignore")
 
 
-class NotionUpdatePageOperator(_NotionLinkedOperator):
+class NotionGetPageOperator(NotionLinkedOperator):
+    """Return a page's properties (``GET /v1/pages/{page_id}``), not its content blocks.
+
+    :param page_id: page id, dashed or not, or its Notion URL. Templated.
+    :param filter_properties: only return these properties: a list of property ids (or names) or a
+        comma-separated string. Templated.
+    """
+
+    notion_lineage: ClassVar[Direction | None] = "input"
+    template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, "page_id", "filter_properties")
+
+    def __init__(
+        self, *, page_id: str, filter_properties: list[str] | str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.page_id = page_id
+        self.filter_properties = filter_properties
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        page_id = normalize_notion_id(self.page_id, "page_id")
+        filter_properties = self.filter_properties
+        if isinstance(filter_properties, str) and filter_properties.lstrip().startswith("["):
+            filter_properties = json_list(filter_properties, "filter_properties")
+        page = self.hook.get_page(page_id, filter_properties=filter_properties or None)
+        self.push_object_xcoms(context, page)
+        self.log.info("Notion page %s (%d properties)", page.get("id"), len(page.get("properties") or {}))
+        return page
+
+
+class NotionCreatePageOperator(NotionLinkedOperator):
+    """Create a page (``POST /v1/pages``) and return it.
+
+    More than 100 ``children`` are sent as the first 100 with the page, then appended in order in batches of
+    100. A plain-string title is split into 2,000-character rich-text pieces.
+
+    :param parent: the parent page's id or URL, or a parent object (``{"page_id": ...}``). Templated; an
+        ``XComArg`` such as ``create_db.output["id"]`` works.
+    :param properties: for a page parent only ``title``: ``{"title": "My page"}`` or a full title value.
+    :param children: a list of block objects.
+    :param markdown: the content as Markdown instead of ``children`` (converted by the provider's converter,
+        any depth; see ``docs/pages.md``).
+    :param icon: an icon object.
+    :param cover: a cover object.
+    """
+
+    template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, *PAGE_FIELDS, "markdown")
+    template_fields_renderers: ClassVar[dict[str, str]] = dict.fromkeys(PAGE_FIELDS, _JSON)
+
+    def __init__(
+        self,
+        *,
+        parent: Any,
+        properties: Any = None,
+        children: Any = None,
+        icon: Any = None,
+        cover: Any = None,
+        markdown: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.parent = parent
+        self.properties = properties
+        self.children = children
+        self.icon = icon
+        self.cover = cover
+        self.markdown = markdown
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        properties = property_values(self.properties)
+        children, left_over = content_for_create(self.children, self.markdown)
+        page = self.hook.create_page(
+            self.parent, properties, children=children, icon=self.icon, cover=self.cover
+        )
+        append_left_over(self.hook, str(page["id"]), left_over)
+        self.push_object_xcoms(context, page)
+        self.log.info(
+            "Created Notion page %s with %d child blocks, open it at %s",
+            page.get("id"),
+            len(children or []),
+            page.get("url"),
+        )
+        return page
+
+
+class NotionUpdatePageOperator(NotionLinkedOperator):
     """Update a page's properties, icon or cover, or move it to / out of the trash (``PATCH /v1/pages/{id}``).
 
     **Only when a property has a value.** With ``only_if_property`` and ``only_if_equals`` the page is read first
@@ -103,7 +190,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
         icon = json_object(self.icon, "icon")
         cover = json_object(self.cover, "cover")
         in_trash = _as_optional_bool(self.in_trash, "in_trash")
-        condition = _optional_str(self.only_if_property, "only_if_property")
+        condition = optional_str(self.only_if_property, "only_if_property")
         on_mismatch = str(self.on_mismatch or "skip").lower()
         if on_mismatch not in ON_MISMATCH:
             raise NotionInputError(
@@ -144,7 +231,7 @@ class NotionUpdatePageOperator(_NotionLinkedOperator):
         return page
 
 
-class NotionTrashPageOperator(_NotionLinkedOperator):
+class NotionTrashPageOperator(NotionLinkedOperator):
     """Move a page to the trash, or with ``restore=True`` take it out again.
 
     A separate operator (rather than only ``in_trash`` on :class:`NotionUpdatePageOperator`, which also works)

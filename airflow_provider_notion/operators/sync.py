@@ -6,18 +6,19 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.jobs.sync.engine import sync_rows
 from airflow_provider_notion.jobs.sync.sources import iter_rows
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
-from airflow_provider_notion.operators.notion import (
+from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
-    _optional_str,
+    optional_str,
 )
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
 class NotionSyncRowsOperator(NotionBaseOperator):
-    """Make a database hold exactly the given rows, matched by a key column (``NotionHook.sync_rows``).
+    """Make a database hold exactly the given rows, matched by a key column (``jobs.sync.engine.sync_rows``).
 
     Reads the schema and every existing row once, then creates new rows, updates only the properties that
     changed and, with ``delete_missing``, moves rows whose key is gone to the trash. A rerun with unchanged data
@@ -99,11 +100,12 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         declare_notion_outlet(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
-        key = _optional_str(self.key, "key")
+        key = optional_str(self.key, "key")
         if key is None:
             raise NotionInputError("key", "give the name of the column that identifies a row")
         fraction = _as_number(self.max_delete_fraction, "max_delete_fraction")
-        result = self.hook.sync_rows(
+        result = sync_rows(
+            self.hook,
             iter_rows(self.rows, rows_format=str(self.rows_format or "auto")),
             key=key,
             database_id=self.database_id or None,

@@ -10,10 +10,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_notion.client.request import check_finite
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, check_filter_depth  # noqa: F401 - re-exported
 from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.utils.checks import check_finite
 
 MAX_TEXT_LENGTH = 2000
 MAX_ARRAY_LENGTH = 100

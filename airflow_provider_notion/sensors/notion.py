@@ -16,13 +16,13 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_notion.client.request import drop_none
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import DEFAULT_MAX_XCOM_RESULTS, json_list, json_object
 from airflow_provider_notion.rules.query_window import QueryWindow
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger, matching_page
+from airflow_provider_notion.utils.checks import drop_none
 from airflow_provider_notion.utils.coerce import as_bool as _flag
 from airflow_provider_notion.utils.coerce import whole_number as _whole_number
 

@@ -38,6 +38,7 @@ from airflow_provider_notion.jobs.export.writers import (
     open_table,
     require_pyarrow,
 )
+from airflow_provider_notion.jobs.targets import read_table
 from airflow_provider_notion.lineage import export_lineage
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
@@ -303,7 +304,13 @@ class NotionToObjectStorageOperator(BaseOperator):
 
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
-        target_ids, schema = self._source_and_schema(database_id, data_source_id)
+        table = read_table(self.hook, database_id=database_id, data_source_id=data_source_id)
+        schema = table.schema
+        target_ids = (
+            {"data_source_id": table.data_source_id}
+            if table.data_source_id is not None
+            else {"database_id": str(table.database_id)}
+        )
         state = read_state(state_path) if state_path is not None else ExportState()
         columns = build_columns(schema, column_names) if flatten else None
         if columns is not None:
@@ -369,23 +376,6 @@ class NotionToObjectStorageOperator(BaseOperator):
         if bounds.start is None or bounds.end is None:
             return None
         return [notion_instant(bounds.start), notion_instant(bounds.end)]
-
-    def _source_and_schema(
-        self, database_id: str | None, data_source_id: str | None
-    ) -> tuple[dict[str, str], dict[str, Any]]:
-        """What to query and its properties schema (one or two requests)."""
-        version = self.hook.version
-        if version.has_data_sources:
-            source = data_source_id or self.hook.resolve_data_source_id(str(database_id))
-            schema = self.hook.get_data_source(source).get("properties") or {}
-            return {"data_source_id": source}, dict(schema)
-        if data_source_id is not None:
-            raise NotionInputError(
-                "data_source_id", f"needs Notion-Version 2025-09-03 or later (this task uses {version.name})"
-            )
-        assert database_id is not None
-        schema = self.hook.get_database(database_id).get("properties") or {}
-        return {"database_id": database_id}, dict(schema)
 
     def _rows(
         self, pages: list[dict[str, Any]], columns: list[Column] | None, include_content: bool

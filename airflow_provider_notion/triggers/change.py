@@ -45,6 +45,7 @@ from airflow_provider_notion.rules.query_window import (
     notion_instant,
     parse_instant,
 )
+from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
 from airflow_provider_notion.rules.versions import resolve_notion_version
 from airflow_provider_notion.triggers.events import row_ids
 
@@ -249,22 +250,18 @@ class NotionChangeTrigger(BaseEventTrigger):
         )
 
     async def query_path(self, client: AsyncNotionClient) -> str:
+        """Where the watched table is queried; the database's data sources are read once (asynchronously)."""
         version = resolve_notion_version(client.notion_version)
-        if not version.has_data_sources:
-            if self.data_source_id:
-                raise NotionInputError(
-                    "data_source_id", f"needs Notion-Version 2025-09-03+ (not {version.name})"
-                )
-            return version.query_path(database_id=self.database_id)
-        if not self.data_source_id:
+        sources = None
+        if needs_data_sources(version, self.database_id, self.data_source_id):
             database = await client.request("GET", f"/databases/{self.database_id}")
-            sources = database.get("data_sources") if isinstance(database, dict) else None
-            if not isinstance(sources, list) or len(sources) != 1:
-                raise NotionInputError(
-                    "database_id", f"database {self.database_id} must have exactly one data source to watch"
-                )
-            self.data_source_id = normalize_notion_id(str(sources[0]["id"]), "data_source_id")
-        return version.query_path(data_source_id=self.data_source_id)
+            found = database.get("data_sources") if isinstance(database, dict) else None
+            sources = found if isinstance(found, list) else []
+        target = choose_target(
+            version, database_id=self.database_id, data_source_id=self.data_source_id, sources=sources
+        )
+        self.data_source_id = target.data_source_id
+        return target.query_path
 
     async def changed_rows(
         self, client: AsyncNotionClient, path: str, start: datetime, end: datetime

@@ -29,11 +29,11 @@ from notion_emulator.limits import parse_json
 from notion_emulator.ratelimit import RateLimit
 
 if TYPE_CHECKING:
-    from notion_emulator.server import NotionEmulator
+    from notion_emulator.server_view import EmulatorView
 
 
 def handle_admin(
-    emulator: NotionEmulator, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
+    emulator: EmulatorView, method: str, path: str, query: dict[str, list[str]], raw_body: bytes
 ) -> tuple[int, Any]:
     try:
         body = parse_json(raw_body) if raw_body.strip() else {}
@@ -56,7 +56,7 @@ class AdminInputError(ValueError):
 
 
 def _dispatch(
-    emulator: NotionEmulator, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any]
+    emulator: EmulatorView, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any]
 ) -> tuple[int, Any]:
     route = (method, path.rstrip("/"))
     if route == ("GET", "/_emulator/health"):

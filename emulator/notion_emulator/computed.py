@@ -24,7 +24,7 @@ from notion_emulator.util import utcnow
 
 if TYPE_CHECKING:
     from notion_emulator.records import DataSourceRecord, PageRecord
-    from notion_emulator.state import EmulatorState
+    from notion_emulator.state_view import StateView
 
 COMPUTED_TYPES = frozenset({"formula", "rollup"})
 _NULL_UUID = "00000000-0000-0000-0000-000000000000"
@@ -91,7 +91,7 @@ def rollup_config(config: Mapping[str, Any], path: str) -> dict[str, Any]:
     return {key: config[key] for key in config}
 
 
-def finalize_schema(state: EmulatorState, schema: dict[str, dict[str, Any]], owner_id: str) -> None:
+def finalize_schema(state: StateView, schema: dict[str, dict[str, Any]], owner_id: str) -> None:
     """Resolve formula references and rollup targets of ``schema`` in place (names → ids, Notion's shapes).
 
     References given by name must exist; references already stored by id may dangle (a referenced property
@@ -127,7 +127,7 @@ def _canonical_expression(
 
 
 def _resolved_rollup(
-    state: EmulatorState, schema: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any], path: str
+    state: StateView, schema: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any], path: str
 ) -> dict[str, Any]:
     relation_name = _find(schema, config.get("relation_property_name"), config.get("relation_property_id"))
     if relation_name is None or schema[relation_name]["type"] != "relation":
@@ -157,7 +157,7 @@ def _find(schema: Mapping[str, Mapping[str, Any]], name: Any, property_id: Any) 
     return None
 
 
-def _relation_target(state: EmulatorState, relation: Mapping[str, Any]) -> DataSourceRecord | None:
+def _relation_target(state: StateView, relation: Mapping[str, Any]) -> DataSourceRecord | None:
     ds_id = relation.get("data_source_id")
     if isinstance(ds_id, str) and ds_id in state.data_sources:
         return state.data_sources[ds_id]
@@ -172,7 +172,7 @@ def has_computed(ds: DataSourceRecord) -> bool:
     return any(entry["type"] in COMPUTED_TYPES for entry in ds.schema.values())
 
 
-def refresh_data_source(state: EmulatorState, ds: DataSourceRecord, now: datetime | None = None) -> None:
+def refresh_data_source(state: StateView, ds: DataSourceRecord, now: datetime | None = None) -> None:
     """Recompute formula and rollup values of every row; bumps ``ds.revision`` when one changed, which keys
     the query cache."""
     if not has_computed(ds):
@@ -197,14 +197,14 @@ def refresh_data_source(state: EmulatorState, ds: DataSourceRecord, now: datetim
     )
 
 
-def refresh_page(state: EmulatorState, page: PageRecord, now: datetime | None = None) -> None:
+def refresh_page(state: StateView, page: PageRecord, now: datetime | None = None) -> None:
     if _refresh(state, page, now or utcnow(), 0):
         ds = state.data_sources.get(page.parent_id or "")
         if ds is not None:
             ds.revision += 1
 
 
-def _refresh(state: EmulatorState, page: PageRecord, now: datetime, depth: int) -> bool:
+def _refresh(state: StateView, page: PageRecord, now: datetime, depth: int) -> bool:
     if page.parent_type != "data_source_id":
         return False
     ds = state.data_sources.get(page.parent_id or "")
@@ -225,9 +225,7 @@ def _refresh(state: EmulatorState, page: PageRecord, now: datetime, depth: int) 
 class _RowEvaluator:
     """Computes the formula and rollup values of one row, each once, with cycles giving empty values."""
 
-    def __init__(
-        self, state: EmulatorState, ds: DataSourceRecord, page: PageRecord, now: datetime, depth: int
-    ):
+    def __init__(self, state: StateView, ds: DataSourceRecord, page: PageRecord, now: datetime, depth: int):
         self.state, self.ds, self.page, self.now, self.depth = state, ds, page, now, depth
         self.done: dict[str, Value] = {}
         self.rollups: dict[str, dict[str, Any]] = {}
@@ -306,7 +304,7 @@ class _RowEvaluator:
 
 
 # --------------------------------------------------------------------------------------------- conversions
-def property_as_value(state: EmulatorState, prop: Mapping[str, Any]) -> Value:
+def property_as_value(state: StateView, prop: Mapping[str, Any]) -> Value:
     """A stored property value as a typed formula value (what ``prop("…")`` returns)."""
     kind = prop.get("type")
     raw = prop.get(kind) if isinstance(kind, str) else None
@@ -361,7 +359,7 @@ def _date_of(raw: Any) -> formula.FormulaDate | None:
     return formula.FormulaDate(start.start, end.start if end else None, start.has_time)
 
 
-def _user_name(state: EmulatorState, user: Mapping[str, Any]) -> str:
+def _user_name(state: StateView, user: Mapping[str, Any]) -> str:
     if user.get("name"):
         return str(user["name"])
     known = state.user_map().get(str(user.get("id")))

@@ -27,7 +27,7 @@ from notion_emulator.request_log import RequestRecord
 from notion_emulator.util import SUPPORTED_VERSIONS
 
 if TYPE_CHECKING:
-    from notion_emulator.server import NotionEmulator
+    from notion_emulator.server_view import EmulatorView
 
 _HTML_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
@@ -44,7 +44,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], emulator: NotionEmulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: EmulatorView) -> None:
         self.emulator = emulator
         super().__init__(address, EmulatorRequestHandler)
 

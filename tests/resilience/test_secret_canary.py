@@ -49,9 +49,13 @@ from airflow_provider_notion.exceptions import (
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.hooks.notion import NotionHook
+from airflow_provider_notion.jobs.database_lookup import database_with_data_sources
+from airflow_provider_notion.jobs.targets import read_parent_table
+from airflow_provider_notion.jobs.upsert import find_database_items, upsert_database_item
 from airflow_provider_notion.oauth.client import NotionOAuthClient
 from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.operators import notion as operators
+from airflow_provider_notion.rules.targets import item_parent as rules_item_parent
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
 from airflow_provider_notion.triggers.notion import NotionQueryTrigger
 from tests.helpers import CANARY_SECRET
@@ -217,13 +221,13 @@ def paragraphs(count: int) -> list[dict[str, Any]]:
 def test_hook_every_method_with_the_canary_secret(world: World, leaks: Leaks) -> None:
     hook = NotionHook()
     ds, db = world.data_source_id, world.database_id
-    item_parent = hook.database_item_parent(database_id=db)
+    item_parent = rules_item_parent(hook.version, database_id=db)
     calls: dict[str, Callable[[], Any]] = {
         "get_current_user": hook.get_current_user,
         "get_user": lambda: hook.get_user(world.user_id),
         "list_users": lambda: hook.list_users(fetch_all=True),
         "get_database": lambda: hook.get_database(db),
-        "get_database_with_data_sources": lambda: hook.get_database_with_data_sources(db),
+        "get_database_with_data_sources": lambda: database_with_data_sources(hook, db),
         "get_data_source": lambda: hook.get_data_source(ds),
         "data_source_ids": lambda: hook.data_source_ids(db),
         "resolve_data_source_id": lambda: hook.resolve_data_source_id(db),
@@ -249,14 +253,16 @@ def test_hook_every_method_with_the_canary_secret(world: World, leaks: Leaks) ->
         "iter_user_pages": lambda: list(hook.iter_user_pages()),
         "list_databases": lambda: hook.list_databases(fetch_all=True),
         "list_pages": lambda: hook.list_pages(page_size=5),
-        "database_item_schema": lambda: hook.database_item_schema(item_parent),
+        "read_parent_table": lambda: read_parent_table(hook, item_parent).schema,
+        "target": lambda: hook.target(db).query_path,
         "create_database_item": lambda: hook.create_database_item(
             item_parent, row("third", done=True, key="k3")
         ),
-        "upsert_database_item": lambda: hook.upsert_database_item(
-            item_parent, row("third, again", done=False, key="k3"), "Key"
+        "upsert_database_item": lambda: upsert_database_item(
+            hook, item_parent, row("third, again", done=False, key="k3"), "Key"
         ),
-        "find_database_items": lambda: hook.find_database_items(
+        "find_database_items": lambda: find_database_items(
+            hook,
             {"type": "data_source_id", "data_source_id": ds},
             "Key",
             "k3",

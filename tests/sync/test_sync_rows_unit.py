@@ -1,4 +1,4 @@
-"""NotionHook.sync_rows against requests-mock: request budget, checks before any write, dry run, failures."""
+"""sync_rows against requests-mock: request budget, checks before any write, dry run, failures."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import requests_mock as rm
 from airflow_provider_notion.exceptions import NotionInputError, NotionMultipleDataSourcesError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.jobs.sync import NotionSyncError
+from airflow_provider_notion.jobs.sync.engine import sync_rows
 
 API = "https://api.notion.com/v1"
 DB = "1429989f-e8ac-4eff-bc8f-57f56486db54"
@@ -92,7 +93,7 @@ def test_request_budget_schema_reads_plus_pages_plus_writes(
     source = [{"Name": f"r{i}", "Score": i} for i in range(250)]
     source[5]["Score"] = 5.5
     source.append({"Name": "new", "Score": 1})
-    result = hook.sync_rows(source, key="Name", database_id=DB)
+    result = sync_rows(hook, source, key="Name", database_id=DB)
     assert (result["created"], result["updated"], result["unchanged"], result["trashed"]) == (1, 1, 249, 0)
     assert result["requests"] == requests_mock.call_count == 2 + 3 + 2  # schema, ceil(250/100), writes
     update = next(r for r in requests_mock.request_history if r.method == "PATCH")
@@ -104,8 +105,8 @@ def test_request_budget_schema_reads_plus_pages_plus_writes(
 
 def test_unchanged_rerun_reads_and_writes_nothing(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [existing("a", 1.0), existing("b", None)])
-    result = hook.sync_rows(
-        [{"Name": "a", "Score": 1}, {"Name": "b", "Score": None}], key="Name", database_id=DB
+    result = sync_rows(
+        hook, [{"Name": "a", "Score": 1}, {"Name": "b", "Score": None}], key="Name", database_id=DB
     )
     assert result["unchanged"] == 2 and result["requests"] == 3
     assert writes(requests_mock) == []
@@ -113,7 +114,7 @@ def test_unchanged_rerun_reads_and_writes_nothing(hook: NotionHook, requests_moc
 
 def test_data_source_id_needs_a_single_schema_read(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [])
-    result = hook.sync_rows([{"Name": "a"}], key="Name", data_source_id=DS)
+    result = sync_rows(hook, [{"Name": "a"}], key="Name", data_source_id=DS)
     assert result["requests"] == 3 and result["created"] == 1
     assert requests_mock.request_history[-1].json()["parent"] == {
         "type": "data_source_id",
@@ -147,14 +148,14 @@ def test_errors_come_before_any_write(
 ) -> None:
     FakeNotion(requests_mock, [existing("a", 1), existing("b", 2)])
     with pytest.raises(error, match=match):
-        hook.sync_rows(rows, **{"key": "Name", "database_id": DB, **kwargs})
+        sync_rows(hook, rows, **{"key": "Name", "database_id": DB, **kwargs})
     assert writes(requests_mock) == []
 
 
 def test_duplicate_keys_in_notion_fail_before_writes(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [existing("a", 1), existing("a", 2)])
     with pytest.raises(NotionSyncError, match="used by more than one row of the database: 'a'"):
-        hook.sync_rows([{"Name": "b"}], key="Name", database_id=DB)
+        sync_rows(hook, [{"Name": "b"}], key="Name", database_id=DB)
     assert writes(requests_mock) == []
 
 
@@ -172,21 +173,22 @@ def test_bad_arguments_send_nothing(
     hook: NotionHook, requests_mock: rm.Mocker, kwargs: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(NotionInputError, match=f"Invalid {field}"):
-        hook.sync_rows([{"Name": "a"}], **{"key": "Name", "database_id": DB, **kwargs})
+        sync_rows(hook, [{"Name": "a"}], **{"key": "Name", "database_id": DB, **kwargs})
     assert requests_mock.call_count == 0
 
 
 def test_several_data_sources_need_data_source_id(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [], sources=2)
     with pytest.raises(NotionMultipleDataSourcesError):
-        hook.sync_rows([{"Name": "a"}], key="Name", database_id=DB)
+        sync_rows(hook, [{"Name": "a"}], key="Name", database_id=DB)
 
 
 def test_add_missing_properties_updates_the_schema_once(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [])
     grown = {**SCHEMA, "Seen": {"id": "seen", "name": "Seen", "type": "date", "date": {}}}
     schema_update = requests_mock.patch(f"{API}/data_sources/{DS}", json={"id": DS, "properties": grown})
-    result = hook.sync_rows(
+    result = sync_rows(
+        hook,
         [{"Name": "a", "Seen": None}, {"Name": "b", "Seen": "2026-01-02"}],
         key="Name",
         database_id=DB,
@@ -199,7 +201,8 @@ def test_add_missing_properties_updates_the_schema_once(hook: NotionHook, reques
 
 def test_people_by_email_cost_one_users_listing(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [])
-    result = hook.sync_rows(
+    result = sync_rows(
+        hook,
         [{"Name": "a", "Owner": ["ada@example.com"]}, {"Name": "b", "Owner": "Ada@Example.com"}],
         key="Name",
         database_id=DB,
@@ -213,7 +216,8 @@ def test_people_by_email_cost_one_users_listing(hook: NotionHook, requests_mock:
 
 def test_dry_run_plans_without_writing(hook: NotionHook, requests_mock: rm.Mocker) -> None:
     FakeNotion(requests_mock, [existing("a", 1), existing("gone", 2), existing("b", 3)])
-    result = hook.sync_rows(
+    result = sync_rows(
+        hook,
         [{"Name": "a", "Score": 2}, {"Name": "b", "Score": 3}, {"Name": "c"}],
         key="Name",
         database_id=DB,
@@ -231,7 +235,8 @@ def test_trash_uses_the_versions_field_and_ids_are_bounded(
     hook: NotionHook, requests_mock: rm.Mocker
 ) -> None:
     FakeNotion(requests_mock, [existing("keep", 1), existing("x", 1), existing("y", 1)])
-    result = hook.sync_rows(
+    result = sync_rows(
+        hook,
         [{"Name": "keep"}, *({"Name": f"n{i}"} for i in range(5))],
         key="Name",
         database_id=DB,
@@ -255,7 +260,7 @@ def test_a_write_with_unknown_outcome_stops_the_sync_and_is_not_retried(
     with pytest.raises(
         NotionSyncError, match="may or may not have been applied.*Run the sync again"
     ) as caught:
-        hook.sync_rows([{"Name": f"r{i}"} for i in range(20)], key="Name", database_id=DB, max_workers=1)
+        sync_rows(hook, [{"Name": f"r{i}"} for i in range(20)], key="Name", database_id=DB, max_workers=1)
     creates = [r for r in requests_mock.request_history if r.path == "/v1/pages"]
     assert len(creates) == 1  # neither retried nor followed by more writes
     assert caught.value.result["created"] == 0
@@ -267,7 +272,7 @@ def test_progress_is_logged_with_counts_and_eta(
     FakeNotion(requests_mock, [])
     ticks = itertools.count(0, 11)  # every clock reading is 11 s after the previous one
     with caplog.at_level(logging.INFO, logger="airflow_provider_notion.jobs.sync.engine"):
-        hook.sync_rows(
+        sync_rows(hook,
             [{"Name": f"r{i}"} for i in range(30)], key="Name", database_id=DB, max_workers=1,
             clock=lambda: float(next(ticks)),
         )  # fmt: skip
@@ -280,7 +285,8 @@ def test_rows_as_notion_values_and_json_unsafe_numbers(hook: NotionHook, request
     from decimal import Decimal
 
     FakeNotion(requests_mock, [])
-    hook.sync_rows(
+    sync_rows(
+        hook,
         [{"Name": {"title": [{"type": "text", "text": {"content": "n"}}]}, "Score": Decimal("2.50")}],
         key="Name",
         database_id=DB,

@@ -1,4 +1,4 @@
-"""Keep a Notion database in step with a table: diff, then write only what changed (``NotionHook.sync_rows``)."""
+"""Keep a Notion database in step with a table: diff, then write only what changed (:func:`.engine.sync_rows`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``NotionHook.sync_rows``: make a Notion database hold exactly the source's rows, with as few requests as that takes.
+"""``sync_rows``: make a Notion database hold exactly the source's rows, with as few requests as that takes.
 
 1. Read the schema (the database, and its data source since 2025-09-03: at most two requests).
 2. Map every source row by the schema (:mod:`airflow_provider_notion.rules.values.to_notion`); optionally add missing
@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import (
     NotionInputError,
-    NotionMultipleDataSourcesError,
     NotionWriteOutcomeUnknownError,
 )
 from airflow_provider_notion.jobs.sync.plan import (
@@ -42,8 +41,8 @@ from airflow_provider_notion.jobs.sync.plan import (
     show_key,
     unique_id_key,
 )
+from airflow_provider_notion.jobs.targets import TableSchema, read_table
 from airflow_provider_notion.rules.comments import users_by_email
-from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
@@ -65,23 +64,6 @@ DEFAULT_MAX_IDS = 100
 DEFAULT_SAMPLE_SIZE = 20
 PROGRESS_INTERVAL = 10.0
 _ACTION_COUNT = {"create": "created", "update": "updated", "trash": "trashed"}
-
-
-@dataclass
-class SyncTarget:
-    """Where rows go: the schema, the parent of new rows and what to query."""
-
-    schema: dict[str, Any]
-    parent: dict[str, Any]
-    database_id: str | None
-    data_source_id: str | None
-
-    @property
-    def schema_path(self) -> str:
-        """Where the schema is updated: the data source since 2025-09-03, else the database."""
-        if self.data_source_id is not None:
-            return f"/data_sources/{self.data_source_id}"
-        return f"/databases/{self.database_id}"
 
 
 @dataclass
@@ -136,11 +118,56 @@ def sync_rows(
     hook: NotionHook,
     rows: Iterable[Mapping[str, Any]],
     *,
+    key: str,
+    database_id: Any = None,
+    data_source_id: Any = None,
+    delete_missing: bool = False,
+    add_missing_properties: bool = False,
+    dry_run: bool = False,
+    max_delete_fraction: float = 0.5,
+    max_workers: int | None = None,
+    max_ids: int = DEFAULT_MAX_IDS,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    progress_interval: float = PROGRESS_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Make a database hold exactly ``rows`` (column -> plain or Notion value), matched by the ``key`` column.
+
+    Reads the schema (≤ 2 requests) and every existing row once (⌈rows / 100⌉), then creates, updates (only
+    the properties that differ) or, with ``delete_missing``, trashes rows, in a pool of ``max_workers``
+    threads paced by the shared bucket (default: enough to keep the pacing rate with 1 s per write, 2-8).
+    Returns the counts ``created``, ``updated``, ``unchanged``, ``trashed``, ``requests`` and up to
+    ``max_ids`` ids of each kind; ``dry_run`` plans without writing and returns ``sample_size`` planned
+    writes. Name the database with exactly one of ``database_id`` and ``data_source_id``.
+
+    :raises NotionInputError: bad arguments or a value that does not fit its column, before any write.
+    :raises NotionSyncError: duplicate keys, too many rows to trash (``max_delete_fraction``), or a write
+        that failed (the others already sent are kept; a rerun finishes the job).
+    """
+    options = SyncOptions(
+        key=key,
+        delete_missing=delete_missing,
+        add_missing_properties=add_missing_properties,
+        dry_run=dry_run,
+        max_delete_fraction=max_delete_fraction,
+        max_workers=max_workers,
+        max_ids=max_ids,
+        sample_size=sample_size,
+        progress_interval=progress_interval,
+        clock=clock,
+    )
+    return run_sync(hook, rows, database_id=database_id, data_source_id=data_source_id, options=options)
+
+
+def run_sync(
+    hook: NotionHook,
+    rows: Iterable[Mapping[str, Any]],
+    *,
     database_id: Any = None,
     data_source_id: Any = None,
     options: SyncOptions,
 ) -> dict[str, Any]:
-    """See :meth:`NotionHook.sync_rows`."""
+    """:func:`sync_rows` with the options already gathered."""
     options.check()
     given = [v for v in (database_id, data_source_id) if v not in (None, "")]
     if len(given) != 1:
@@ -189,35 +216,11 @@ def sync_rows(
     return result
 
 
-def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts: _Counts) -> SyncTarget:
+def _read_target(hook: NotionHook, database_id: Any, data_source_id: Any, counts: _Counts) -> TableSchema:
     """The schema and where rows go: at most two reads (the database, then its single data source)."""
-    if data_source_id not in (None, ""):
-        source_id = normalize_notion_id(data_source_id, "data_source_id")
-        counts.add_request()
-        source = hook.get_data_source(source_id)
-        parent = source.get("parent") or {}
-        return SyncTarget(
-            dict(source.get("properties") or {}),
-            {"type": "data_source_id", "data_source_id": source_id},
-            parent.get("database_id"),
-            source_id,
-        )
-    db_id = normalize_notion_id(database_id, "database_id")
-    counts.add_request()
-    database = hook.get_database(db_id)
-    if not hook.version.has_data_sources:
-        return SyncTarget(
-            dict(database.get("properties") or {}), {"type": "database_id", "database_id": db_id}, db_id, None
-        )
-    sources = list(database.get("data_sources") or [])
-    if len(sources) != 1:
-        if not sources:
-            raise NotionInputError("database_id", f"database {db_id} has no data source")
-        raise NotionMultipleDataSourcesError(db_id, sources)
-    source_id = str(sources[0]["id"])
-    counts.add_request()
-    schema = dict(hook.get_data_source(source_id).get("properties") or {})
-    return SyncTarget(schema, {"type": "data_source_id", "data_source_id": source_id}, db_id, source_id)
+    table = read_table(hook, database_id=database_id, data_source_id=data_source_id)
+    counts.add_request(table.requests)
+    return table
 
 
 def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
@@ -243,7 +246,7 @@ def _where(key: str, row: Mapping[str, Any]) -> str:
 
 def _add_missing_properties(
     hook: NotionHook,
-    target: SyncTarget,
+    target: TableSchema,
     source: list[Mapping[str, Any]],
     options: SyncOptions,
     counts: _Counts,
@@ -335,7 +338,7 @@ def _map_rows(
 
 def _read_existing(
     hook: NotionHook,
-    target: SyncTarget,
+    target: TableSchema,
     key: str,
     mapped: list[tuple[Key, dict[str, Any]]],
     counts: _Counts,
@@ -366,7 +369,7 @@ def _read_existing(
 
 def _execute(
     hook: NotionHook,
-    target: SyncTarget,
+    target: TableSchema,
     plan: SyncPlan,
     options: SyncOptions,
     counts: _Counts,

@@ -36,7 +36,7 @@ from notion_emulator.routes.base import Route
 from notion_emulator.util import utcnow
 
 if TYPE_CHECKING:
-    from notion_emulator.server import NotionEmulator
+    from notion_emulator.server_view import EmulatorView
     from notion_emulator.state import EmulatorState
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -310,7 +310,7 @@ ROUTES = [
 
 
 def add_public_integration(
-    emulator: NotionEmulator,
+    emulator: EmulatorView,
     *,
     client_id: str,
     client_secret: str,
@@ -336,7 +336,7 @@ def add_public_integration(
     return integration
 
 
-def mint_authorization_code(emulator: NotionEmulator, client_id: str, redirect_uri: str | None = None) -> str:
+def mint_authorization_code(emulator: EmulatorView, client_id: str, redirect_uri: str | None = None) -> str:
     """A code as if the workspace owner had approved ``/v1/oauth/authorize`` with these parameters."""
     integration = _integration_by_client_id(emulator.state, client_id)
     if integration is None:
@@ -344,7 +344,7 @@ def mint_authorization_code(emulator: NotionEmulator, client_id: str, redirect_u
     return _issue_code(emulator.state, integration, redirect_uri)
 
 
-def expire_access_token(emulator: NotionEmulator, token: str | None = None) -> int:
+def expire_access_token(emulator: EmulatorView, token: str | None = None) -> int:
     """Expire one OAuth access token (or, with ``None``, every one) so the next call gets 401; returns how many."""
     state = emulator.state
     past = utcnow() - timedelta(seconds=1)
@@ -357,7 +357,7 @@ def expire_access_token(emulator: NotionEmulator, token: str | None = None) -> i
     return expired
 
 
-def revoke_grant(emulator: NotionEmulator, token: str) -> None:
+def revoke_grant(emulator: EmulatorView, token: str) -> None:
     """Revoke the grant that ``token`` belongs to, as the workspace owner removing the integration would."""
     state = emulator.state
     with state.lock:
@@ -367,7 +367,7 @@ def revoke_grant(emulator: NotionEmulator, token: str) -> None:
         _revoke(state, grant)
 
 
-def is_token_active(emulator: NotionEmulator, token: str) -> bool:
+def is_token_active(emulator: EmulatorView, token: str) -> bool:
     """Whether an OAuth access or refresh token is still usable."""
     state = emulator.state
     with state.lock:
