@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from airflow.providers.common.compat.sdk import DAG, task
 
 from airflow_provider_notion.notifications.notion import NotionNotifier
-from airflow_provider_notion.operators.notion import NotionCreateDatabaseOperator
+from airflow_provider_notion.operators.databases import NotionCreateDatabaseOperator
 
 INCIDENTS_SCHEMA = {
     "Name": {"title": {}},

@@ -27,6 +27,7 @@ from airflow_provider_notion.rules.payloads import (
     rich_text,
     unique_value,
 )
+from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
 from airflow_provider_notion.rules.values.to_notion import to_property_values
 from airflow_provider_notion.rules.versions import NotionVersion
 
@@ -75,23 +76,15 @@ def database_flow(database_id: str, entry: Entry, version: NotionVersion) -> Flo
     """Update the row whose ``key`` equals this entry's (appending the body), or create it."""
     database_id = normalize_notion_id(database_id, "database_id")
     database = yield Send("GET", f"/databases/{database_id}")
-    if version.has_data_sources:
-        sources = list(database.get("data_sources") or [])
-        if len(sources) != 1:
-            raise NotionInputError(
-                "database_id",
-                f"database {database_id} has {len(sources)} data sources; the notifier writes to a database "
-                "with exactly one",
-            )
-        source_id = normalize_notion_id(str(sources[0]["id"]), "data_source_id")
-        source = yield Send("GET", f"/data_sources/{source_id}")
+    # The one rule for where a database's rows live (its single data source under data-source versions).
+    if needs_data_sources(version, database_id, None):
+        target = choose_target(version, database_id=database_id, sources=database.get("data_sources") or [])
+        source = yield Send("GET", f"/data_sources/{target.data_source_id}")
         schema = dict(source.get("properties") or {})
-        parent: dict[str, Any] = {"type": "data_source_id", "data_source_id": source_id}
-        query_path = version.query_path(data_source_id=source_id)
     else:
+        target = choose_target(version, database_id=database_id)
         schema = dict(database.get("properties") or {})
-        parent = {"type": "database_id", "database_id": database_id}
-        query_path = version.query_path(database_id=database_id)
+    parent, query_path = target.parent, target.query_path
 
     key = entry.key or title_property(schema)
     values = dict(entry.properties)
@@ -117,7 +110,7 @@ def database_flow(database_id: str, entry: Entry, version: NotionVersion) -> Flo
         if entry.blocks:
             yield Send("PATCH", f"/blocks/{page_id}/children", {"children": entry.blocks})
         return Outcome(page_id, created=False, url=page.get("url"), notes=notes)
-    body: dict[str, Any] = {"parent": parent, "properties": props}
+    body: dict[str, Any] = {"parent": dict(parent), "properties": props}
     if entry.blocks:
         body["children"] = entry.blocks[:MAX_CHILDREN_PER_REQUEST]
     page = yield Send("POST", "/pages", body)

@@ -135,7 +135,9 @@ class NotionNotifier(BaseNotifier):
         if len(args) == 1:
             context = args[0]
         else:
-            context = dict(zip(("dag", "task_list", "blocking_task_list", "blocking_tis"), args, strict=False))
+            context = dict(
+                zip(("dag", "task_list", "blocking_task_list", "blocking_tis"), args, strict=False)
+            )
         rendered = self.rendered(context)
         if rendered is not None:
             rendered.notify(context)
