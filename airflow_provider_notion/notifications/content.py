@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from airflow_provider_notion.connection.masking import redact_text
 from airflow_provider_notion.markdown import markdown_to_blocks
+from airflow_provider_notion.markdown.inline import escape
 from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, MAX_TEXT_LENGTH
 
 DEFAULT_BASE_URL = "http://localhost:8080/"
@@ -149,11 +150,6 @@ def safe_text(text: str, limit: int = MAX_TEXT_LENGTH, *, more_at: str | None = 
     return masked[:keep] + note.format(len(masked) - keep)
 
 
-def _escape(text: str) -> str:
-    """Plain text inside Markdown: the characters the converter reads as formatting lose that meaning."""
-    return "".join("\\" + c if c in "\\`*_[]~" else c for c in text)
-
-
 def default_markdown(found: Facts) -> str:
     """The default body of one notification: what happened, to what, the exception type and a link to the log."""
     lines = [f"### {found.event.capitalize()}" + (f": {found.task_id}" if found.task_id else "")]
@@ -166,9 +162,9 @@ def default_markdown(found: Facts) -> str:
         ("Exception", found.exception_type),
     ):
         if value is not None:
-            lines.append(f"- {label}: {_escape(value)}")
+            lines.append(f"- {label}: {escape(value)}")
     if found.log_url:
-        lines.append(f"- Log: [{_escape(found.log_url)}]({found.log_url})")
+        lines.append(f"- Log: [{escape(found.log_url)}]({found.log_url})")
     body = "\n".join(lines)
     if found.exception_text:
         # Longer than one rich-text item is cut here, not split, so a notification stays one small request.

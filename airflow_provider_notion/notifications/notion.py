@@ -62,6 +62,17 @@ def _positive_seconds(value: Any, field: str) -> float:
     return float(value)
 
 
+def masked(value: Any) -> Any:
+    """``value`` with every string in it (Notion property values nest them) passed through the masker."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked(item) for item in value]
+    return value
+
+
 class NotionNotifier(BaseNotifier):
     """Write a callback's notification to a Notion database row (found by ``key``) or to a page.
 
@@ -183,10 +194,7 @@ class NotionNotifier(BaseNotifier):
         """The rendered notification, masked and cut to Notion's limits (secrets must be registered first)."""
         found = facts(context)
         markdown = self.markdown if self.markdown is not None else default_markdown(found)
-        properties = {
-            name: redact_text(value) if isinstance(value, str) else value
-            for name, value in (self.properties or {}).items()
-        }
+        properties = {name: masked(value) for name, value in (self.properties or {}).items()}
         return Entry(
             properties=properties,
             blocks=body_blocks(str(markdown), more_at=found.log_url),

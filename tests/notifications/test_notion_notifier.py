@@ -238,6 +238,12 @@ def test_secrets_in_the_exception_and_templates_do_not_reach_notion(
     NotionNotifier(database_id=database["id"])(context(ti(try_number=2), error))
     [row] = rows(emu, database)
     written = json.dumps(row) + text_of(emu, row["id"])
+    assert "login failed with" in json.dumps(row["properties"]["Run"])
+    nested = {"rich_text": [{"type": "text", "text": {"content": "nested {{ exception }}"}}]}
+    NotionNotifier(database_id=database["id"], properties={"Run": nested})(context(ti(try_number=3), error))
+    [row] = rows(emu, database)
+    assert "nested login failed with" in json.dumps(row["properties"]["Run"])
+    written += json.dumps(row) + text_of(emu, row["id"])
     assert "login failed with" in written
     assert password not in written
     assert emu.token not in written
