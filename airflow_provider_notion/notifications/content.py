@@ -111,7 +111,9 @@ def facts(context: Mapping[str, Any]) -> Facts:
     dag_run = context.get("dag_run")
     dag = context.get("dag")
     dag_id = _get(ti, "dag_id") or _get(dag_run, "dag_id") or _get(dag, "dag_id")
-    run_id = _get(ti, "run_id") or _get(dag_run, "run_id") or context.get("run_id")
+    run_id = (
+        _get(ti, "run_id") or _get(dag_run, "run_id") or _get(dag_run, "dag_run_id") or context.get("run_id")
+    )
     task_id = _get(ti, "task_id")
     map_index = _int_or_none(_get(ti, "map_index"))
     try_number = _int_or_none(_get(ti, "try_number"))
@@ -136,6 +138,20 @@ def facts(context: Mapping[str, Any]) -> Facts:
         exception_text=exception_text,
         log_url=url,
     )
+
+
+def with_run_id(context: Mapping[str, Any]) -> dict[str, Any]:
+    """A deadline alert's context with ``run_id`` at the top, as task contexts have it.
+
+    Airflow hands a deadline alert's callback the DAG run as its REST API shows it, where the run id is called
+    ``dag_run_id``; with ``run_id`` added, one template (``{{ run_id }}``) serves task callbacks and alerts.
+    """
+    found = dict(context)
+    if "run_id" not in found:
+        run_id = _get(found.get("dag_run"), "run_id") or _get(found.get("dag_run"), "dag_run_id")
+        if run_id:
+            found["run_id"] = run_id
+    return found
 
 
 def safe_text(text: str, limit: int = MAX_TEXT_LENGTH, *, more_at: str | None = None) -> str:

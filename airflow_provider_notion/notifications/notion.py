@@ -24,7 +24,7 @@ from airflow.providers.common.compat.notifier import BaseNotifier
 from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.connection.masking import mask_secrets, redact_text
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.notifications.content import body_blocks, default_markdown, facts
+from airflow_provider_notion.notifications.content import body_blocks, default_markdown, facts, with_run_id
 from airflow_provider_notion.notifications.deadline import (
     DEFAULT_NOTIFY_RETRIES,
     DEFAULT_NOTIFY_TIMEOUT,
@@ -158,9 +158,10 @@ class NotionNotifier(BaseNotifier):
         return self._render_and_notify_async().__await__()
 
     async def _render_and_notify_async(self) -> None:
-        rendered = self.rendered(self.context)
+        context = with_run_id(self.context)
+        rendered = self.rendered(context)
         if rendered is not None:
-            await rendered.async_notify(self.context)
+            await rendered.async_notify(context)
 
     def rendered(self, context: Any) -> NotionNotifier | None:
         """A copy of this notifier with every template field rendered; this object keeps the templates.

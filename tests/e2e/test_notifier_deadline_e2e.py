@@ -46,7 +46,7 @@ with DAG(
             NotionNotifier,
             kwargs={{
                 "database_id": "{database_id}",
-                "properties": {{"Name": "{{{{ dag_run.dag_id }}}} {{{{ dag_run.run_id }}}}", "Status": "late"}},
+                "properties": {{"Name": "{{{{ dag_run.dag_id }}}} {{{{ run_id }}}}", "Status": "late"}},
             }},
         ),
     ),

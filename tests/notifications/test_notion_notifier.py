@@ -339,7 +339,8 @@ def test_page_mode_appends_blocks_or_a_child_page(notion_emulator_conn: NotionEm
 def deadline_context(run_id: str = "scheduled__2026-03-01") -> dict[str, Any]:
     """What Airflow 3.1+ hands a deadline alert's callback in the triggerer."""
     return {
-        "dag_run": {"dag_id": "etl", "run_id": run_id, "state": "running"},
+        # The DAG run as Airflow's REST API shows it (DAGRunResponse): the run id is ``dag_run_id``.
+        "dag_run": {"dag_id": "etl", "dag_run_id": run_id, "state": "running"},
         "deadline": {"id": "0b5d", "deadline_time": "2026-03-01T11:00:00+00:00"},
     }
 
@@ -350,7 +351,7 @@ def test_a_deadline_alert_writes_its_row_through_async_notify(
     emu = notion_emulator_conn
     kwargs = {
         "database_id": database["id"],
-        "properties": {"Name": "{{ dag_run.dag_id }} {{ dag_run.run_id }}", "Status": "deadline missed"},
+        "properties": {"Name": "{{ dag_run.dag_id }} {{ run_id }}", "Status": "deadline missed"},
     }
 
     async def as_the_triggerer_does() -> None:
