@@ -98,12 +98,17 @@ def database_flow(database_id: str, entry: Entry, version: NotionVersion) -> Flo
     found = yield Send(
         "POST",
         query_path,
-        {"filter": {"property": key, key_type: equals_condition(key_type, match)}, "page_size": 2},
+        {
+            "filter": {"property": key, key_type: equals_condition(key_type, match)},
+            # Oldest first: if two rows share a key (two notifications raced), every later one updates the same.
+            "sorts": [{"timestamp": "created_time", "direction": "ascending"}],
+            "page_size": 2,
+        },
     )
     rows = list(found.get("results") or [])
     notes = []
     if len(rows) > 1:
-        notes.append(f"{key} = {match!r} matches more than one row; the oldest returned was updated")
+        notes.append(f"{key} = {match!r} matches more than one row; the oldest was updated")
     if rows:
         page_id = str(rows[0]["id"])
         page = yield Send("PATCH", f"/pages/{page_id}", {"properties": props})

@@ -426,3 +426,27 @@ def test_the_deadline_shortens_each_request_and_refuses_a_wait_past_it() -> None
     with pytest.raises(NotifyDeadlineReached, match="deadline of 5 s"):
         deadline.request_timeout(10)
     assert clock.sleeps == [3, 2]
+
+
+def test_when_two_rows_share_the_key_the_oldest_is_updated(
+    notion_emulator_conn: NotionEmulator, database: dict[str, Any]
+) -> None:
+    emu = notion_emulator_conn
+    source = str(database["data_source_id"])
+    for status in ("first", "second"):
+        emu.add_rows(
+            source,
+            [
+                {
+                    "Name": {"title": [{"text": {"content": "etl.load"}}]},
+                    "Run": {"rich_text": [{"text": {"content": status}}]},
+                }
+            ],
+        )
+        time.sleep(1.1)  # Notion's created_time has second precision at best
+    NotionNotifier(database_id=database["id"], properties={"Name": "etl.load", "Status": "failed"})(
+        context(ti())
+    )
+    found = {plain(r["properties"]["Run"]): r["properties"]["Status"]["select"] for r in rows(emu, database)}
+    assert found["first"]["name"] == "failed"
+    assert found["second"] is None
