@@ -432,21 +432,16 @@ def test_when_two_rows_share_the_key_the_oldest_is_updated(
     notion_emulator_conn: NotionEmulator, database: dict[str, Any]
 ) -> None:
     emu = notion_emulator_conn
-    source = str(database["data_source_id"])
-    for status in ("first", "second"):
-        emu.add_rows(
-            source,
-            [
-                {
-                    "Name": {"title": [{"text": {"content": "etl.load"}}]},
-                    "Run": {"rich_text": [{"text": {"content": status}}]},
-                }
-            ],
-        )
-        time.sleep(1.1)  # Notion's created_time has second precision at best
+    row = {"Name": {"title": [{"text": {"content": "etl.load"}}]}}
+    older, newer = emu.add_rows(str(database["data_source_id"]), [row, row])
+    with emu.state.lock:  # Notion keeps created_time to the minute: put the two rows minutes apart
+        for page in rows(emu, database):
+            page["created_time"] = (
+                "2026-01-01T00:00:00.000Z" if page["id"] == older else "2026-01-01T00:05:00.000Z"
+            )
     NotionNotifier(database_id=database["id"], properties={"Name": "etl.load", "Status": "failed"})(
         context(ti())
     )
-    found = {plain(r["properties"]["Run"]): r["properties"]["Status"]["select"] for r in rows(emu, database)}
-    assert found["first"]["name"] == "failed"
-    assert found["second"] is None
+    status = {r["id"]: r["properties"]["Status"]["select"] for r in rows(emu, database)}
+    assert status[newer] is None
+    assert status[older]["name"] == "failed"
