@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from airflow.providers.common.compat.sdk import DAG
+from airflow.providers.common.compat.version_compat import AIRFLOW_V_3_1_PLUS
 from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.connection.masking import mask_secret
@@ -35,6 +37,11 @@ TEMPLATES = {
 }
 
 
+# Task and DAG callback contexts always carry the DAG (Airflow 2 renders templates with its Jinja environment).
+DAG_ = DAG(dag_id="etl", schedule=None)
+needs_deadline_alerts = pytest.mark.skipif(not AIRFLOW_V_3_1_PLUS, reason="deadline alerts need Airflow 3.1+")
+
+
 def ti(state: str = "failed", try_number: int = 1, map_index: int = -1, task_id: str = "load") -> Any:
     return SimpleNamespace(
         dag_id="etl",
@@ -47,7 +54,12 @@ def ti(state: str = "failed", try_number: int = 1, map_index: int = -1, task_id:
 
 
 def context(task: Any, error: BaseException | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = {"ti": task, "ts": "2026-03-01T10:00:00+00:00", "run_id": task.run_id}
+    found: dict[str, Any] = {
+        "dag": DAG_,
+        "ti": task,
+        "ts": "2026-03-01T10:00:00+00:00",
+        "run_id": task.run_id,
+    }
     if error is not None:
         found["exception"] = error
     return found
@@ -345,6 +357,7 @@ def deadline_context(run_id: str = "scheduled__2026-03-01") -> dict[str, Any]:
     }
 
 
+@needs_deadline_alerts
 def test_a_deadline_alert_writes_its_row_through_async_notify(
     notion_emulator_conn: NotionEmulator, database: dict[str, Any]
 ) -> None:
@@ -366,6 +379,7 @@ def test_a_deadline_alert_writes_its_row_through_async_notify(
     assert "Deadline missed" in body and "/dags/etl/runs/scheduled__2026-03-01" in body
 
 
+@needs_deadline_alerts
 def test_async_notify_keeps_the_event_loop_free_and_its_deadline(
     notion_emulator_conn: NotionEmulator,
     database: dict[str, Any],
@@ -403,8 +417,8 @@ def test_a_dag_callback_gets_one_row_per_run(
     emu = notion_emulator_conn
     dag_run = SimpleNamespace(dag_id="etl", run_id="scheduled__1", state="failed")
     notifier = NotionNotifier(database_id=database["id"], properties={"Status": "{{ dag_run.state }}"})
-    notifier({"dag_run": dag_run, "reason": "task_failure"})
-    notifier({"dag_run": dag_run, "reason": "task_failure"})
+    notifier({"dag": DAG_, "dag_run": dag_run, "reason": "task_failure"})
+    notifier({"dag": DAG_, "dag_run": dag_run, "reason": "task_failure"})
     [row] = rows(emu, database)
     assert plain(row["properties"]["Name"]) == "etl scheduled__1"
     assert row["properties"]["Status"]["select"]["name"] == "failed"
@@ -434,11 +448,10 @@ def test_when_two_rows_share_the_key_the_oldest_is_updated(
     emu = notion_emulator_conn
     row = {"Name": {"title": [{"text": {"content": "etl.load"}}]}}
     older, newer = emu.add_rows(str(database["data_source_id"]), [row, row])
+    stored = emu.state.data_sources[str(database["data_source_id"])].rows
     with emu.state.lock:  # Notion keeps created_time to the minute: put the two rows minutes apart
-        for page in rows(emu, database):
-            page["created_time"] = (
-                "2026-01-01T00:00:00.000Z" if page["id"] == older else "2026-01-01T00:05:00.000Z"
-            )
+        stored[older].row["created_time"] = "2026-01-01T00:00:00.000Z"
+        stored[newer].row["created_time"] = "2026-01-01T00:05:00.000Z"
     NotionNotifier(database_id=database["id"], properties={"Name": "etl.load", "Status": "failed"})(
         context(ti())
     )
