@@ -22,9 +22,15 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.notifier import BaseNotifier
 
 from airflow_provider_notion.client.retry import RetryPolicy
-from airflow_provider_notion.connection.masking import mask_secrets, redact_text
+from airflow_provider_notion.connection.masking import mask_secrets
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.notifications.content import body_blocks, default_markdown, facts, with_run_id
+from airflow_provider_notion.notifications.content import (
+    body_blocks,
+    default_markdown,
+    facts,
+    safe_text,
+    with_run_id,
+)
 from airflow_provider_notion.notifications.deadline import (
     DEFAULT_NOTIFY_RETRIES,
     DEFAULT_NOTIFY_TIMEOUT,
@@ -62,14 +68,15 @@ def _positive_seconds(value: Any, field: str) -> float:
     return float(value)
 
 
-def masked(value: Any) -> Any:
-    """``value`` with every string in it (Notion property values nest them) passed through the masker."""
+def masked(value: Any, more_at: str | None = None) -> Any:
+    """``value`` with every string in it (Notion property values nest them) masked and cut to one rich-text
+    item (2,000 characters), the cut pointing at ``more_at`` (the task's log)."""
     if isinstance(value, str):
-        return redact_text(value)
+        return safe_text(value, more_at=more_at)
     if isinstance(value, Mapping):
-        return {key: masked(item) for key, item in value.items()}
+        return {key: masked(item, more_at) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [masked(item) for item in value]
+        return [masked(item, more_at) for item in value]
     return value
 
 
@@ -195,7 +202,7 @@ class NotionNotifier(BaseNotifier):
         """The rendered notification, masked and cut to Notion's limits (secrets must be registered first)."""
         found = facts(context)
         markdown = self.markdown if self.markdown is not None else default_markdown(found)
-        properties = {name: masked(value) for name, value in (self.properties or {}).items()}
+        properties = {name: masked(value, found.log_url) for name, value in (self.properties or {}).items()}
         return Entry(
             properties=properties,
             blocks=body_blocks(str(markdown), more_at=found.log_url),

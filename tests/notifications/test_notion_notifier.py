@@ -458,3 +458,16 @@ def test_when_two_rows_share_the_key_the_oldest_is_updated(
     status = {r["id"]: r["properties"]["Status"]["select"] for r in rows(emu, database)}
     assert status[newer] is None
     assert status[older]["name"] == "failed"
+
+
+def test_a_long_templated_property_is_cut_to_one_rich_text_item(
+    notion_emulator_conn: NotionEmulator, database: dict[str, Any]
+) -> None:
+    emu = notion_emulator_conn
+    notifier = NotionNotifier(database_id=database["id"], properties={"Run": "{{ exception }}"})
+    notifier(context(ti(), ValueError("y" * 300_000)))  # 150 items of 2,000: more than Notion's 100
+    [row] = rows(emu, database)
+    [item] = row["properties"]["Run"]["rich_text"]
+    assert len(item["plain_text"]) == 2000
+    assert item["plain_text"].startswith("yyy")
+    assert "more characters cut; the full text is in the task log: http" in item["plain_text"]
