@@ -15,7 +15,7 @@ from urllib.parse import quote
 from airflow_provider_notion.connection.masking import redact_text
 from airflow_provider_notion.markdown import markdown_to_blocks
 from airflow_provider_notion.markdown.inline import escape
-from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, MAX_TEXT_LENGTH
+from airflow_provider_notion.rules.payloads import MAX_ARRAY_LENGTH, MAX_CHILDREN_PER_REQUEST, MAX_TEXT_LENGTH
 
 DEFAULT_BASE_URL = "http://localhost:8080/"
 
@@ -199,8 +199,9 @@ def fit_blocks(
     blocks: Sequence[dict[str, Any]], *, limit: int = MAX_CHILDREN_PER_REQUEST, more_at: str | None = None
 ) -> list[dict[str, Any]]:
     """At most ``limit`` blocks; when more, the last one says how many were left out and where to read them."""
+    blocks = [fit_rich_text(block, more_at=more_at) for block in blocks]
     if len(blocks) <= limit:
-        return list(blocks)
+        return blocks
     left_out = len(blocks) - (limit - 1)
     where = f" the task log: {more_at}" if more_at else " the task log"
     note = (
@@ -208,6 +209,20 @@ def fit_blocks(
         f"see{where}"
     )
     return [*blocks[: limit - 1], paragraph(note, link=more_at)]
+
+
+def fit_rich_text(block: dict[str, Any], *, more_at: str | None = None) -> dict[str, Any]:
+    """``block`` with at most 100 rich-text items (Notion's limit); when more, the last says what was cut."""
+    body = block.get(str(block.get("type")))
+    if not isinstance(body, dict):
+        return block
+    items = body.get("rich_text")
+    if not isinstance(items, list) or len(items) <= MAX_ARRAY_LENGTH:
+        return block
+    cut = sum(len(str((item.get("text") or {}).get("content", ""))) for item in items[MAX_ARRAY_LENGTH - 1 :])
+    note = paragraph(f" … [{cut} more characters cut; the full text is in the task log]", link=more_at)
+    last = note["paragraph"]["rich_text"][0]
+    return {**block, block["type"]: {**body, "rich_text": [*items[: MAX_ARRAY_LENGTH - 1], last]}}
 
 
 def paragraph(text: str, *, link: str | None = None) -> dict[str, Any]:

@@ -471,3 +471,17 @@ def test_a_long_templated_property_is_cut_to_one_rich_text_item(
     assert len(item["plain_text"]) == 2000
     assert item["plain_text"].startswith("yyy")
     assert "more characters cut; the full text is in the task log: http" in item["plain_text"]
+
+
+def test_a_long_templated_paragraph_keeps_within_100_rich_text_items(
+    notion_emulator_conn: NotionEmulator, database: dict[str, Any]
+) -> None:
+    emu = notion_emulator_conn
+    notifier = NotionNotifier(database_id=database["id"], markdown="Error: {{ exception }}")
+    notifier(context(ti(), ValueError("z" * 300_000)))
+    [row] = rows(emu, database)
+    [block] = emu.state.block_children_of(row["id"])
+    items = block["paragraph"]["rich_text"]
+    assert len(items) == 100
+    assert "more characters cut; the full text is in the task log" in items[-1]["plain_text"]
+    assert items[-1]["href"] == "http://localhost:8080/dags/etl/runs/manual__1/tasks/load?try_number=1"
