@@ -1,11 +1,15 @@
-"""The exceptions this provider raises.
+"""The exceptions this provider raises: every public exception class lives here, and only here.
 
-Everything derives from :class:`NotionError`, itself an ``AirflowException``, so a task fails with a message
-written for the person reading the Airflow log. None of them ever carries a token or secret.
+Every error a task fails with derives from :class:`NotionError`, itself an ``AirflowException``, so a task fails
+with a message written for the person reading the Airflow log. Three signals the provider catches itself keep
+the standard base their callers expect: :class:`FilterTooDeepError` (a ``ValueError``),
+:class:`PacingUnavailableError` and :class:`UnsafeStateDirError` (``OSError``). None of them ever carries a
+token or secret.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException
@@ -136,3 +140,128 @@ class NotionPartialWriteError(NotionError):
         self.what = what
         self.done = done
         super().__init__(f"{what} failed part-way: {done}. Cause: {cause}")
+
+
+class NotionSyncError(NotionError):
+    """A sync cannot (or did not completely) bring the database in line with the source.
+
+    ``result`` holds the counts of what was done before it stopped (empty when nothing was written).
+    """
+
+    def __init__(self, message: str, result: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = dict(result or {})
+
+
+REAUTHORIZE_STEPS = (
+    "Re-authorise: run `python -m airflow_provider_notion.oauth authorize-url --client-id <id> --redirect-uri "
+    "<uri>`, open the URL as the workspace owner, then `python -m airflow_provider_notion.oauth exchange ... --state "
+    "<the printed state>` with the whole redirect URL, and update the Airflow connection with the printed tokens "
+    "(see docs/oauth.md). The stored token pair is replaced automatically once the connection holds the new "
+    "refresh token."
+)
+
+_ADVICE: dict[str, str] = {
+    "invalid_client": (
+        "Notion rejected the client credentials: check the connection's login (OAuth client id) and password "
+        "(OAuth client secret) against the public integration's settings page."
+    ),
+    "invalid_grant": REAUTHORIZE_STEPS,
+    "unauthorized_client": "This integration may not use this grant; is it a public (OAuth) integration?",
+    "unsupported_grant_type": "Notion does not support this grant type.",
+    "invalid_request": (
+        "Check the redirect URI: it must be one registered for the integration, and the exchange must send the "
+        "same redirect_uri the authorize URL used."
+    ),
+}
+
+
+class NotionOAuthError(NotionError):
+    """An OAuth call (token exchange, refresh, introspect, revoke) failed.
+
+    Carries Notion's ``status``, ``code`` and ``request_id`` when Notion answered. Deliberately not a
+    :class:`NotionApiError`, so the hook's retry policy never repeats a refresh that rotated a token. The message
+    never contains a token, code or secret.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        super().__init__(message)
+
+    @classmethod
+    def from_api_error(
+        cls, action: str, error: NotionApiError, *, advice: str | None = None
+    ) -> NotionOAuthError:
+        """Describe ``error`` (Notion's answer to ``action``) with advice for its code."""
+        text = f"Notion OAuth {action} failed: HTTP {error.status}"
+        if error.code:
+            text += f" {error.code}"
+        if error.message:
+            text += f": {error.message}"
+        hint = advice or _ADVICE.get(error.code or "")
+        if hint:
+            text += f" {hint}"
+        if error.request_id:
+            text += f" (request_id {error.request_id})"
+        return cls(text, status=error.status, code=error.code, request_id=error.request_id)
+
+
+class TokenNotSavedError(NotionOAuthError):
+    """A refresh succeeded but the token store could not save the new pair, even after retries."""
+
+
+class TokenStoreNotWritableError(NotionError):
+    """The token store cannot save a pair here (e.g. the Variable store outside a running task)."""
+
+
+class NotionPartialPageError(NotionTransportError):
+    """A page was created but not all of its child blocks could be written."""
+
+    def __init__(self, page_id: str, first: int, last: int, cause: BaseException, *, trashed: bool) -> None:
+        if trashed:
+            outcome = "the page was moved to the trash, so a retry creates it again complete"
+        else:
+            outcome = (
+                f"page {page_id} lacks blocks {first}-{last}: delete it (or let an upsert retry finish it)"
+            )
+        super().__init__("PATCH", f"/v1/blocks/{page_id}/children", f"{cause}; {outcome}")
+        self.page_id = page_id
+        self.missing = (first, last)
+        self.trashed = trashed
+        self.args = (
+            f"Page {page_id} was created, but appending its child blocks {first}-{last} failed ({cause}); "
+            f"{outcome}.",
+        )
+
+
+class NotionChildrenMismatchError(NotionError):
+    """An existing row's children are neither the requested ones nor a prefix of them."""
+
+
+class NotionPaginationError(NotionError):
+    """The server's cursors go round in circles: following them would never end."""
+
+
+class FilterTooDeepError(ValueError):
+    """Adding the conditions would nest compound filters deeper than Notion accepts."""
+
+    def __init__(self, depth: int, limit: int) -> None:
+        super().__init__(f"compound filters would be nested {depth} levels deep (Notion accepts {limit})")
+        self.depth = depth
+
+
+class PacingUnavailableError(OSError):
+    """A shared bucket cannot be used right now (lock not granted in time, Redis unreachable, unsafe file)."""
+
+
+class UnsafeStateDirError(OSError):
+    """A state folder exists but is not a private directory of the current user; it is not used."""

@@ -24,7 +24,7 @@ from airflow.sdk import AssetWatcher
 from airflow_provider_notion.assets import notion_asset
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import NotionCreateDatabaseItemOperator
-from airflow_provider_notion.rules.values.conditions import plain_value
+from airflow_provider_notion.rules.values.from_notion import plain_value
 from airflow_provider_notion.triggers.change import NotionChangeTrigger
 
 #: Parsed without configuration (the DAG must import anywhere); the watcher then reports a missing data source.

@@ -31,7 +31,7 @@ from airflow_provider_notion.operators.notion import (
     NotionQueryDatabaseOperator,
 )
 from airflow_provider_notion.operators.pages import NotionReplacePageContentOperator, NotionTrashPageOperator
-from airflow_provider_notion.rules.values.conditions import plain_value
+from airflow_provider_notion.rules.values.from_notion import plain_value
 
 
 def setting(name: str) -> str:

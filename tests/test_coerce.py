@@ -32,7 +32,7 @@ def test_anything_else_names_the_field(value: object) -> None:
 
 
 def test_the_sensor_and_the_operators_use_these_rules() -> None:
-    from airflow_provider_notion.operators import notion as operator_module
+    from airflow_provider_notion.operators import base as operator_module  # the shared operator plumbing
     from airflow_provider_notion.sensors import notion as sensor_module
 
     assert sensor_module._flag is operator_module._as_bool is as_bool

@@ -24,7 +24,8 @@ from airflow_provider_notion.client.pacing.buckets import (
     TokenBucket,
     shared_bucket,
 )
-from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, default_state_dir, private_state_dir
+from airflow_provider_notion.exceptions import UnsafeStateDirError
+from airflow_provider_notion.utils.state_dir import default_state_dir, private_state_dir
 
 LOGGER = "airflow_provider_notion.client.pacing.buckets"
 

@@ -24,6 +24,7 @@ from airflow_provider_notion.client.request import (
 from airflow_provider_notion.client.responses import api_error_from_response
 from airflow_provider_notion.client.retry import (
     READ_RETRIED_STATUSES,
+    RETRY_AFTER_STATUSES,
     AttemptFailure,
     RetryPolicy,
     describe_failure,
@@ -236,7 +237,7 @@ class BaseClient:
                 unknown.__cause__ = error
                 return unknown
             if (
-                error.status in (429, 529)
+                error.status in RETRY_AFTER_STATUSES
                 and error.retry_after
                 and error.retry_after > policy.max_retry_after
             ):

@@ -37,12 +37,13 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from airflow_provider_notion.client.paging import CursorGuard, is_incomplete
-from airflow_provider_notion.exceptions import NotionQueryIncompleteError
-from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, FilterTooDeepError, and_conditions
+from airflow_provider_notion.exceptions import FilterTooDeepError, NotionQueryIncompleteError
+from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, and_conditions
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, read_instant
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +92,13 @@ def is_windowable(sorts: list[Any] | None) -> bool:
 def created_minute(row: Mapping[str, Any]) -> datetime:
     """A row's ``created_time`` rounded down to the minute (Notion's granularity), in UTC."""
     raw = row.get("created_time")
-    try:
-        moment = datetime.fromisoformat(str(raw))
-    except ValueError:
+    moment = read_instant(raw)
+    if moment is None:
         raise NotionQueryIncompleteError(
             f"row {row.get('id')} has no readable created_time ({raw!r}), which continuing a query past "
             "Notion's result cap relies on"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def minute_text(moment: datetime) -> str:
-    """The ISO 8601 text Notion uses for a minute (``2026-07-04T09:09:00.000Z``)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:00.000Z")
+        )
+    return floor_minute(moment)
 
 
 class CompleteQuery:
@@ -189,7 +182,7 @@ class CompleteQuery:
         while True:
             body: dict[str, Any] = {"sorts": self._sorts, "page_size": self._page_size}
             if window_start is not None:
-                body["filter"] = and_window(self._filter, created_window(minute_text(window_start)))
+                body["filter"] = and_window(self._filter, created_window(notion_instant(window_start)))
             elif self._filter:
                 body["filter"] = self._filter
             first: datetime | None = None
@@ -211,8 +204,8 @@ class CompleteQuery:
                         newest, newest_ids = minute, set()
                     elif minute < newest:
                         raise NotionQueryIncompleteError(
-                            f"{self._target} returned row {row.get('id')} (created {minute_text(minute)}) after "
-                            f"rows created {minute_text(newest)}, although it asked for created_time ascending "
+                            f"{self._target} returned row {row.get('id')} (created {notion_instant(minute)}) after "
+                            f"rows created {notion_instant(newest)}, although it asked for created_time ascending "
                             "order; continuing past the result cap relies on that order."
                         )
                     row_id = str(row.get("id"))
@@ -233,12 +226,12 @@ class CompleteQuery:
             assert newest is not None
             window_start = newest
             self.windows += 1
-            self.window_start = minute_text(newest)
+            self.window_start = notion_instant(newest)
             log.info(
                 "Notion's result cap reached after %d rows of %s; continuing with rows created on or after %s",
                 returned,
                 self._target,
-                minute_text(newest),
+                notion_instant(newest),
             )
 
     def _check_can_continue(self, returned: int, first: datetime | None, newest: datetime | None) -> None:
@@ -249,7 +242,7 @@ class CompleteQuery:
                 "then come oldest first) and sort downstream, or narrow the filter."
             )
         if newest is None or first == newest:
-            when = f" at {minute_text(newest)}" if newest else ""
+            when = f" at {notion_instant(newest)}" if newest else ""
             raise NotionQueryIncompleteError(
                 f"Notion stopped {self._target} at its result cap after {returned} rows, and the rows of the "
                 f"last window were all created within one minute{when}: more rows than the cap were created "

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_notion.exceptions import NotionError, NotionInputError, NotionQueryIncompleteError
+from airflow_provider_notion.exceptions import NotionPaginationError, NotionQueryIncompleteError
 from airflow_provider_notion.utils.checks import drop_none
+from airflow_provider_notion.utils.coerce import as_number
 
 #: Notion's maximum ``page_size``.
 MAX_PAGE_SIZE = 100
@@ -18,19 +19,10 @@ MAX_PAGE_SIZE = 100
 MAX_REPEATED_CURSORS = 2
 
 
-class NotionPaginationError(NotionError):
-    """The server's cursors go round in circles: following them would never end."""
-
-
 def check_page_size(page_size: object, field: str = "page_size") -> int | None:
     """``page_size`` must be a whole number from 1 to 100 (Notion's maximum)."""
-    if page_size is None:
-        return None
-    if isinstance(page_size, str) and page_size.strip().isdigit():
-        page_size = int(page_size)
-    if not isinstance(page_size, int) or isinstance(page_size, bool) or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise NotionInputError(field, f"must be a whole number from 1 to {MAX_PAGE_SIZE}, got {page_size!r}")
-    return page_size
+    number = as_number(page_size, field, whole=True, minimum=1, maximum=MAX_PAGE_SIZE)
+    return None if number is None else int(number)
 
 
 def list_object(results: list[Any], list_type: str | None = None) -> dict[str, Any]:

@@ -4,11 +4,14 @@ The rules are shared by the sync hook (requests) and the async trigger (httpx): 
 transport errors into an :class:`AttemptFailure` and Notion's error answers into a ``NotionApiError``, then
 asks this module what to do.
 
-- 429 ``rate_limited`` and 529 ``service_overload`` are always retried, after ``Retry-After`` when given.
+- 429 ``rate_limited`` is always retried, after ``Retry-After`` when given: Notion refused the request unread.
 - A request that never left (the connection could not be opened) is always retried.
-- 500/502/503/504, timeouts and answers lost on the way back are retried only for reads (GET, DELETE and
-  the read-only POSTs: search, query, introspect). For a create or update they mean the outcome is unknown,
-  and a retry could create a duplicate, so they fail at once with ``NotionWriteOutcomeUnknownError``.
+- 500/502/503/504, 529 ``service_overload``, timeouts and answers lost on the way back are retried only for
+  reads (GET, DELETE and the read-only POSTs: search, query, introspect), a 529 after its ``Retry-After``. For
+  a create or update they mean the outcome is unknown: a 529 is a 5xx, and nothing in Notion's documentation
+  says an overloaded Notion never applied the write before answering it, so a retried create could
+  duplicate the page. They fail at once with ``NotionWriteOutcomeUnknownError``; a sync recovers by reading
+  the rows again on its next run, which finds the write if it was applied.
 - ``retry_on_all_errors`` retries every failure, for every method: a caller's explicit choice.
 """
 
@@ -29,8 +32,12 @@ from airflow_provider_notion.exceptions import (
     NotionWriteOutcomeUnknownError,
 )
 
-ALWAYS_RETRIED_STATUSES = frozenset({429, 529})
-READ_RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+#: Refused before anything was done: retried for every method.
+ALWAYS_RETRIED_STATUSES = frozenset({429})
+#: The outcome of a write answered so is unknown: retried for reads only.
+READ_RETRIED_STATUSES = frozenset({500, 502, 503, 504, 529})
+#: Answers whose ``Retry-After`` is honoured (up to ``max_retry_after``; a longer one fails at once).
+RETRY_AFTER_STATUSES = frozenset({429, 529})
 
 
 class AttemptFailure(Exception):
@@ -110,9 +117,13 @@ class RetryPolicy:
     def should_retry(self, error: BaseException, read_only: bool) -> bool:
         """Whether ``error`` from one attempt may be retried (the attempt count is checked elsewhere)."""
         if isinstance(error, NotionApiError):
-            if error.status in ALWAYS_RETRIED_STATUSES:
-                return error.retry_after is None or error.retry_after <= self.max_retry_after
-            if self.retry_on_all_errors:
+            if (
+                error.status in RETRY_AFTER_STATUSES
+                and error.retry_after is not None
+                and error.retry_after > self.max_retry_after
+            ):
+                return False
+            if error.status in ALWAYS_RETRIED_STATUSES or self.retry_on_all_errors:
                 return True
             return read_only and error.status in READ_RETRIED_STATUSES
         if isinstance(error, AttemptFailure):

@@ -29,7 +29,7 @@ from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import Session, SyncClient
 from airflow_provider_notion.connection.masking import mask_secrets
 from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnectionSettings
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, NotionPartialPageError
 from airflow_provider_notion.rules.bodies import (
     append_body,
     create_database_body,
@@ -37,7 +37,6 @@ from airflow_provider_notion.rules.bodies import (
     search_body,
     update_page_body,
 )
-from airflow_provider_notion.rules.children import NotionPartialPageError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values
 from airflow_provider_notion.rules.queries import filter_properties_params, query_body

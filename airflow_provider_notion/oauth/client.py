@@ -23,8 +23,12 @@ from airflow_provider_notion.connection.settings import (
     NotionConnectionSettings,
     normalize_base_url,
 )
-from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
-from airflow_provider_notion.oauth.errors import NotionOAuthError
+from airflow_provider_notion.exceptions import (
+    NotionApiError,
+    NotionInputError,
+    NotionOAuthError,
+    NotionTransportError,
+)
 from airflow_provider_notion.rules.versions import DEFAULT_NOTION_VERSION
 
 log = logging.getLogger(__name__)

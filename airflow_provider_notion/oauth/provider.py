@@ -32,9 +32,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from airflow_provider_notion.connection.settings import NotionConnectionSettings, get_extra
-from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.exceptions import (
+    REAUTHORIZE_STEPS,
+    NotionError,
+    NotionInputError,
+    NotionOAuthError,
+    TokenNotSavedError,
+)
 from airflow_provider_notion.oauth.client import NotionOAuthClient, mask_secret
-from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS, NotionOAuthError
 from airflow_provider_notion.oauth.refresh_lock import RefreshLockTimeout, refresh_lock
 from airflow_provider_notion.oauth.store import StoredTokens, TokenStore, token_fingerprint
 from airflow_provider_notion.oauth.store_registry import load_token_store
@@ -58,10 +63,6 @@ def _refresh_lock(base_url: str, conn_id: str) -> threading.Lock:
     """One lock per connection in this process, shared by every hook using it."""
     with _process_guard:
         return _process_locks.setdefault((base_url, conn_id), threading.Lock())
-
-
-class TokenNotSavedError(NotionOAuthError):
-    """A refresh succeeded but the token store could not save the new pair, even after retries."""
 
 
 class OAuthTokenProvider:

@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 
-from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
+from airflow_provider_notion.exceptions import UnsafeStateDirError
+from airflow_provider_notion.utils.state_dir import private_state_dir
 
 log = logging.getLogger(__name__)
 

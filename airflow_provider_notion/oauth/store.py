@@ -20,7 +20,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError
+
+# Importable from here too: docs of 0.2 showed ``from airflow_provider_notion.oauth.store import ...``.
+from airflow_provider_notion.exceptions import TokenStoreNotWritableError as TokenStoreNotWritableError
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +93,6 @@ class StoredTokens:
             generation=self.generation + 1,
             bot_id=bot_id or self.bot_id,
         )
-
-
-class TokenStoreNotWritableError(NotionError):
-    """The token store cannot save a pair here (e.g. the Variable store outside a running task)."""
 
 
 class TokenStore(ABC):

@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_notion.client.auth import TokenProvider
-from airflow_provider_notion.exceptions import NotionApiError, NotionError
-from airflow_provider_notion.oauth.errors import REAUTHORIZE_STEPS
+from airflow_provider_notion.exceptions import REAUTHORIZE_STEPS, NotionApiError, NotionError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 
 NOT_REFRESHED = "Test Connection never refreshes (the rotated pair could not be stored here)."

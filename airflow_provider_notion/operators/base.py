@@ -22,7 +22,7 @@ from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.lineage import Direction, operator_lineage
 from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
 from airflow_provider_notion.operators.output_files import write_json_lines
-from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import optional_notion_id
 from airflow_provider_notion.rules.payloads import (
     DEFAULT_MAX_XCOM_RESULTS,
 )
@@ -44,7 +44,8 @@ def optional_str(value: Any, field: str) -> str | None:
 
 
 def optional_id(value: Any, field: str) -> str | None:
-    return None if value is None or value == "" else normalize_notion_id(value, field)
+    """An id or link, ``None``/``""`` meaning unset: :func:`~airflow_provider_notion.rules.ids.optional_notion_id`."""
+    return optional_notion_id(value, field)
 
 
 def rich_text_input(value: Any, field: str) -> Any:

@@ -29,8 +29,8 @@ class NotionRawRequestOperator(NotionBaseOperator):
     """Send any Notion API request with the connection's token and ``Notion-Version``, and return the body.
 
     The ``url`` is a path under the API (``/users/me``, ``/v1/comments?block_id=...``); full URLs are refused,
-    so the token never goes anywhere but the connection's API host. Retries follow the provider's rules (429 and
-    529 after ``Retry-After``; 5xx and timeouts only for reads) unless ``retry_on_all_errors`` is set.
+    so the token never goes anywhere but the connection's API host. Retries follow the provider's rules (429
+    after ``Retry-After``; 5xx, 529 included, and timeouts only for reads) unless ``retry_on_all_errors`` is set.
 
     :param url: the path. Templated.
     :param method: GET, POST, PATCH, PUT or DELETE. Templated.

@@ -20,45 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow_provider_notion.exceptions import NotionError, NotionTransportError
-
-
-class NotionPartialPageError(NotionTransportError):
-    """A page was created but not all of its child blocks could be written."""
-
-    def __init__(self, page_id: str, first: int, last: int, cause: BaseException, *, trashed: bool) -> None:
-        if trashed:
-            outcome = "the page was moved to the trash, so a retry creates it again complete"
-        else:
-            outcome = (
-                f"page {page_id} lacks blocks {first}-{last}: delete it (or let an upsert retry finish it)"
-            )
-        super().__init__("PATCH", f"/v1/blocks/{page_id}/children", f"{cause}; {outcome}")
-        self.page_id = page_id
-        self.missing = (first, last)
-        self.trashed = trashed
-        self.args = (
-            f"Page {page_id} was created, but appending its child blocks {first}-{last} failed ({cause}); "
-            f"{outcome}.",
-        )
-
-
-class NotionChildrenMismatchError(NotionError):
-    """An existing row's children are neither the requested ones nor a prefix of them."""
+from airflow_provider_notion.exceptions import NotionChildrenMismatchError
+from airflow_provider_notion.rules.values.from_notion import plain_text
 
 
 def block_signature(block: Mapping[str, Any]) -> tuple[str, str]:
     """What identifies a block's content for comparison: its type and its text (ids, times, styles aside)."""
     kind = str(block.get("type") or next((k for k in block if k not in ("object", "children")), ""))
     body = block.get(kind)
-    text = ""
-    if isinstance(body, Mapping):
-        for item in body.get("rich_text") or body.get("text") or []:
-            if isinstance(item, Mapping):
-                content = (
-                    (item.get("text") or {}).get("content") if isinstance(item.get("text"), Mapping) else None
-                )
-                text += str(content if content is not None else item.get("plain_text") or "")
+    text = plain_text(body.get("rich_text") or body.get("text")) if isinstance(body, Mapping) else ""
     return kind, text
 
 

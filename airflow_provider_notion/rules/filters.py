@@ -19,19 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import FilterTooDeepError, NotionInputError
 
 MAX_FILTER_NESTING = 2
-
-
-class FilterTooDeepError(ValueError):
-    """Adding the conditions would nest compound filters deeper than Notion accepts."""
-
-    def __init__(self, depth: int) -> None:
-        super().__init__(
-            f"compound filters would be nested {depth} levels deep (Notion accepts {MAX_FILTER_NESTING})"
-        )
-        self.depth = depth
 
 
 def filter_depth(node: Any, field: str = "filter") -> int:
@@ -95,5 +85,5 @@ def and_conditions(
         combined = {"and": [dict(user_filter), *extra]}
     depth = filter_depth(combined)
     if depth > MAX_FILTER_NESTING:
-        raise FilterTooDeepError(depth)
+        raise FilterTooDeepError(depth, MAX_FILTER_NESTING)
     return combined

@@ -51,3 +51,8 @@ def normalize_notion_id(value: object, field: str) -> str:
     raise NotionInputError(
         field, f"{value!r} is neither a Notion ID (32 hex digits, dashes optional) nor a link"
     )
+
+
+def optional_notion_id(value: object, field: str) -> str | None:
+    """:func:`normalize_notion_id`, with ``None`` or ``""`` (an unset templated field) meaning unset."""
+    return None if value is None or value == "" else normalize_notion_id(value, field)

@@ -7,7 +7,7 @@ turns them into what the API expects or raises a :class:`NotionInputError` namin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_notion.exceptions import NotionInputError
@@ -15,8 +15,21 @@ from airflow_provider_notion.rules.filters import MAX_FILTER_NESTING, check_filt
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.utils.checks import check_finite
 
+# Notion's size limits (notion-api.md §6, Docs ``reference/request-limits``); a value over one is a 400
+# ``validation_error``. They live here only: every builder of property values checks through
+# :func:`check_property_value`, so a sync refuses them before its first write.
 MAX_TEXT_LENGTH = 2000
+"""Characters of one rich-text item's ``text.content`` (and of its ``text.link.url``)."""
 MAX_ARRAY_LENGTH = 100
+"""Items of any array: rich text, blocks, multi-select options, relations, people, files."""
+MAX_RICH_TEXT_CHARACTERS = MAX_TEXT_LENGTH * MAX_ARRAY_LENGTH
+"""The longest plain text one rich-text value can hold: 100 items of 2,000 characters."""
+MAX_URL_LENGTH = 2000
+MAX_EQUATION_LENGTH = 1000
+MAX_EMAIL_OR_PHONE_LENGTH = 200
+MAX_OPTION_NAME_LENGTH = 100
+"""Characters of a select, status or multi-select option name (which may not contain a comma either)."""
+MAX_FILE_NAME_LENGTH = 100
 MAX_CHILDREN_PER_REQUEST = 100
 #: Rows an operator or sensor may push to XCom before it asks for ``output_path`` or a narrower query.
 DEFAULT_MAX_XCOM_RESULTS = 10_000
@@ -68,6 +81,12 @@ def rich_text(value: Any, field: str) -> list[dict[str, Any]]:
     if isinstance(value, str):
         if not value:
             return []
+        if len(value) > MAX_RICH_TEXT_CHARACTERS:
+            raise NotionInputError(
+                field,
+                f"is {len(value):,} characters long; one rich-text value holds at most "
+                f"{MAX_RICH_TEXT_CHARACTERS:,} ({MAX_ARRAY_LENGTH} pieces of {MAX_TEXT_LENGTH:,})",
+            )
         return [
             {"type": "text", "text": {"content": value[i : i + MAX_TEXT_LENGTH]}}
             for i in range(0, len(value), MAX_TEXT_LENGTH)
@@ -140,7 +159,7 @@ def property_values(properties: Any, field: str = "properties") -> dict[str, Any
     """Page property values ready to send, checked against Notion's size limits before any request.
 
     A plain string given for a ``title`` or ``rich_text`` value is turned into rich text split into
-    2,000-character pieces; more than 100 multi-select options, relations, people or rich-text items fail.
+    2,000-character pieces; every value is then checked by :func:`check_property_value`.
     """
     props = json_object(properties, field) or {}
     clean: dict[str, Any] = {}
@@ -152,78 +171,119 @@ def property_values(properties: Any, field: str = "properties") -> dict[str, Any
         for key in ("title", "rich_text"):
             if key in value and not isinstance(value[key], list):
                 value[key] = rich_text(value[key], f"{field}.{name}.{key}")
-        for key in ("title", "rich_text", "multi_select", "relation", "people", "files"):
-            items = value.get(key)
-            if isinstance(items, list) and len(items) > MAX_ARRAY_LENGTH:
-                raise NotionInputError(
-                    f"{field}.{name}",
-                    f"has {len(items)} {key} items; Notion accepts at most {MAX_ARRAY_LENGTH}",
-                )
+        check_property_value(value, f"{field}.{name}")
         clean[name] = value
     return clean
 
 
-# ------------------------------------------------------------------ upsert keys
-# Which property types can identify a row for an upsert, and how to match on them.
+def check_property_value(value: Mapping[str, Any], field: str) -> None:
+    """Refuse a page property value (``{"select": {"name": "x"}}``) that Notion would answer with a 400.
 
-_TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
-_NAMED_TYPES = frozenset({"select", "status"})
-UPSERT_PROPERTY_TYPES = (*sorted(_TEXT_TYPES), "number", "select", "status", "checkbox", "date")
+    The one home of the value limits: the plain-value builder (:mod:`~airflow_provider_notion.rules.values.
+    to_notion`, used by the sync) and :func:`property_values` (the page operators) both call it, so a sync
+    refuses a bad row before its first write. Linear in the value's size; the value itself is never echoed.
+    """
+    for key, body in value.items():
+        check = _VALUE_CHECKS.get(key)
+        if check is not None:
+            check(body, field, key)
 
 
-def equals_condition(prop_type: str, value: Any) -> dict[str, Any]:
-    """The ``equals`` condition of a query filter on a property of ``prop_type``."""
-    if prop_type not in UPSERT_PROPERTY_TYPES:
+def _check_rich_text(items: Any, field: str, kind: str) -> None:
+    if not isinstance(items, list):
+        return
+    _check_count(items, field, kind)
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        piece = f"{kind} item {index + 1}"
+        text = item.get("text")
+        if isinstance(text, Mapping):
+            _check_length(text.get("content"), MAX_TEXT_LENGTH, field, f"the text of {piece}")
+            link = text.get("link")
+            if isinstance(link, Mapping):
+                _check_length(link.get("url"), MAX_URL_LENGTH, field, f"the link of {piece}")
+        equation = item.get("equation")
+        if isinstance(equation, Mapping):
+            _check_length(equation.get("expression"), MAX_EQUATION_LENGTH, field, f"the equation of {piece}")
+
+
+def _check_url(url: Any, field: str, _kind: str) -> None:
+    _check_length(url, MAX_URL_LENGTH, field, "the URL")
+
+
+def _check_email_or_phone(text: Any, field: str, kind: str) -> None:
+    _check_length(text, MAX_EMAIL_OR_PHONE_LENGTH, field, f"the {kind.replace('_', ' ')}")
+
+
+def _check_option(option: Any, field: str, kind: str) -> None:
+    if isinstance(option, Mapping):
+        _check_option_name(option.get("name"), field, f"the {kind} option")
+
+
+def _check_options(options: Any, field: str, kind: str) -> None:
+    if not isinstance(options, list):
+        return
+    _check_count(options, field, kind)
+    for index, option in enumerate(options):
+        if isinstance(option, Mapping):
+            _check_option_name(option.get("name"), field, f"option {index + 1}")
+
+
+def _check_references(items: Any, field: str, kind: str) -> None:
+    if isinstance(items, list):
+        _check_count(items, field, kind)
+
+
+def _check_files(files: Any, field: str, kind: str) -> None:
+    if not isinstance(files, list):
+        return
+    _check_count(files, field, kind)
+    for index, item in enumerate(files):
+        if not isinstance(item, Mapping):
+            continue
+        external = item.get("external")
+        url = external.get("url") if isinstance(external, Mapping) else None
+        _check_length(url, MAX_URL_LENGTH, field, f"the URL of file {index + 1}")
+        _check_length(item.get("name"), MAX_FILE_NAME_LENGTH, field, f"the name of file {index + 1}")
+
+
+def _check_count(items: list[Any], field: str, kind: str) -> None:
+    if len(items) > MAX_ARRAY_LENGTH:
         raise NotionInputError(
-            "unique_property",
-            f"a {prop_type or 'missing'} property cannot identify a row; use one of {', '.join(UPSERT_PROPERTY_TYPES)}",
+            field, f"has {len(items)} {kind} items; Notion accepts at most {MAX_ARRAY_LENGTH}"
         )
-    return {"equals": value}
 
 
-def unique_value(prop_type: str, given: Any) -> tuple[Any, Any]:
-    """``(value to match, property value to send)`` from a property value object or a plain value."""
-    if prop_type not in UPSERT_PROPERTY_TYPES:
-        equals_condition(prop_type, None)
-    if not isinstance(given, Mapping):
-        is_number = isinstance(given, int | float) and not isinstance(given, bool)
-        if (
-            given is None
-            or isinstance(given, bool) != (prop_type == "checkbox")
-            or is_number != (prop_type == "number")
-        ):
-            raise NotionInputError("unique_property", f"{given!r} is not a value of a {prop_type} property")
-        return given, wrap_plain(prop_type, given)
-    body = given.get(prop_type, given.get("type") and given.get(str(given.get("type"))))
-    if prop_type in ("title", "rich_text"):
-        items = body if isinstance(body, list) else []
-        text = "".join(
-            str(item.get("plain_text") or (item.get("text") or {}).get("content") or "")
-            for item in items
-            if isinstance(item, Mapping)
+def _check_length(text: Any, limit: int, field: str, what: str) -> None:
+    if isinstance(text, str) and len(text) > limit:
+        raise NotionInputError(
+            field, f"{what} is {len(text):,} characters long; Notion accepts at most {limit:,}"
         )
-        return text, dict(given)
-    if prop_type in _NAMED_TYPES:
-        name = body.get("name") if isinstance(body, Mapping) else None
-        if not name:
-            raise NotionInputError("unique_property", f"the {prop_type} value needs a name to match on")
-        return name, dict(given)
-    if prop_type == "date":
-        start = body.get("start") if isinstance(body, Mapping) else None
-        if not start:
-            raise NotionInputError("unique_property", "the date value needs a start to match on")
-        return start, dict(given)
-    if body is None:
-        raise NotionInputError("unique_property", f"the value has no {prop_type!r} key to match on")
-    return body, dict(given)
 
 
-def wrap_plain(prop_type: str, value: Any) -> Any:
-    """A plain value as the property value Notion expects."""
-    if prop_type in ("title", "rich_text"):
-        return {prop_type: rich_text(str(value), f"properties.{prop_type}")}
-    if prop_type in _NAMED_TYPES:
-        return {prop_type: {"name": str(value)}}
-    if prop_type == "date":
-        return {"date": {"start": str(value)}}
-    return {prop_type: value}
+def _check_option_name(name: Any, field: str, what: str) -> None:
+    if not isinstance(name, str):
+        return
+    if "," in name:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise NotionInputError(
+            field, f"the name of {what} ({shown!r}) contains a comma, which Notion does not allow"
+        )
+    _check_length(name, MAX_OPTION_NAME_LENGTH, field, f"the name of {what}")
+
+
+#: What is checked in a property value, by the key holding its type's body.
+_VALUE_CHECKS: dict[str, Callable[[Any, str, str], None]] = {
+    "title": _check_rich_text,
+    "rich_text": _check_rich_text,
+    "url": _check_url,
+    "email": _check_email_or_phone,
+    "phone_number": _check_email_or_phone,
+    "select": _check_option,
+    "status": _check_option,
+    "multi_select": _check_options,
+    "relation": _check_references,
+    "people": _check_references,
+    "files": _check_files,
+}

@@ -21,55 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any, Literal
 
-from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.filters import FilterTooDeepError, and_conditions, check_filter_depth
+from airflow_provider_notion.exceptions import FilterTooDeepError, NotionInputError
+from airflow_provider_notion.rules.filters import and_conditions, check_filter_depth
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant, read_instant
 
 Timestamp = Literal["last_edited_time", "created_time"]
 TIMESTAMPS: tuple[Timestamp, ...] = ("last_edited_time", "created_time")
-_NOT_SET = ("", "none", "null")
-
-
-def parse_instant(value: Any, field: str) -> datetime | None:
-    """A UTC datetime from a datetime, a date (midnight UTC) or an ISO 8601 string; ``None``/``""`` mean unset.
-
-    Templates render a missing value (``{{ prev_data_interval_end_success }}`` on a first run) as ``"None"``;
-    that too means unset. A naive value is taken as UTC, Notion's default.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in _NOT_SET:
-            return None
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise NotionInputError(
-                field, f"{text!r} is not an ISO 8601 date-time such as 2026-01-31T10:00:00+00:00"
-            ) from None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time.min)
-    else:
-        raise NotionInputError(field, f"expected a datetime or ISO 8601 string, got {type(value).__name__}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    # Strip subclasses such as pendulum's DateTime so the value serialises and compares plainly.
-    return datetime.fromtimestamp(moment.timestamp(), tz=UTC)
-
-
-def floor_minute(moment: datetime) -> datetime:
-    """``moment`` rounded down to the minute, as Notion stores timestamps."""
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def notion_instant(moment: datetime) -> str:
-    """The ISO 8601 form Notion writes (``2026-01-31T10:05:00.000Z``)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True)
@@ -112,14 +72,10 @@ class TimestampWindow:
 
     def contains(self, row: Mapping[str, Any]) -> bool:
         """Whether the row's minute lies in the window; a row without a readable timestamp does not."""
-        raw = row.get(self.timestamp)
-        if not isinstance(raw, str):
+        moment = read_instant(row.get(self.timestamp))
+        if moment is None:
             return False
-        try:
-            moment = datetime.fromisoformat(raw)
-        except ValueError:
-            return False
-        minute = floor_minute(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        minute = floor_minute(moment)
         if self.start is not None and minute < self.start:
             return False
         return self.end is None or minute < self.end

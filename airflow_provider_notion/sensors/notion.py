@@ -167,6 +167,7 @@ class NotionQuerySensor(BaseSensorOperator):
 
     def poke(self, context: Context) -> PokeReturnValue:
         min_results = _whole_number(self.min_results, "min_results", 0)
+        _whole_number(self.max_xcom_results, "max_xcom_results", 1)  # refused before the first request
         fetch_all = _flag(self.fetch_all, "fetch_all")
         window = self._window()
         body = self.query_body()

@@ -41,9 +41,11 @@ from airflow_provider_notion.jobs.export.writers import (
 from airflow_provider_notion.jobs.targets import read_table
 from airflow_provider_notion.lineage import export_lineage
 from airflow_provider_notion.rules.filters import check_filter_depth
-from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import optional_notion_id
 from airflow_provider_notion.rules.payloads import json_object
-from airflow_provider_notion.rules.query_window import QueryWindow, notion_instant, parse_instant
+from airflow_provider_notion.rules.query_window import QueryWindow
+from airflow_provider_notion.rules.timestamps import notion_instant, parse_instant
+from airflow_provider_notion.utils.coerce import as_bool, as_choice, whole_number
 from airflow_provider_notion.utils.progress import Progress
 from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
@@ -53,25 +55,6 @@ TOMBSTONE_COLUMNS = [
     Column("id", "string", "id", "system"),
     Column("detected_at", "timestamp", "detected_at", "system"),
 ]
-
-
-def _choice(value: Any, field: str, allowed: Sequence[str]) -> str:
-    text = value.strip().lower() if isinstance(value, str) else value
-    if text not in allowed:
-        raise NotionInputError(field, f"{value!r} is not one of {', '.join(allowed)}")
-    return str(text)
-
-
-def _flag(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise NotionInputError(field, f"expected true or false, got {value!r}")
-
-
-def _optional_id(value: Any, field: str) -> str | None:
-    return None if value in (None, "") else normalize_notion_id(value, field)
 
 
 def sibling(target: Any, suffix: str) -> Any:
@@ -236,7 +219,7 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ inputs (checked before any request)
 
     def _format(self) -> ExportFormat:
-        fmt = _choice(self.format, "format", FORMATS)
+        fmt = as_choice(self.format, "format", FORMATS)
         if fmt == "parquet":
             require_pyarrow()
         return fmt  # type: ignore[return-value]
@@ -270,22 +253,20 @@ class NotionToObjectStorageOperator(BaseOperator):
         return export_lineage(self)
 
     def execute(self, context: Any) -> dict[str, Any]:
-        stream = _choice(self.stream, "stream", STREAMS)
+        stream = as_choice(self.stream, "stream", STREAMS)
         fmt = self._format()
         target = resolve_storage_path(self.path, "path")
         if stream == "users":
             return self._export_users(context, target, fmt)
-        mode = _choice(self.mode, "mode", MODES)
-        flatten = _flag(self.flatten, "flatten")
-        include_content = _flag(self.include_content, "include_content")
-        detect_deletes = _flag(self.detect_deletes, "detect_deletes")
-        column_names: ColumnNames = _choice(self.column_names, "column_names", COLUMN_NAME_STYLES)  # type: ignore[assignment]
+        mode = as_choice(self.mode, "mode", MODES)
+        flatten = as_bool(self.flatten, "flatten")
+        include_content = as_bool(self.include_content, "include_content")
+        detect_deletes = as_bool(self.detect_deletes, "detect_deletes")
+        column_names: ColumnNames = as_choice(self.column_names, "column_names", COLUMN_NAME_STYLES)  # type: ignore[assignment]
         if not flatten and fmt != "jsonl":
             raise NotionInputError("flatten", "raw page objects (flatten=False) can only be written as jsonl")
         page_size = check_page_size(self.page_size)
-        row_group_rows = self.row_group_rows
-        if isinstance(row_group_rows, bool) or not isinstance(row_group_rows, int) or row_group_rows < 1:
-            raise NotionInputError("row_group_rows", f"must be a whole number >= 1, got {row_group_rows!r}")
+        row_group_rows = whole_number(self.row_group_rows, "row_group_rows", minimum=1)
         user_filter = json_object(self.filter, "filter")
         check_filter_depth(user_filter)
         window = self._window(mode)
@@ -297,8 +278,8 @@ class NotionToObjectStorageOperator(BaseOperator):
             raise NotionInputError(
                 "state_path", "detect_deletes needs a state_path where the previous run's ids are kept"
             )
-        database_id = _optional_id(self.database_id, "database_id")
-        data_source_id = _optional_id(self.data_source_id, "data_source_id")
+        database_id = optional_notion_id(self.database_id, "database_id")
+        data_source_id = optional_notion_id(self.data_source_id, "data_source_id")
         if database_id is None and data_source_id is None:
             raise NotionInputError("database_id", "give database_id or data_source_id")
 

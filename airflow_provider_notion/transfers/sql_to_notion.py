@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.operators.sync import NotionSyncRowsOperator
+from airflow_provider_notion.utils.coerce import whole_number
 
 DEFAULT_CHUNK_SIZE = 1000
 
@@ -67,8 +68,7 @@ class SqlToNotionOperator(NotionSyncRowsOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         if not isinstance(self.sql, str) or not self.sql.strip():
             raise NotionInputError("sql", "give the query whose rows are synced")
-        if isinstance(self.chunk_size, bool) or not isinstance(self.chunk_size, int) or self.chunk_size < 1:
-            raise NotionInputError("chunk_size", f"must be a whole number >= 1, got {self.chunk_size!r}")
+        self.chunk_size = whole_number(self.chunk_size, "chunk_size", minimum=1)
         self.rows = self._query_rows()
         return super().execute(context)
 

@@ -39,13 +39,9 @@ from airflow_provider_notion.client.pacing.buckets import DEFAULT_REQUESTS_PER_S
 from airflow_provider_notion.exceptions import NotionApiError, NotionInputError, NotionTransportError
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.query_window import (
-    QueryWindow,
-    floor_minute,
-    notion_instant,
-    parse_instant,
-)
+from airflow_provider_notion.rules.query_window import QueryWindow
 from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
 from airflow_provider_notion.rules.versions import resolve_notion_version
 from airflow_provider_notion.triggers.events import row_ids
 

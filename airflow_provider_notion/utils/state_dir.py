@@ -24,12 +24,10 @@ import re
 import stat
 from pathlib import Path
 
+from airflow_provider_notion.exceptions import UnsafeStateDirError
+
 APP_FOLDER = "airflow-notion-provider"
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
-
-
-class UnsafeStateDirError(OSError):
-    """A state folder exists but is not a private directory of the current user; it is not used."""
 
 
 def override_variable(name: str) -> str:

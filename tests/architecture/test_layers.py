@@ -12,7 +12,6 @@ import ast
 from pathlib import Path
 
 import notion_emulator
-import pytest
 
 import airflow_provider_notion
 

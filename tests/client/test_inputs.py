@@ -11,11 +11,11 @@ import pytest
 import requests_mock as rm
 
 from airflow_provider_notion.client.auth import StaticTokenProvider
-from airflow_provider_notion.client.paging import NotionPaginationError
 from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import SyncClient
 from airflow_provider_notion.exceptions import (
     NotionInputError,
+    NotionPaginationError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )

@@ -11,7 +11,8 @@ from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.jobs.page_content import split_levels
 from airflow_provider_notion.rules.comments import plain_text_with_mentions, users_by_email
-from airflow_provider_notion.rules.values.conditions import plain_value, property_matches
+from airflow_provider_notion.rules.values.conditions import property_matches
+from airflow_provider_notion.rules.values.from_notion import plain_value
 
 API = "https://api.notion.com/v1"
 PAGE = "393abc1e-edcd-818a-81e9-e14c2f78901e"
@@ -42,7 +43,7 @@ def test_plain_values_of_property_values() -> None:
     assert plain_value({"type": "title", "title": [{"plain_text": "a"}, {"text": {"content": "b"}}]}) == "ab"
     assert plain_value({"type": "select", "select": {"name": "Ready"}}) == "Ready"
     assert plain_value({"status": {"name": "Done"}}) == "Done"  # no "type": the one value key
-    assert plain_value({"type": "multi_select", "multi_select": [{"name": "b"}, {"name": "a"}]}) == ["a", "b"]
+    assert plain_value({"type": "multi_select", "multi_select": [{"name": "b"}, {"name": "a"}]}) == ["b", "a"]
     assert plain_value({"type": "date", "date": {"start": "2026-01-01"}}) == "2026-01-01"
     assert plain_value({"type": "number", "number": 3}) == 3
     assert plain_value({"type": "formula", "formula": {"type": "number", "number": 4}}) == 4

@@ -12,9 +12,9 @@ import requests
 from notion_emulator import NotionEmulator
 from notion_emulator.routes.oauth import expire_access_token
 
+from airflow_provider_notion.exceptions import NotionOAuthError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
 
 

@@ -13,8 +13,8 @@ from notion_emulator.routes.oauth import (
     mint_authorization_code,
 )
 
+from airflow_provider_notion.exceptions import NotionOAuthError
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens, build_authorize_url
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from tests.oauth.helpers import CLIENT_ID, CLIENT_SECRET, OTHER_REDIRECT_URI, REDIRECT_URI, follow_authorize
 
 

@@ -14,12 +14,11 @@ import pytest
 from notion_emulator import NotionEmulator
 from notion_emulator.routes.oauth import expire_access_token, is_token_active
 
-from airflow_provider_notion.exceptions import NotionApiError
+from airflow_provider_notion.exceptions import NotionApiError, NotionOAuthError, TokenNotSavedError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.cli import main
 from airflow_provider_notion.oauth.client import NotionOAuthClient, OAuthTokens
-from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.oauth.provider import OAuthTokenProvider, TokenNotSavedError
+from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens
 from tests.oauth.helpers import (
     CLIENT_ID,

@@ -10,9 +10,9 @@ import pytest
 from notion_emulator import NotionEmulator
 from notion_emulator.routes.oauth import expire_access_token, is_token_active, revoke_grant
 
+from airflow_provider_notion.exceptions import NotionOAuthError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import OAuthTokens
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from tests.oauth.helpers import CLIENT_SECRET, token_requests
 

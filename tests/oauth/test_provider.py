@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_notion.oauth.client import OAuthTokens
-from airflow_provider_notion.oauth.errors import NotionOAuthError
-from airflow_provider_notion.oauth.provider import OAuthTokenProvider, TokenNotSavedError
-from airflow_provider_notion.oauth.store import (
-    InMemoryTokenStore,
-    StoredTokens,
+from airflow_provider_notion.exceptions import (
+    NotionOAuthError,
+    TokenNotSavedError,
     TokenStoreNotWritableError,
-    token_fingerprint,
 )
+from airflow_provider_notion.oauth.client import OAuthTokens
+from airflow_provider_notion.oauth.provider import OAuthTokenProvider
+from airflow_provider_notion.oauth.store import InMemoryTokenStore, StoredTokens, token_fingerprint
 
 CONN_REFRESH = "nrt_connection_0"
 

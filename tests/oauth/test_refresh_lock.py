@@ -13,13 +13,12 @@ import pytest
 from notion_emulator import NotionEmulator
 from notion_emulator.routes.oauth import expire_access_token, is_token_active
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, NotionOAuthError, UnsafeStateDirError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.oauth.client import OAuthTokens
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from airflow_provider_notion.oauth.refresh_lock import RefreshLockTimeout, lock_file_name, refresh_lock
-from airflow_provider_notion.utils.state_dir import UnsafeStateDirError, private_state_dir
+from airflow_provider_notion.utils.state_dir import private_state_dir
 from tests.oauth.helpers import token_requests
 
 

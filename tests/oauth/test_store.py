@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_notion.exceptions import NotionError, NotionInputError
+from airflow_provider_notion.exceptions import NotionError, NotionInputError, TokenStoreNotWritableError
 from airflow_provider_notion.oauth.store import (
     InMemoryTokenStore,
     StoredTokens,
-    TokenStoreNotWritableError,
     VariableTokenStore,
     token_fingerprint,
 )
@@ -194,8 +193,8 @@ def test_variable_store_outside_a_task_says_why_it_cannot_save(caplog: pytest.Lo
 
 def test_outside_a_task_the_variable_store_prevents_the_refresh() -> None:
     """Contract 1: the refresh token is not spent when its successor could not be stored."""
+    from airflow_provider_notion.exceptions import NotionOAuthError
     from airflow_provider_notion.oauth.client import OAuthTokens
-    from airflow_provider_notion.oauth.errors import NotionOAuthError
     from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 
     refreshed: list[str] = []

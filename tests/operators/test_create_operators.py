@@ -482,7 +482,7 @@ def test_upsert_with_several_matches_fails_without_writing(
             "multi_select property",
         ),
         ({"Name": {"title": "A"}, "Nope": {"number": 1}}, "Nope", "not a property of the database"),
-        ({"Name": {"title": "A"}, "External id": "7"}, "External id", "not a value of a number property"),
+        ({"Name": {"title": "A"}, "External id": "seven"}, "External id", "not a value of a number property"),
     ],
 )
 def test_upsert_unusable_property_fails_before_any_write(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from airflow_provider_notion.client.pacing.buckets import PacingUnavailableError
 from airflow_provider_notion.client.pacing.redis import RefreshLockTimeoutError, redis_refresh_lock
+from airflow_provider_notion.exceptions import PacingUnavailableError
 from tests.redis_server import free_port
 
 KEY = "conn-hash-for-tests"

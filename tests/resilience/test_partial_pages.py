@@ -8,12 +8,12 @@ from unittest.mock import MagicMock
 import pytest
 from notion_emulator import NotionEmulator
 
+from airflow_provider_notion.exceptions import NotionChildrenMismatchError, NotionPartialPageError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.operators.notion import (
     NotionCreateDatabaseItemOperator,
     NotionCreatePageOperator,
 )
-from airflow_provider_notion.rules.children import NotionChildrenMismatchError, NotionPartialPageError
 
 
 @pytest.fixture(autouse=True)

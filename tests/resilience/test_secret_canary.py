@@ -45,6 +45,7 @@ from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.exceptions import (
     NotionApiError,
     NotionError,
+    NotionOAuthError,
     NotionTransportError,
     NotionWriteOutcomeUnknownError,
 )
@@ -53,7 +54,6 @@ from airflow_provider_notion.jobs.database_lookup import database_with_data_sour
 from airflow_provider_notion.jobs.targets import read_parent_table
 from airflow_provider_notion.jobs.upsert import find_database_items, upsert_database_item
 from airflow_provider_notion.oauth.client import NotionOAuthClient
-from airflow_provider_notion.oauth.errors import NotionOAuthError
 from airflow_provider_notion.operators import notion as operators
 from airflow_provider_notion.rules.targets import item_parent as rules_item_parent
 from airflow_provider_notion.sensors.notion import NotionQuerySensor

@@ -9,12 +9,8 @@ import pytest
 
 from airflow_provider_notion.client.large_query import and_window
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.query_window import (
-    QueryWindow,
-    floor_minute,
-    notion_instant,
-    parse_instant,
-)
+from airflow_provider_notion.rules.query_window import QueryWindow
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
 
 
 def row(edited: datetime, created: datetime | None = None, row_id: str = "r") -> dict[str, str]:

@@ -6,14 +6,9 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.jobs.sync.plan import (
-    NotionSyncError,
-    check_key_type,
-    key_of,
-    plan_sync,
-    unique_id_key,
-)
+from airflow_provider_notion.exceptions import NotionInputError, NotionSyncError
+from airflow_provider_notion.jobs.sync.plan import plan_sync
+from airflow_provider_notion.rules.keys import check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.values.from_notion import UNKNOWN, same_value
 
 A = "16cabc1e-edcd-8117-a024-fa5446b89751"

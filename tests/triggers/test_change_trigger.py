@@ -17,7 +17,7 @@ import pytest
 from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.query_window import floor_minute, notion_instant
+from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant
 from airflow_provider_notion.triggers.change import WATERMARK_KEY, NotionChangeTrigger
 from airflow_provider_notion.triggers.events import MAX_EVENT_BYTES, json_size
 

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.exceptions import NotionInputError, PacingUnavailableError
 from airflow_provider_notion.utils.state_dir import default_state_dir, ensure_private_dir, private_state_dir
 
 # 95% of Notion's documented average of 3/s: pacing at exactly the server's rate lets the odd request arrive a
@@ -57,10 +57,6 @@ _CLOCK_SKEW_SECONDS = 1.0
 PACING_OFF = "off"
 
 log = logging.getLogger(__name__)
-
-
-class PacingUnavailableError(OSError):
-    """A shared bucket cannot be used right now (lock not granted in time, Redis unreachable, unsafe file)."""
 
 
 class TokenBucket:

@@ -25,11 +25,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from airflow_provider_notion.client.pacing.buckets import (
-    MAX_WAIT_SECONDS,
-    PacingUnavailableError,
-    TokenBucket,
-)
+from airflow_provider_notion.client.pacing.buckets import MAX_WAIT_SECONDS, TokenBucket
+from airflow_provider_notion.exceptions import PacingUnavailableError
 
 # Short enough that an unreachable Redis costs one request little before the machine-wide bucket takes over.
 SOCKET_TIMEOUT_SECONDS = 0.25

@@ -44,6 +44,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from airflow_provider_notion.rules.timestamps import read_instant
+from airflow_provider_notion.rules.values.from_notion import (
+    ID_LIST_TYPES,
+    OPTION_TYPES,
+    STRING_TYPES,
+    TEXT_TYPES,
+    USER_TYPES,
+    date_parts,
+    plain_value,
+)
+
 ColumnType = Literal["string", "float64", "bool", "timestamp", "list<string>"]
 ColumnNames = Literal["default", "snake_case"]
 COLUMN_NAME_STYLES: tuple[ColumnNames, ...] = ("default", "snake_case")
@@ -51,8 +62,22 @@ COLUMN_NAME_STYLES: tuple[ColumnNames, ...] = ("default", "snake_case")
 SYSTEM_PROPERTY_TYPE = "system"
 _ROLLUP_LISTS = frozenset({"show_original", "show_unique"})
 _ROLLUP_DATES = frozenset({"earliest_date", "latest_date", "date_range"})
-_STRING_TYPES = frozenset({"url", "email", "phone_number"})
-_TEXT_TYPES = frozenset({"title", "rich_text"})
+#: Property types whose column holds :func:`plain_value` (others: their own rule below, or JSON text).
+_PLAIN_TYPES = frozenset(
+    {
+        *TEXT_TYPES,
+        *STRING_TYPES,
+        *OPTION_TYPES,
+        *ID_LIST_TYPES,
+        *USER_TYPES,
+        "number",
+        "checkbox",
+        "multi_select",
+        "files",
+        "formula",
+        "unique_id",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -163,66 +188,18 @@ def build_columns(properties: Mapping[str, Any], column_names: ColumnNames = "de
 # ---------------------------------------------------------------------------------------------- values
 
 
-def parse_timestamp(value: Any) -> datetime | None:
-    """A UTC datetime from Notion's ISO 8601 text; a date without time is midnight UTC of that date."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def plain_text(items: Any) -> str:
-    """The plain text of a rich-text array."""
-    if not isinstance(items, list):
-        return ""
-    parts = []
-    for item in items:
-        if isinstance(item, Mapping):
-            text = item.get("plain_text")
-            if text is None:
-                text = (item.get("text") or {}).get("content", "")
-            parts.append(str(text))
-    return "".join(parts)
-
-
-def _ids(items: Any) -> list[str]:
-    return [str(item["id"]) for item in items or [] if isinstance(item, Mapping) and "id" in item]
-
-
-def _file_url(item: Mapping[str, Any]) -> str | None:
-    for key in ("file", "external", "file_upload"):
-        inner = item.get(key)
-        if isinstance(inner, Mapping) and inner.get("url"):
-            return str(inner["url"])
-    return None
-
-
 def value_text(value: Any) -> str | None:
-    """A typed property value (formula result, rollup item) as text."""
-    if not isinstance(value, Mapping):
-        return None if value is None else str(value)
-    kind = value.get("type")
-    inner = value.get(kind) if isinstance(kind, str) else None
-    if inner is None:
+    """A typed value (formula result, rollup item) as text: its plain value (:func:`plain_value`) written out."""
+    plain = plain_value(value)
+    if plain is None:
         return None
-    if kind in _TEXT_TYPES:
-        return plain_text(inner)
-    if kind == "boolean" or kind == "checkbox":
-        return "true" if inner else "false"
-    if kind == "date" and isinstance(inner, Mapping):
-        return str(inner.get("start")) if inner.get("start") else None
-    if kind in ("select", "status") and isinstance(inner, Mapping):
-        return str(inner.get("name"))
-    if kind == "number":
-        return format(inner, "g") if isinstance(inner, float) else str(inner)
-    if kind in ("string", *_STRING_TYPES):
-        return str(inner)
-    return json.dumps(inner, ensure_ascii=False, sort_keys=True)
+    if isinstance(plain, bool):
+        return "true" if plain else "false"
+    if isinstance(plain, float):
+        return format(plain, "g")
+    if isinstance(plain, str | int):
+        return str(plain)
+    return json.dumps(plain, ensure_ascii=False, sort_keys=True)
 
 
 def _number(value: Any) -> float | None:
@@ -233,43 +210,24 @@ def _number(value: Any) -> float | None:
 
 def _property_value(column: Column, prop: Mapping[str, Any]) -> Any:
     prop_type = column.property_type
-    raw = prop.get(prop_type)
-    if prop_type in _TEXT_TYPES:
-        return plain_text(raw)
-    if prop_type == "number":
-        return _number(raw)
-    if prop_type in ("select", "status"):
-        return str(raw["name"]) if isinstance(raw, Mapping) and raw.get("name") is not None else None
-    if prop_type == "multi_select":
-        return [str(option["name"]) for option in raw or [] if isinstance(option, Mapping)]
     if prop_type == "date":
-        if not isinstance(raw, Mapping):
-            return None
-        if column.part == "time_zone":
-            return raw.get("time_zone")
-        return parse_timestamp(raw.get(column.part))
-    if prop_type in ("people", "relation"):
-        return _ids(raw)
-    if prop_type == "checkbox":
-        return bool(raw) if raw is not None else None
-    if prop_type in _STRING_TYPES:
-        return None if raw is None else str(raw)
-    if prop_type == "files":
-        return [url for item in raw or [] if isinstance(item, Mapping) and (url := _file_url(item))]
-    if prop_type == "formula":
-        return value_text(raw)
+        start, end, zone = date_parts(prop)
+        return {"start": start, "end": end, "time_zone": zone}.get(column.part)
     if prop_type == "rollup":
-        return _rollup_value(column.type, raw)
-    if prop_type == "unique_id":
-        if not isinstance(raw, Mapping) or raw.get("number") is None:
-            return None
-        prefix = raw.get("prefix")
-        return f"{prefix}-{raw['number']}" if prefix else str(raw["number"])
+        return _rollup_value(column.type, prop.get(prop_type))
     if prop_type in ("created_time", "last_edited_time"):
-        return parse_timestamp(raw)
-    if prop_type in ("created_by", "last_edited_by"):
-        return str(raw["id"]) if isinstance(raw, Mapping) and "id" in raw else None
-    return None if raw is None else json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        return read_instant(prop.get(prop_type))
+    if prop_type not in _PLAIN_TYPES:
+        raw = prop.get(prop_type)
+        return None if raw is None else json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    value = plain_value(prop, prop_type)
+    if prop_type == "number":
+        return _number(value)
+    if prop_type == "formula":
+        return value_text(prop.get(prop_type))
+    if prop_type == "unique_id":
+        return None if value is None else str(value)
+    return value
 
 
 def _rollup_value(kind: ColumnType, raw: Any) -> Any:
@@ -280,13 +238,13 @@ def _rollup_value(kind: ColumnType, raw: Any) -> Any:
         items = inner if isinstance(inner, list) else []
         return [text for item in items if (text := value_text(item)) is not None]
     if kind == "timestamp":
-        return parse_timestamp(inner.get("start")) if isinstance(inner, Mapping) else None
+        return read_instant(inner.get("start")) if isinstance(inner, Mapping) else None
     return _number(inner)
 
 
 def _system_value(column: Column, page: Mapping[str, Any]) -> Any:
     if column.type == "timestamp":
-        return parse_timestamp(page.get(column.source))
+        return read_instant(page.get(column.source))
     if column.source == "in_trash":
         trashed = page.get("in_trash", page.get("archived"))
         return None if trashed is None else bool(trashed)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from airflow_provider_notion.jobs.sync.plan import NotionSyncError
+from airflow_provider_notion.exceptions import NotionSyncError
 
 __all__ = ["NotionSyncError"]

@@ -1,8 +1,9 @@
 """``sync_rows``: make a Notion database hold exactly the source's rows, with as few requests as that takes.
 
 1. Read the schema (the database, and its data source since 2025-09-03: at most two requests).
-2. Map every source row by the schema (:mod:`airflow_provider_notion.rules.values.to_notion`); optionally add missing
-   columns as properties (one schema update); resolve people given by e-mail (one users listing).
+2. Map every source row by the schema (:mod:`airflow_provider_notion.rules.values.to_notion`), checking every
+   value against Notion's limits; resolve people given by e-mail (one users listing); then, only once every
+   row passed, optionally add missing columns as properties (one schema update, the first write).
 3. Read every existing row once, 100 per request, only the key and the synced properties, past the
    10,000-row cap (:class:`~airflow_provider_notion.client.large_query.CompleteQuery`).
 4. Plan (:mod:`airflow_provider_notion.jobs.sync.plan`): every check that can fail does so here, before any write.
@@ -10,8 +11,9 @@
    machine-wide pacing bucket, so the pool fills the rate limit without exceeding it.
 
 Rerunning after a failure is the recovery: the next run re-reads Notion and writes only what is still missing
-or different. A write whose answer was lost (``NotionWriteOutcomeUnknownError``) is never retried here; it
-stops the sync, and the next run's diff sees whether it was applied.
+or different. A write whose answer was lost or ambiguous (``NotionWriteOutcomeUnknownError``: a timeout, a
+reset, any 5xx including 529) is never retried, here or by the client; it stops the sync, and the next run's
+diff, which matches rows by key, sees whether it was applied.
 """
 
 from __future__ import annotations
@@ -27,27 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import (
     NotionInputError,
+    NotionSyncError,
     NotionWriteOutcomeUnknownError,
 )
-from airflow_provider_notion.jobs.sync.plan import (
-    Key,
-    NotionSyncError,
-    SyncPlan,
-    Write,
-    check_key_type,
-    key_of,
-    list_keys,
-    plan_sync,
-    show_key,
-    unique_id_key,
-)
+from airflow_provider_notion.jobs.sync.plan import SyncPlan, Write, list_keys, plan_sync, show_key
 from airflow_provider_notion.jobs.targets import TableSchema, read_table
 from airflow_provider_notion.rules.comments import users_by_email
+from airflow_provider_notion.rules.keys import Key, check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
     mentions_email,
     to_property_values,
 )
+from airflow_provider_notion.utils.coerce import as_number, whole_number
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -84,20 +78,14 @@ class SyncOptions:
     def check(self) -> None:
         if not isinstance(self.key, str) or not self.key.strip():
             raise NotionInputError("key", "give the name of the column that identifies a row")
-        fraction = self.max_delete_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
-            raise NotionInputError("max_delete_fraction", f"must be a number from 0 to 1, got {fraction!r}")
-        for name in ("max_ids", "sample_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise NotionInputError(name, f"must be a whole number >= 0, got {value!r}")
-        workers = self.max_workers
-        if workers is None:
-            return
-        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-            raise NotionInputError(
-                "max_workers", f"must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}"
-            )
+        # One rule for numbers (utils/coerce.py): "0.5" or "7" given as text mean what 0.5 and 7 mean.
+        self.max_delete_fraction = as_number(
+            self.max_delete_fraction, "max_delete_fraction", maximum=1, required=True
+        )
+        self.max_ids = whole_number(self.max_ids, "max_ids")
+        self.sample_size = whole_number(self.sample_size, "sample_size")
+        if self.max_workers is not None:
+            self.max_workers = whole_number(self.max_workers, "max_workers", 1, MAX_WORKERS)
 
 
 @dataclass
@@ -176,10 +164,14 @@ def run_sync(
     source = _materialise(rows, options.key)  # bad input fails before the first request
     target = _read_target(hook, database_id, data_source_id, counts)
     key_type = check_key_type(options.key, target.schema)
-    added = _add_missing_properties(hook, target, source, options, counts)
-    users = _users_by_email(hook, target.schema, source, counts)
-    mapped = _map_rows(target.schema, source, options.key, key_type, users)
+    added = _missing_properties(target.schema, source, options)
+    # Rows are mapped (and every value checked against Notion's limits) by the schema as it will be once the
+    # missing columns are added, so a bad value fails before the schema update, the sync's first write.
+    planned = {**target.schema, **{c: {"id": c, "name": c, "type": t, t: {}} for c, t in added.items()}}
+    users = _users_by_email(hook, planned, source, counts)
+    mapped = _map_rows(planned, source, options.key, key_type, users)
     del source
+    _add_properties(hook, target, added, options, counts)
     pages = _read_existing(hook, target, options.key, mapped, counts)
     plan = plan_sync(
         target.schema,
@@ -239,23 +231,30 @@ def _materialise(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[st
     return found
 
 
+#: Characters of a key shown where an error names its row (a key can be as long as a title).
+MAX_KEY_SHOWN = 60
+
+
 def _where(key: str, row: Mapping[str, Any]) -> str:
+    """How errors name a row: ``rows[SKU='A-7']``; a long key is cut, so the message stays readable."""
     raw = row.get(key)
-    return f"rows[{key}={raw!r}]" if not isinstance(raw, Mapping) else f"rows[{key}]"
+    if isinstance(raw, Mapping):
+        return f"rows[{key}]"
+    shown = repr(raw)
+    if len(shown) > MAX_KEY_SHOWN:
+        shown = f"{shown[: MAX_KEY_SHOWN - 3]}... ({len(str(raw)):,} characters)"
+    return f"rows[{key}={shown}]"
 
 
-def _add_missing_properties(
-    hook: NotionHook,
-    target: TableSchema,
-    source: list[Mapping[str, Any]],
-    options: SyncOptions,
-    counts: _Counts,
+def _missing_properties(
+    schema: Mapping[str, Any], source: list[Mapping[str, Any]], options: SyncOptions
 ) -> dict[str, str]:
-    """Columns that are not properties: an error naming them, or (if asked) added in one schema update."""
+    """Columns that are not properties, with the type each would get: an error naming them unless
+    ``add_missing_properties`` (no request here)."""
     missing: dict[str, str] = {}
     for row in source:
         for column, value in row.items():
-            if column in target.schema:
+            if column in schema:
                 continue
             if column not in missing or (missing[column] == "" and value not in (None, "")):
                 missing[column] = "" if value in (None, "") else infer_property_type(value)
@@ -265,10 +264,18 @@ def _add_missing_properties(
         names = ", ".join(repr(c) for c in sorted(missing))
         raise NotionInputError(
             "rows",
-            f"columns {names} are not properties of the database (it has: {', '.join(sorted(target.schema))}); "
+            f"columns {names} are not properties of the database (it has: {', '.join(sorted(schema))}); "
             "add them in Notion, drop them from the rows, or set add_missing_properties=True",
         )
-    added = {column: prop_type or "rich_text" for column, prop_type in missing.items()}
+    return {column: prop_type or "rich_text" for column, prop_type in missing.items()}
+
+
+def _add_properties(
+    hook: NotionHook, target: TableSchema, added: Mapping[str, str], options: SyncOptions, counts: _Counts
+) -> None:
+    """Add the missing columns as properties in one schema update (not in a dry run)."""
+    if not added:
+        return
     definitions: dict[str, Any] = {column: {prop_type: {}} for column, prop_type in added.items()}
     if not options.dry_run:
         counts.add_request()
@@ -279,10 +286,9 @@ def _add_missing_properties(
             log.info(
                 "Added properties to the database: %s", ", ".join(f"{c} ({t})" for c, t in added.items())
             )
-            return added
+            return
     for column, prop_type in added.items():
         target.schema[column] = {"id": column, "name": column, "type": prop_type, prop_type: {}}
-    return added
 
 
 def _users_by_email(

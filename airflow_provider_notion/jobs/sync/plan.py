@@ -1,49 +1,25 @@
 """The diff of a sync: which rows to create, update or trash, decided before any write (no I/O here).
 
-Rows are matched by a key column. Keys are compared in normal form (a number key ``1`` matches ``1.0``, a
-select key by option name). Every check that can fail a sync (duplicate keys in the source or in Notion,
-rows without a key, too many rows to trash, rows that could never be created) fails here, so a sync that
-starts writing has nothing left to refuse.
+Rows are matched by a key column. Keys are compared in normal form (:mod:`airflow_provider_notion.rules.keys`,
+shared with the upsert: a number key ``1`` matches ``1.0``, a select key by option name). Every check that can
+fail a sync (duplicate keys in the source or in Notion, rows without a key, too many rows to trash, rows that
+could never be created) fails here, so a sync that starts writing has nothing left to refuse.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from airflow_provider_notion.exceptions import NotionError, NotionInputError
-from airflow_provider_notion.rules.values.from_notion import body_of, plain_text, same_value
+from airflow_provider_notion.exceptions import NotionSyncError
+from airflow_provider_notion.rules.keys import Key, key_of
+from airflow_provider_notion.rules.values.from_notion import same_value
 
-KEY_TYPES = (
-    "title",
-    "rich_text",
-    "number",
-    "url",
-    "email",
-    "phone_number",
-    "select",
-    "status",
-    "unique_id",
-)
 #: How many keys an error message lists.
 MAX_KEYS_SHOWN = 20
-_UNIQUE_ID = re.compile(r"^(?:[A-Za-z0-9]+-)?(\d+)$")
 
-Key = str | int | float
 Action = Literal["create", "update", "trash"]
-
-
-class NotionSyncError(NotionError):
-    """A sync cannot (or did not completely) bring the database in line with the source.
-
-    ``result`` holds the counts of what was done before it stopped (empty when nothing was written).
-    """
-
-    def __init__(self, message: str, result: Mapping[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.result = dict(result or {})
 
 
 def show_key(key: Key) -> str:
@@ -57,50 +33,6 @@ def list_keys(keys: Iterable[Key]) -> str:
     shown = sorted({show_key(k) for k in keys})
     text = ", ".join(repr(k) for k in shown[:MAX_KEYS_SHOWN])
     return text + (f" and {len(shown) - MAX_KEYS_SHOWN} more" if len(shown) > MAX_KEYS_SHOWN else "")
-
-
-def check_key_type(key: str, schema: Mapping[str, Any]) -> str:
-    """The key column's property type; an error unless it is one a row can be identified by."""
-    prop = schema.get(key)
-    if not isinstance(prop, Mapping):
-        raise NotionInputError(
-            "key", f"{key!r} is not a property of the database (it has: {', '.join(sorted(schema))})"
-        )
-    key_type = str(prop.get("type"))
-    if key_type not in KEY_TYPES:
-        raise NotionInputError(
-            "key", f"a {key_type} property cannot identify a row; use one of {', '.join(KEY_TYPES)}"
-        )
-    return key_type
-
-
-def key_of(key_type: str, value: Any) -> Key | None:
-    """A row's key in normal form from its property value (``None``: the row has no key)."""
-    body = body_of(key_type, value)
-    if key_type in ("title", "rich_text"):
-        return plain_text(body) or None
-    if key_type == "number":
-        return None if body is None else float(body)
-    if key_type in ("select", "status"):
-        return str(body["name"]) if isinstance(body, Mapping) and body.get("name") else None
-    if key_type == "unique_id":
-        number = body.get("number") if isinstance(body, Mapping) else None
-        return int(number) if isinstance(number, int | float) else None
-    return str(body) if body else None
-
-
-def unique_id_key(value: Any, where: str) -> int:
-    """A source row's ``unique_id`` key: ``12`` or ``"TASK-12"`` (the prefix is not compared)."""
-    if isinstance(value, Mapping):
-        found = key_of("unique_id", value)
-        if found is not None:
-            return int(found)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _UNIQUE_ID.match(str(value).strip()) if isinstance(value, str) else None
-    if match is None:
-        raise NotionInputError(where, f"{value!r} is not a unique ID (a number, or PREFIX-number)")
-    return int(match.group(1))
 
 
 @dataclass

@@ -33,11 +33,9 @@ from typing import Any
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.payloads import MAX_ARRAY_LENGTH, rich_text
+from airflow_provider_notion.rules.payloads import MAX_FILE_NAME_LENGTH, check_property_value, rich_text
+from airflow_provider_notion.rules.values.from_notion import TEXT_TYPES
 
-TEXT_TYPES = frozenset({"title", "rich_text"})
-STRING_TYPES = frozenset({"url", "email", "phone_number"})
-NAMED_TYPES = frozenset({"select", "status"})
 LIST_TYPES = frozenset({"multi_select", "relation", "people", "files"})
 #: Computed by Notion: never written.
 READ_ONLY_TYPES = frozenset(
@@ -90,19 +88,28 @@ def to_property_values(
 def property_value(
     prop_type: str, value: Any, where: str, users_by_email: Mapping[str, str] | None = None
 ) -> Any:
-    """One property value of ``prop_type`` from a plain value (or a Notion value, passed through)."""
+    """One property value of ``prop_type`` from a plain value (or a Notion value, passed through).
+
+    Either way the result is checked against Notion's size limits
+    (:func:`~airflow_provider_notion.rules.payloads.check_property_value`), so a value Notion would refuse
+    fails here, before anything is sent.
+    """
     if prop_type in READ_ONLY_TYPES:
         raise NotionInputError(where, f"a {prop_type} property is computed by Notion and cannot be written")
     if isinstance(value, Mapping) and prop_type in value:
-        return dict(value)  # already a Notion property value
-    if value is None:
-        return {prop_type: _cleared(prop_type)}
-    builder = _BUILDERS.get(prop_type)
-    if builder is None:
-        raise NotionInputError(
-            where, f"plain values cannot be mapped to a {prop_type} property; give a Notion property value"
-        )
-    return {prop_type: builder(value, where, users_by_email)}
+        built = dict(value)  # already a Notion property value
+    elif value is None:
+        built = {prop_type: _cleared(prop_type)}
+    else:
+        builder = _BUILDERS.get(prop_type)
+        if builder is None:
+            raise NotionInputError(
+                where,
+                f"plain values cannot be mapped to a {prop_type} property; give a Notion property value",
+            )
+        built = {prop_type: builder(value, where, users_by_email)}
+    check_property_value(built, where)
+    return built
 
 
 def _cleared(prop_type: str) -> Any:
@@ -189,7 +196,7 @@ def _string(value: Any, where: str, _users: Mapping[str, str] | None) -> str | N
     return text or None
 
 
-def _items(value: Any, where: str, prop_type: str) -> list[Any]:
+def _items(value: Any) -> list[Any]:
     """A list from a list/tuple/set or a comma-separated string."""
     if isinstance(value, str):
         items: list[Any] = [part.strip() for part in value.split(",") if part.strip()]
@@ -197,22 +204,16 @@ def _items(value: Any, where: str, prop_type: str) -> list[Any]:
         items = list(value)
     else:
         items = [value]
-    if len(items) > MAX_ARRAY_LENGTH:
-        raise NotionInputError(
-            where, f"has {len(items)} {prop_type} items; Notion accepts at most {MAX_ARRAY_LENGTH}"
-        )
-    return items
+    return items  # how many Notion takes is checked once the value is built
 
 
 def _multi_select(value: Any, where: str, _users: Mapping[str, str] | None) -> list[dict[str, str]]:
     options: list[dict[str, str]] = []
-    for item in _items(value, where, "multi_select"):
+    for item in _items(value):
         if isinstance(item, Mapping) and ("name" in item or "id" in item):
             options.append({k: str(item[k]) for k in ("id", "name") if k in item})
             continue
         name = _text(item, where, "multi_select").strip()
-        if "," in name:
-            raise NotionInputError(where, f"option {name!r} contains a comma, which Notion does not allow")
         if name:
             options.append({"name": name})
     return options
@@ -220,7 +221,7 @@ def _multi_select(value: Any, where: str, _users: Mapping[str, str] | None) -> l
 
 def _relation(value: Any, where: str, _users: Mapping[str, str] | None) -> list[dict[str, str]]:
     refs = []
-    for item in _items(value, where, "relation"):
+    for item in _items(value):
         raw = item.get("id") if isinstance(item, Mapping) else item
         refs.append({"id": normalize_notion_id(raw, where)})
     return refs
@@ -228,7 +229,7 @@ def _relation(value: Any, where: str, _users: Mapping[str, str] | None) -> list[
 
 def _people(value: Any, where: str, users: Mapping[str, str] | None) -> list[dict[str, str]]:
     people = []
-    for item in _items(value, where, "people"):
+    for item in _items(value):
         raw = item.get("id") if isinstance(item, Mapping) else item
         if isinstance(raw, str) and "@" in raw:
             known = users or {}
@@ -244,14 +245,14 @@ def _people(value: Any, where: str, users: Mapping[str, str] | None) -> list[dic
 
 def _files(value: Any, where: str, _users: Mapping[str, str] | None) -> list[dict[str, Any]]:
     files = []
-    for item in _items(value, where, "files"):
+    for item in _items(value):
         if isinstance(item, Mapping):
             files.append(dict(item))
             continue
         url = _text(item, where, "files").strip()
         if not url.startswith(("http://", "https://")):
             raise NotionInputError(where, f"{url!r} is not a file URL (http:// or https://)")
-        name = url.rstrip("/").rsplit("/", 1)[-1][:100] or url[:100]
+        name = url.rstrip("/").rsplit("/", 1)[-1][:MAX_FILE_NAME_LENGTH] or url[:MAX_FILE_NAME_LENGTH]
         files.append({"name": name, "type": "external", "external": {"url": url}})
     return files
 
@@ -310,6 +311,11 @@ _BUILDERS: dict[str, Any] = {
     "files": _files,
     "date": _date,
 }
+
+
+def is_mappable(prop_type: str) -> bool:
+    """Whether a plain value can be mapped to a property of ``prop_type`` (else a Notion value is needed)."""
+    return prop_type in _BUILDERS
 
 
 def mentions_email(value: Any) -> bool:
