@@ -20,13 +20,8 @@ from typing import Any
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
-from airflow_provider_notion.rules.payloads import (
-    MAX_CHILDREN_PER_REQUEST,
-    equals_condition,
-    property_values,
-    rich_text,
-    unique_value,
-)
+from airflow_provider_notion.rules.keys import check_key_type, key_filter, key_of
+from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values, rich_text
 from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
 from airflow_provider_notion.rules.values.to_notion import to_property_values
 from airflow_provider_notion.rules.versions import NotionVersion
@@ -87,19 +82,21 @@ def database_flow(database_id: str, entry: Entry, version: NotionVersion) -> Flo
     parent, query_path = target.parent, target.query_path
 
     key = entry.key or title_property(schema)
+    key_type = check_key_type(key, schema, "key")
     values = dict(entry.properties)
     if values.get(key) in (None, ""):
         if entry.key is not None:
             raise NotionInputError("key", f"properties has no value for the key property {key!r}")
         values[key] = entry.default_title
     props = property_values(to_property_values(schema, values, field="properties"))
-    key_type = str(schema[key].get("type")) if isinstance(schema.get(key), Mapping) else ""
-    match, props[key] = unique_value(key_type, props[key])
+    match = key_of(key_type, props[key])
+    if match is None:
+        raise NotionInputError("key", f"the value of the key property {key!r} is empty")
     found = yield Send(
         "POST",
         query_path,
         {
-            "filter": {"property": key, key_type: equals_condition(key_type, match)},
+            "filter": key_filter(key, key_type, match),
             # Oldest first: if two rows share a key (two notifications raced), every later one updates the same.
             "sorts": [{"timestamp": "created_time", "direction": "ascending"}],
             "page_size": 2,
