@@ -15,6 +15,8 @@ from airflow_provider_notion.exceptions import NotionError
 
 #: The default total budget of one notification, in seconds.
 DEFAULT_NOTIFY_TIMEOUT = 20.0
+#: The shortest budget accepted: less could not carry one request.
+MIN_NOTIFY_TIMEOUT = 0.1
 #: The longest budget accepted: a notifier must never hold a worker slot or the triggerer's loop for long.
 MAX_NOTIFY_TIMEOUT = 120.0
 #: Retries of one request after its first attempt (reads and refused-before-applied writes only).

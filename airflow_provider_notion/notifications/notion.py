@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import math
 import time
 from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from airflow_provider_notion.notifications.deadline import (
     DEFAULT_NOTIFY_RETRIES,
     DEFAULT_NOTIFY_TIMEOUT,
     MAX_NOTIFY_TIMEOUT,
+    MIN_NOTIFY_TIMEOUT,
     Deadline,
     NotifyDeadlineReached,
 )
@@ -50,6 +50,7 @@ from airflow_provider_notion.notifications.flow import (
     run_sync,
 )
 from airflow_provider_notion.rules.versions import NotionVersion, resolve_notion_version
+from airflow_provider_notion.utils.coerce import as_bool, as_number, whole_number
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -58,14 +59,6 @@ if TYPE_CHECKING:
 PER_REQUEST_TIMEOUT = 10.0
 #: Back-off before a retry: short, the whole notification has a deadline of seconds.
 RETRY_BASE_DELAY = 0.5
-
-
-def _positive_seconds(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise NotionInputError(field, f"must be a number of seconds, got {value!r}")
-    if not 0 < value <= MAX_NOTIFY_TIMEOUT:
-        raise NotionInputError(field, f"must be more than 0 and at most {MAX_NOTIFY_TIMEOUT:g} seconds")
-    return float(value)
 
 
 def masked(value: Any, more_at: str | None = None) -> Any:
@@ -127,8 +120,6 @@ class NotionNotifier(BaseNotifier):
             raise NotionInputError("markdown", f"expected a Markdown string, got {type(markdown).__name__}")
         if key is not None and (not isinstance(key, str) or not key):
             raise NotionInputError("key", "expected the name of a property")
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 5:
-            raise NotionInputError("max_retries", f"must be a whole number from 0 to 5, got {max_retries!r}")
         if notion_version is not None:
             resolve_notion_version(notion_version)
         self.database_id = database_id
@@ -137,9 +128,13 @@ class NotionNotifier(BaseNotifier):
         self.markdown = markdown
         self.key = key
         self.notion_conn_id = notion_conn_id
-        self.child_page = bool(child_page)
-        self.timeout = _positive_seconds(timeout, "timeout")
-        self.max_retries = max_retries
+        self.child_page = as_bool(child_page, "child_page")
+        self.timeout = float(
+            as_number(
+                timeout, "timeout", minimum=MIN_NOTIFY_TIMEOUT, maximum=MAX_NOTIFY_TIMEOUT, required=True
+            )
+        )
+        self.max_retries = whole_number(max_retries, "max_retries", 0, 5)
         self.notion_version = notion_version
 
     # ------------------------------------------------------------------ rendering on a copy
