@@ -278,3 +278,7 @@ class NotionNotifier(BaseNotifier):
             return await client.request(step.method, step.path, json=step.json)
 
         self._logged(await run_async(self.flow(entry, resolve_notion_version(version_name)), send))
+
+
+#: The functional alias the official providers give their notifiers (``send_slack_notification``).
+send_notion_notification = NotionNotifier
