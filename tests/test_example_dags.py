@@ -23,6 +23,7 @@ DAG_IDS = {
     "example_notion_raw_request",
     "example_notion_report",
     "example_notion_users",
+    "example_notion_webhooks",
 }
 
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_notion.client.pacing.buckets import DEFAULT_BURST, TokenBucket, shared_bucket
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import FakeClock
 
 
 def test_burst_then_average_rate() -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     bucket = TokenBucket(rate=3.0, burst=2, clock=clock)
     assert [bucket.reserve() for _ in range(2)] == [0.0, 0.0]
     waits = [bucket.reserve() for _ in range(3)]
@@ -27,7 +20,7 @@ def test_burst_then_average_rate() -> None:
 
 
 def test_pause_holds_every_user_of_the_bucket() -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     bucket = TokenBucket(rate=2.0, burst=5, clock=clock)
     bucket.pause(4.0)
     assert bucket.reserve() == pytest.approx(4.5)
@@ -58,7 +51,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
     from airflow_provider_notion.client.pacing.buckets import HostTokenBucket
 
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     first = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
     second = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
     assert [first.reserve(), second.reserve()] == [0.0, 0.0]  # the burst, spent by two users

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.targets import Target, choose_target, named_ids, require_data_sources
+from airflow_provider_notion.rules.targets import Target, choose_target, named_ids
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -58,7 +58,7 @@ def read_table(hook: NotionHook, *, database_id: Any = None, data_source_id: Any
     version = hook.version
     database, source = named_ids(database_id, data_source_id)
     if source is not None:
-        require_data_sources(version)
+        version.require_data_sources()
         data_source = hook.get_data_source(source)
         parent = data_source.get("parent") or {}
         target = Target(version, parent.get("database_id"), source)

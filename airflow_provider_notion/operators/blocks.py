@@ -15,10 +15,11 @@ from airflow_provider_notion.rules.ids import normalize_notion_id
 class NotionAppendBlocksOperator(NotionBaseOperator):
     """Append blocks, given as block objects or as Markdown, to a page or block.
 
-    Any number of blocks: they are sent 100 per request, in order. Any depth: each request carries blocks with
-    their children (what Notion accepts in one request), and deeper levels are appended afterwards under the
-    blocks just created. Appends are never retried after an ambiguous failure (a retry could duplicate
-    content); a failure after some blocks were appended raises ``NotionPartialWriteError`` saying how many.
+    Any number of blocks: they are sent 100 per request, in order. Up to 100 levels deep (``MAX_WRITE_DEPTH``;
+    deeper input is refused before any request): each request carries blocks with their children (what Notion
+    accepts in one request), and deeper levels are appended afterwards under the blocks just created. Appends
+    are never retried after an ambiguous failure (a retry could duplicate content); a failure after some
+    blocks were appended raises ``NotionPartialWriteError`` saying how many.
 
     Returns a list object of the created top-level blocks (``results``), so ``output["results"][0]["id"]``
     works downstream.

@@ -6,12 +6,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.jobs.users import read_email_directory
 from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
     NotionListOperator,
     optional_id,
 )
-from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions, users_by_email
+from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import rich_text
 
@@ -56,7 +57,7 @@ class NotionCreateCommentOperator(NotionBaseOperator):
         self.rich_text = rich_text
 
     def _people_by_email(self) -> dict[str, str]:
-        return users_by_email(self.hook.list_users(fetch_all=True).get("results", []))
+        return read_email_directory(self.hook).ids
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = optional_id(self.page_id, "page_id")

@@ -214,7 +214,7 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
     :param properties: property values by name, e.g. ``{"Name": {"title": "Row 1"}, "Score": {"number": 3}}``;
         plain strings for ``title``/``rich_text`` are split into 2,000-character pieces. Templated.
     :param children: content blocks for a new row.
-    :param markdown: the new row's content as Markdown instead of ``children`` (any depth).
+    :param markdown: the new row's content as Markdown instead of ``children`` (up to 100 levels deep).
     :param icon: an icon object.
     :param cover: a cover object.
     :param unique_property: turns the create into an upsert on this property (see above). Templated.

@@ -79,7 +79,7 @@ class NotionCreatePageOperator(NotionLinkedOperator):
     :param properties: for a page parent only ``title``: ``{"title": "My page"}`` or a full title value.
     :param children: a list of block objects.
     :param markdown: the content as Markdown instead of ``children`` (converted by the provider's converter,
-        any depth; see ``docs/pages.md``).
+        up to 100 levels deep; see ``docs/pages.md``).
     :param icon: an icon object.
     :param cover: a cover object.
     """
@@ -365,7 +365,7 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
 
     :param page_id: the page's id or URL. Templated.
     :param markdown: the new content as Markdown. Templated.
-    :param children: the new content as block objects (any count and depth). Templated.
+    :param children: the new content as block objects (any count, up to 100 levels deep). Templated.
     :param use_markdown_endpoint: use Notion's Markdown endpoint where the API version has it. Templated.
     """
 

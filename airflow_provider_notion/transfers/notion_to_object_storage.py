@@ -25,8 +25,10 @@ from airflow_provider_notion.jobs.export.columns import (
 from airflow_provider_notion.jobs.export.content import CONTENT_COLUMN, page_markdown
 from airflow_provider_notion.jobs.export.state import (
     ExportState,
+    deletions,
     read_state,
-    recorded_types,
+    recorded_columns,
+    run_key,
     widen_retyped,
     write_state,
 )
@@ -119,15 +121,21 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param edited_after: start of the window (default ``{{ data_interval_start }}``). Templated.
     :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
     :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
-    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
+    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``… With a
+        ``state_path``, a column keeps its property across runs (names are bound to property ids).
     :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
         request per row), else the block tree converted (a request per level and per 100 blocks).
     :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
         to ``<stem>.deleted.<ext>`` beside ``path``; needs ``state_path``. Costs one key scan of the whole data
-        source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row.
+        source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row. A rerun of
+        the same interval (same tombstones file and window) reports the same deletions again.
     :param state_path: a small JSON file (local path or URL) remembering the previous run's ids (for
-        ``detect_deletes``) and the column types written so far: a property retyped in Notion is then widened to
-        ``string`` instead of changing type between files. Templated.
+        ``detect_deletes``), the deletions each run reported, and the columns written so far: each column keeps
+        its property (a property added later never takes its name), and a property retyped in Notion is widened
+        to ``string`` instead of changing type between files. Templated.
+    :param csv_formula_escape: with ``format="csv"``, text cells starting with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return get a leading ``'`` so a spreadsheet does not run them as formulas (default
+        ``True``; ``False`` writes them as they are, for loaders that are not spreadsheets). Templated.
     :param stream: ``rows`` (default) or ``users``: the workspace's users (id, type, name, avatar_url, email,
         bot_workspace_name), always a full export, to join people columns to names.
     :param page_size: rows per request (1-100).
@@ -153,6 +161,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         "state_path",
         "stream",
         "notion_version",
+        "csv_formula_escape",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"filter": "json"}
     ui_color = "#f7f6f3"
@@ -180,6 +189,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         notion_conn_id: str = NotionHook.default_conn_name,
         notion_version: str | None = None,
+        csv_formula_escape: bool | str = True,
         **kwargs: Any,
     ) -> None:
         uri = asset_uri_for(path) if asset_uri is None else (asset_uri or None)
@@ -207,6 +217,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         self.requests_per_second = requests_per_second
         self.notion_conn_id = notion_conn_id
         self.notion_version = notion_version
+        self.csv_formula_escape = csv_formula_escape
 
     @cached_property
     def hook(self) -> NotionHook:
@@ -256,8 +267,9 @@ class NotionToObjectStorageOperator(BaseOperator):
         stream = as_choice(self.stream, "stream", STREAMS)
         fmt = self._format()
         target = resolve_storage_path(self.path, "path")
+        formula_escape = as_bool(self.csv_formula_escape, "csv_formula_escape")
         if stream == "users":
-            return self._export_users(context, target, fmt)
+            return self._export_users(context, target, fmt, formula_escape)
         mode = as_choice(self.mode, "mode", MODES)
         flatten = as_bool(self.flatten, "flatten")
         include_content = as_bool(self.include_content, "include_content")
@@ -293,9 +305,9 @@ class NotionToObjectStorageOperator(BaseOperator):
             else {"database_id": str(table.database_id)}
         )
         state = read_state(state_path) if state_path is not None else ExportState()
-        columns = build_columns(schema, column_names) if flatten else None
+        columns = build_columns(schema, column_names, bound=state.bound_names()) if flatten else None
         if columns is not None:
-            columns, widened = widen_retyped(columns, state.columns)
+            columns, widened = widen_retyped(columns, state.types())
             if widened:
                 self.log.warning(
                     "Properties retyped in Notion since an earlier export; widened to string so every file keeps "
@@ -306,17 +318,22 @@ class NotionToObjectStorageOperator(BaseOperator):
             columns.append(Column(CONTENT_COLUMN, "string", CONTENT_COLUMN, "content"))
         query = self.hook.complete_query(
             target_ids.get("database_id"),
-            target_ids.get("data_source_id"),
-            combined,
-            None,
-            page_size,
-            None,
+            data_source_id=target_ids.get("data_source_id"),
+            filter=combined,
+            page_size=page_size,
         )
         progress = Progress("export rows", logger=self.log, window=lambda: query.window_start)
         seen_ids: set[str] | None = set() if detect_deletes and mode == "full" and not user_filter else None
         rows = 0
         about = {"source": target_ids, "mode": mode, "window": self._window_json(window)}
-        with open_table(target, fmt, columns, row_group_rows=row_group_rows, schema_about=about) as writer:
+        with open_table(
+            target,
+            fmt,
+            columns,
+            row_group_rows=row_group_rows,
+            schema_about=about,
+            csv_formula_escape=formula_escape,
+        ) as writer:
             for batch in query.batches():
                 kept = window.keep(batch)  # the exact-once minute rule, whatever the server compared
                 progress.page(len(kept))
@@ -335,13 +352,18 @@ class NotionToObjectStorageOperator(BaseOperator):
             "window": self._window_json(window),
             "requests": 0,
         }
-        current_ids: set[str] | None = None
+        next_state = ExportState(
+            columns=recorded_columns(state.columns, columns or []), deleted=state.deleted
+        )
         if detect_deletes:
-            current_ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
-            result["deleted"] = self._write_tombstones(target, fmt, state, current_ids)
+            next_state.ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
+            key = run_key(sibling(target, ".deleted"), result["window"])
+            result["deleted"], next_state.deleted = self._write_tombstones(
+                target, fmt, state, next_state.ids, key, formula_escape
+            )
         if state_path is not None:
             # Last, after every file is in place: a failed run leaves the previous state as it was.
-            write_state(state_path, current_ids, recorded_types(state.columns, columns or []))
+            write_state(state_path, next_state)
         result["requests"] = counter.count
         self._record_asset_event(context, result)
         self.log.info(
@@ -370,24 +392,30 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ deletes
 
     def _write_tombstones(
-        self, target: Any, fmt: ExportFormat, state: ExportState, current: set[str]
-    ) -> dict[str, Any]:
+        self,
+        target: Any,
+        fmt: ExportFormat,
+        state: ExportState,
+        current: set[str],
+        key: str,
+        formula_escape: bool,
+    ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+        """Write the tombstones file; returns the XCom entry and the deletion log to keep."""
         previous = state.ids
-        gone = sorted(previous - current) if previous is not None else []
+        gone, log = deletions(state, key, current, datetime.now(UTC))
         tombstones = sibling(target, ".deleted")
-        now = datetime.now(UTC)
-        with open_table(tombstones, fmt, TOMBSTONE_COLUMNS) as writer:
-            writer.write([{"id": row_id, "detected_at": now} for row_id in gone])
+        with open_table(tombstones, fmt, TOMBSTONE_COLUMNS, csv_formula_escape=formula_escape) as writer:
+            writer.write([{"id": row_id, "detected_at": moment} for row_id, moment in gone])
         if previous is None:
             self.log.info("First run with detect_deletes: recorded %d ids, no deletions yet", len(current))
         else:
             self.log.info("%d row(s) disappeared since the previous run; ids in %s", len(gone), tombstones)
-        return {"path": str(tombstones), "rows": len(gone), "first_run": previous is None}
+        return {"path": str(tombstones), "rows": len(gone), "first_run": previous is None}, log
 
     def _key_scan(self, target_ids: Mapping[str, str]) -> set[str]:
         """Every current row id: one pass over the data source (⌈rows/100⌉ requests)."""
         query = self.hook.complete_query(
-            target_ids.get("database_id"), target_ids.get("data_source_id"), None, None, 100, None
+            target_ids.get("database_id"), data_source_id=target_ids.get("data_source_id"), page_size=100
         )
         progress = Progress("key scan for deletes", logger=self.log, window=lambda: query.window_start)
         ids: set[str] = set()
@@ -399,11 +427,15 @@ class NotionToObjectStorageOperator(BaseOperator):
 
     # ------------------------------------------------------------------ users
 
-    def _export_users(self, context: Any, target: Any, fmt: ExportFormat) -> dict[str, Any]:
+    def _export_users(
+        self, context: Any, target: Any, fmt: ExportFormat, formula_escape: bool
+    ) -> dict[str, Any]:
         counter = RequestCounter().attach(self.hook)
         progress = Progress("users", logger=self.log)
         rows = 0
-        with open_table(target, fmt, USER_COLUMNS, schema_about={"source": "users"}) as writer:
+        with open_table(
+            target, fmt, USER_COLUMNS, schema_about={"source": "users"}, csv_formula_escape=formula_escape
+        ) as writer:
             for page in progress.track_pages(self.hook.iter_user_pages(page_size=100)):
                 batch = [flatten_user(user) for user in page.get("results", [])]
                 writer.write(batch)

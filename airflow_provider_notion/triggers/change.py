@@ -43,6 +43,7 @@ from airflow_provider_notion.rules.query_window import QueryWindow
 from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
 from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
 from airflow_provider_notion.rules.versions import resolve_notion_version
+from airflow_provider_notion.rules.webhooks import WEBHOOK_REPORTED_KEY, load_reported, reported_by_webhook
 from airflow_provider_notion.triggers.events import row_ids
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,9 @@ class NotionChangeTrigger(BaseEventTrigger):
     :param initial_lookback_minutes: how far back a trigger without a stored watermark starts.
     :param notion_version: overrides the connection's ``Notion-Version``.
     :param requests_per_second: pacing per token on this machine (shared with every trigger and sensor).
+    :param backstop: run beside Notion webhooks (docs/webhooks.md): watchers of one connection share one poll
+        (one search per interval, :mod:`airflow_provider_notion.triggers.backstop`) and rows a webhook already
+        reported are not reported again. Use a long ``poll_interval`` (e.g. 900 s).
     :param clock: the current time (UTC); not serialised (a seam for tests and benchmarks).
     :param sleep: every wait of the trigger; not serialised.
     """
@@ -131,6 +135,7 @@ class NotionChangeTrigger(BaseEventTrigger):
         initial_lookback_minutes: int = 0,
         notion_version: str | None = None,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        backstop: bool = False,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
@@ -159,6 +164,9 @@ class NotionChangeTrigger(BaseEventTrigger):
             resolve_notion_version(notion_version)
         self.notion_version = notion_version
         self.requests_per_second = requests_per_second
+        if not isinstance(backstop, bool):
+            raise NotionInputError("backstop", f"expected true or false, got {backstop!r}")
+        self.backstop = backstop
         self.clock: Clock = clock or _utcnow
         self.sleep: Sleep = sleep or asyncio.sleep
 
@@ -186,13 +194,60 @@ class NotionChangeTrigger(BaseEventTrigger):
                 "initial_lookback_minutes": self.initial_lookback_minutes,
                 "notion_version": self.notion_version,
                 "requests_per_second": self.requests_per_second,
+                "backstop": self.backstop,
             },
         )
 
     def shared_stream_key(self) -> Hashable | None:
-        # Each watcher keeps its own watermark in its own asset's state; sharing one poll would need one
-        # watermark for the group (not done yet), so every trigger runs its own loop through run().
-        return None
+        # A plain watcher keeps its own watermark in its own asset's state and polls alone (run()). A backstop
+        # shares one poll with every backstop of the same connection, version, interval and settle time.
+        if not self.backstop:
+            return None
+        return ("notion-backstop", self.conn_id, self.notion_version, self.poll_interval, self.settle_seconds)
+
+    # ------------------------------------------------------------------------------------ the backstop
+
+    @classmethod
+    async def open_shared_stream(cls, kwargs: dict[str, Any]) -> AsyncIterator[Any]:
+        from airflow_provider_notion.triggers.backstop import poll_changes
+
+        async for snapshot in poll_changes(cls(**kwargs)):
+            yield snapshot
+
+    async def filter_shared_stream(self, shared_stream: AsyncIterator[Any]) -> AsyncIterator[TriggerEvent]:
+        """This watcher's rows of each shared snapshot that no webhook reported, as the trigger's events."""
+        from airflow_provider_notion.triggers.backstop import rows_of
+
+        async for snapshot in shared_stream:
+            rows = rows_of(snapshot, self.data_source_id, self.database_id)
+            if not rows:
+                continue
+            reported = load_reported(await self._reported())
+            ids = list(
+                dict.fromkeys(
+                    row["id"]
+                    for row in rows
+                    if not reported_by_webhook(reported, row["id"], row["last_edited_time"])
+                )
+            )
+            start = parse_instant(snapshot["window_start"], "window_start")
+            end = parse_instant(snapshot["window_end"], "window_end")
+            assert start is not None
+            assert end is not None
+            if ids:
+                self.log.info("Backstop: %d row(s) of %s changed with no webhook", len(ids), self.source_uri)
+            for payload in self.window_events(ids, start, end, resumed=False):
+                yield _event({**payload, "backstop": True})
+
+    async def _reported(self) -> Any:
+        store = self._store()
+        if store is None:
+            return None
+        try:
+            return await store.aget(WEBHOOK_REPORTED_KEY)
+        except Exception as err:  # an unreadable store: report (at least once), never lose
+            self.log.warning("Cannot read the webhook-reported pages from the asset state store (%s)", err)
+            return None
 
     # ------------------------------------------------------------------------------------ the watermark
 
@@ -291,6 +346,12 @@ class NotionChangeTrigger(BaseEventTrigger):
         ]
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        if self.backstop:  # no shared streams here (Airflow < 3.3): the same backstop, polled alone
+            from airflow_provider_notion.triggers.backstop import poll_changes
+
+            async for event in self.filter_shared_stream(poll_changes(self)):
+                yield event
+            return
         client = await self.client()
         path = await self.query_path(client)
         watermark, resumed = await self.load_watermark()

@@ -11,6 +11,7 @@
 | POST /_emulator/faults | ``Fault`` fields (kind, status, when, method, path, count, …) | inject |
 | PUT /_emulator/rate_limit | ``{"rate": 3, "burst": 10}`` or ``{"enabled": false}`` | configure |
 | PUT /_emulator/query_cap | ``{"query_cap": 50}`` | configure |
+| … /_emulator/webhooks/… | | webhook subscriptions, deliveries, faults, settings (``admin_webhooks.py``) |
 
 A value of the wrong type or out of range answers 400 ``{"error": "<field>: <what is wrong>", "field"}`` and
 changes nothing.
@@ -23,6 +24,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from notion_emulator.admin_webhooks import handle_webhook_admin
 from notion_emulator.errors import NotionEmulatorError
 from notion_emulator.faults import Fault
 from notion_emulator.limits import parse_json
@@ -58,6 +60,9 @@ class AdminInputError(ValueError):
 def _dispatch(
     emulator: EmulatorView, method: str, path: str, query: dict[str, list[str]], body: dict[str, Any]
 ) -> tuple[int, Any]:
+    webhooks = handle_webhook_admin(emulator, method, path, body)
+    if webhooks is not None:
+        return webhooks
     route = (method, path.rstrip("/"))
     if route == ("GET", "/_emulator/health"):
         return 200, {"ok": True, "base_url": emulator.base_url}

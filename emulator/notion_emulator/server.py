@@ -28,6 +28,7 @@ from notion_emulator.routes import ALL_ROUTES, Router
 from notion_emulator.seed import build_state, load_seed
 from notion_emulator.state import EmulatorState
 from notion_emulator.util import LATEST_VERSION, new_id, normalize_id
+from notion_emulator.webhooks import Subscription, WebhookSender
 
 DEFAULT_CONN_VERSION = LATEST_VERSION
 
@@ -71,6 +72,9 @@ class NotionEmulator:
         self.state: EmulatorState
         self._token: str | None
         self.state, self._token = build_state(self._seed)
+        # Signed webhook deliveries after each write (webhooks.py), once something subscribes.
+        self.webhooks = WebhookSender(self.state.workspace_id)
+        self.state.signals.add(self.webhooks.on_change)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> NotionEmulator:
@@ -96,11 +100,15 @@ class NotionEmulator:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+        self.webhooks.close()
 
     def reset(self) -> None:
         """Back to the seed: state, faults, rate limit, query cap, upload limit and request log."""
         new_state, self._token = build_state(self._seed)
         self.state = new_state
+        self.webhooks.clear()
+        self.webhooks.workspace_id = new_state.workspace_id
+        new_state.signals.add(self.webhooks.on_change)
         self.config.query_cap = self._initial_config.query_cap
         self.config.max_file_upload_bytes = self._initial_config.max_file_upload_bytes
         self.faults.clear()
@@ -162,6 +170,13 @@ class NotionEmulator:
 
     def set_query_cap(self, cap: int) -> None:
         self.config.query_cap = cap
+
+    def add_webhook_subscription(
+        self, url: str, event_types: list[str] | None = None, *, integration_id: str | None = None
+    ) -> Subscription:
+        """Subscribe ``url`` to the integration's events (all types when ``event_types`` is empty); the
+        handshake POST is sent before this returns. See :mod:`notion_emulator.webhooks`."""
+        return self.webhooks.subscribe(url, integration_id or self.default_integration().id, event_types)
 
     def set_max_file_upload_bytes(self, limit: int) -> None:
         """The workspace's per-file limit (``bot.workspace_limits.max_file_upload_size_in_bytes``)."""

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from notion_emulator.request_log import RequestRecord
     from notion_emulator.routes.base import Router
     from notion_emulator.state import EmulatorState
+    from notion_emulator.webhooks import Subscription, WebhookSender
 
 
 class EmulatorView(Protocol):
@@ -24,6 +25,7 @@ class EmulatorView(Protocol):
     faults: FaultInjector
     rate_limiter: RateLimiter
     state: EmulatorState
+    webhooks: WebhookSender
 
     @property
     def base_url(self) -> str: ...
@@ -42,3 +44,7 @@ class EmulatorView(Protocol):
     def set_rate_limit(self, limit: RateLimit | None) -> None: ...
 
     def share(self, object_id: str, integration_id: str | None = None) -> None: ...
+
+    def add_webhook_subscription(
+        self, url: str, event_types: list[str] | None = None, *, integration_id: str | None = None
+    ) -> Subscription: ...

@@ -14,6 +14,7 @@ from typing import Any
 
 from notion_emulator import computed
 from notion_emulator import properties as props_model
+from notion_emulator.change_signals import ChangeSignal, ChangeSignals
 from notion_emulator.comments import CommentStore
 from notion_emulator.errors import EmulatorValidationError, NotionEmulatorError
 from notion_emulator.file_uploads import FileUploadStore
@@ -70,6 +71,8 @@ class EmulatorState:
         self.children: dict[str, list[str]] = {}
         self.file_uploads = FileUploadStore()
         self.comments = CommentStore()
+        # Every write reports what changed here (the webhook sender listens; see change_signals.py).
+        self.signals = ChangeSignals()
         self._seq = 0
         # Ordered query results (with their cursor index) per data source revision, filter, sorts and minute.
         self.query_cache: OrderedDict[tuple[Any, ...], AnchoredListing] = OrderedDict()
@@ -251,6 +254,7 @@ class EmulatorState:
                 self._attach_child(parent_id, pid)
             self.pages[pid] = page
             _ = validate
+            self.signal_page("page.created", page, creator_id)
             return page
 
     def update_page_properties(
@@ -276,6 +280,8 @@ class EmulatorState:
             merged.update(updated)
             page.row["properties"] = merged
             self.touch_page(page, editor_id)
+            changed = [merged[name].get("id", name) for name in updated if isinstance(merged.get(name), dict)]
+            self.signal_page("page.properties_updated", page, editor_id, updated_properties=changed)
 
     def touch_page(self, page: PageRecord, editor_id: str) -> None:
         moment = utcnow()
@@ -291,6 +297,44 @@ class EmulatorState:
             page.in_trash = in_trash
             page.row["in_trash"] = in_trash
             self.touch_page(page, editor_id)
+            self.signal_page("page.deleted" if in_trash else "page.undeleted", page, editor_id)
+
+    # ------------------------------------------------------------------ change signals (webhooks)
+    def page_parent_ref(self, page: PageRecord) -> dict[str, Any]:
+        """``data.parent`` of a page event: a row names its database and data source."""
+        if page.parent_type == "data_source_id" and (ds := self.data_sources.get(page.parent_id or "")):
+            return {"id": ds.database_id, "type": "database", "data_source_id": ds.id}
+        if page.parent_type == "page_id":
+            return {"id": page.parent_id, "type": "page"}
+        if page.parent_type == "block_id":
+            return {"id": page.parent_id, "type": "block"}
+        return {"id": self.workspace_id, "type": "space"}
+
+    def signal_page(self, event_type: str, page: PageRecord, author_id: str | None, **data: Any) -> None:
+        self.signals.emit(
+            ChangeSignal(
+                event_type, page.id, "page", author_id, {"parent": self.page_parent_ref(page), **data}
+            )
+        )
+
+    def page_of(self, object_id: str) -> PageRecord | None:
+        """The page a block (or page) belongs to, walking up the parents (a bounded walk)."""
+        current: str | None = object_id
+        for _ in range(1000):
+            if current is None:
+                return None
+            if current in self.pages:
+                return self.pages[current]
+            block = self.blocks.get(current)
+            current = block.parent_id if block is not None else None
+        return None
+
+    def signal_content(self, container_id: str, author_id: str | None, block_ids: list[str]) -> None:
+        """``page.content_updated`` for the page holding ``container_id`` (blocks added, edited or removed)."""
+        page = self.page_of(container_id)
+        if page is not None:
+            blocks = [{"id": block_id, "type": "block"} for block_id in block_ids]
+            self.signal_page("page.content_updated", page, author_id, updated_blocks=blocks)
 
     def _complete_row_values(self, ds: DataSourceRecord, page: PageRecord, *, assign_unique_id: bool) -> None:
         """Fill schema properties missing from the values and the ones Notion computes itself."""
@@ -375,7 +419,20 @@ class EmulatorState:
             )
             self.databases[db.id] = db
             self._attach_child(parent_id, db.id)
-            self._add_data_source_record(db, title, schema, creator_id, data_source_id=data_source_id)
+            ds = self._add_data_source_record(db, title, schema, creator_id, data_source_id=data_source_id)
+            parent = {"id": parent_id, "type": "page" if parent_type == "page_id" else "space"}
+            self.signals.emit(
+                ChangeSignal("database.created", db.id, "database", creator_id, {"parent": parent})
+            )
+            self.signals.emit(
+                ChangeSignal(
+                    "data_source.created",
+                    ds.id,
+                    "data_source",
+                    creator_id,
+                    {"parent": {"id": db.id, "type": "database"}},
+                )
+            )
             return db
 
     def create_data_source(
@@ -437,6 +494,15 @@ class EmulatorState:
                 page.row["properties"] = kept
                 self._complete_row_values(ds, page, assign_unique_id=False)
             ds.revision += 1
+            self.signals.emit(
+                ChangeSignal(
+                    "data_source.schema_updated",
+                    ds.id,
+                    "data_source",
+                    None,
+                    {"parent": {"id": ds.database_id, "type": "database"}},
+                )
+            )
 
     def single_data_source(self, db: DatabaseRecord) -> DataSourceRecord | None:
         live = [ds for ds in (self.data_sources[i] for i in db.data_source_ids) if not ds.in_trash]
@@ -468,6 +534,7 @@ class EmulatorState:
             )
             self.blocks[block.id] = block
             self._attach_child(parent_id, block.id, index=index)
+            self.signal_content(parent_id, creator_id, [block.id])
             return block
 
     def live_children(self, container_id: str) -> list[str]:

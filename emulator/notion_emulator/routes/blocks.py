@@ -150,6 +150,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
                 block.in_trash = trash
             block.last_edited = utcnow()
             block.last_edited_by = ctx.bot.id
+            ctx.state.signal_content(block.id, ctx.bot.id, [block.id])
         else:
             _set_trash(ctx, block_id, trash)
         return block_json(ctx.state, block_id, ctx.version)
@@ -162,6 +163,7 @@ def delete(ctx: RequestContext) -> dict[str, Any]:
         if (block := ctx.state.blocks.get(block_id)) is not None:
             block.in_trash = True
             block.last_edited = utcnow()
+            ctx.state.signal_content(block.id, ctx.bot.id, [block.id])
         else:
             _set_trash(ctx, block_id, True)
         return block_json(ctx.state, block_id, ctx.version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from notion_emulator.change_signals import ChangeSignal
 from notion_emulator.comments import comment_json
 from notion_emulator.context import RequestContext
 from notion_emulator.errors import EmulatorValidationError, NotionEmulatorError
@@ -81,6 +82,22 @@ def create(ctx: RequestContext) -> dict[str, Any]:
                 rich_text=rich,
                 author=ctx.bot.id,
             )
+        page = ctx.state.page_of(record.parent_id)
+        ctx.state.signals.emit(
+            ChangeSignal(
+                "comment.created",
+                record.id,
+                "comment",
+                ctx.bot.id,
+                {
+                    "page_id": page.id if page else None,
+                    "parent": {
+                        "id": record.parent_id,
+                        "type": "page" if record.parent_type == "page_id" else "block",
+                    },
+                },
+            )
+        )
     return comment_json(record)
 
 

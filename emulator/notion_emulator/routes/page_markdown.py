@@ -94,6 +94,7 @@ def update(ctx: RequestContext) -> dict[str, Any]:
             raise EmulatorValidationError(f"The emulator does not implement the deprecated `{kind}` edit.")
         _replace(ctx, page.id, new)
         ctx.state.touch_page(page, ctx.bot.id)
+        ctx.state.signal_content(page.id, ctx.bot.id, [])
         return _answer(ctx, page.id)
 
 

@@ -39,6 +39,7 @@ def move(ctx: RequestContext) -> dict[str, Any]:
         _detach(state, page)
         _attach(state, page, kind, target_id)
         state.touch_page(page, ctx.bot.id)
+        state.signal_page("page.moved", page, ctx.bot.id)
         return page_json(state, page, ctx.version)
 
 
