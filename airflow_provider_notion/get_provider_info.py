@@ -160,6 +160,7 @@ def get_provider_info() -> dict[str, Any]:
                 "to_openlineage_converter": "airflow_provider_notion.assets.convert_asset_to_openlineage",
             }
         ],
+        "notifications": ["airflow_provider_notion.notifications.notion.NotionNotifier"],
         "extra-links": ["airflow_provider_notion.links.notion.NotionLink"],
         "config": CONFIG,
         "connection-types": [

@@ -17,6 +17,8 @@ DAG_IDS = {
     "example_notion_export",
     "example_notion_export_consumer",
     "example_notion_export_snapshot",
+    "example_notion_notifier",
+    "example_notion_notifier_setup",
     "example_notion_on_change",
     "example_notion_page_content",
     "example_notion_pages",
