@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml emulator/pyproject.toml requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# The pins (runtime and development, with what they pull in) and the PEP 735 group `dev` of pyproject.toml
+	# (`--group` needs pip >= 25.1, hence the upgrade above); pip fails if the two disagree.
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt --group dev
 	$(BIN)/python -m pip install --quiet --no-deps -e ./emulator -e .
 	@touch $(STAMP)
 
@@ -46,7 +48,7 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt --group bench
 	$(BIN)/python -m benchmarks
 
 # Mutation testing of the rules and jobs listed under [tool.mutmut] in pyproject.toml, against the fast tests

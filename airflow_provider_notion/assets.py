@@ -10,6 +10,12 @@ The id is lower-case and dashed. Airflow normalises every ``notion://`` URI with
 (registered under ``asset-uris`` in the provider info), so ``Asset("notion://database/<32 hex>")`` and
 ``Asset("notion://database/<dashed id>")`` are one asset. OpenLineage datasets use the namespace ``notion``
 and the name ``<kind>/<id>`` (:func:`convert_asset_to_openlineage`).
+
+**Names.** Airflow 3 identifies an asset by its name *and* its URI, and the Assets page lists it by name. An asset
+is named by its URI unless a readable ``name`` is given (``notion_asset("database", id, name="crm_accounts")``,
+or ``asset_name=`` on the operators that declare outlets): the producer and every consumer must then use the same
+name, or Airflow sees two assets with one URI. Convention: lower-case words joined by ``_`` saying what the data
+is (``crm_accounts``, ``support_tickets``), not where it lives; see docs/events.md.
 """
 
 from __future__ import annotations
@@ -47,9 +53,20 @@ def _asset(uri: str, kwargs: dict[str, Any]) -> Asset:
         return Asset(uri=uri, **kwargs)  # type: ignore[no-any-return]
 
 
-def notion_asset(kind: Kind, object_id: str, field: str = "id", **kwargs: Any) -> Asset:
-    """An Airflow ``Asset`` for a Notion object (named by its canonical URI unless ``name`` is given)."""
-    return _asset(notion_uri(kind, object_id, field), dict(kwargs))
+def notion_asset(
+    kind: Kind, object_id: str, field: str = "id", *, name: str | None = None, **kwargs: Any
+) -> Asset:
+    """An Airflow ``Asset`` for a Notion object, named ``name`` (a readable name) or else by its canonical URI.
+
+    Further keyword arguments (``group``, ``extra``, ``watchers``) go to ``Asset``. Airflow 2's ``Dataset`` has
+    no name: there ``name`` is ignored.
+    """
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise NotionInputError("name", f"expected a non-empty string, got {name!r}")
+    options = dict(kwargs)
+    if name is not None:
+        options["name"] = name.strip()
+    return _asset(notion_uri(kind, object_id, field), options)
 
 
 def sanitize_uri(uri: SplitResult) -> SplitResult:

@@ -59,6 +59,32 @@ CONN_FIELDS: dict[str, Any] = {
     },
 }
 
+#: The ``[notion]`` section of airflow.cfg, as Airflow's ``config`` provider info declares it: ``airflow config
+#: get-value notion <option>`` and ``airflow config list`` know every option the provider reads
+#: (``tests/test_provider_config.py`` checks that each ``conf.get("notion", ...)`` in the package is here).
+CONFIG: dict[str, Any] = {
+    "notion": {
+        "description": "Options of the Notion provider (airflow-notion-provider).",
+        "options": {
+            "pacing_backend": {
+                "description": (
+                    "Where the client-side pacing bucket (3 requests/s per integration token) and the OAuth "
+                    "refresh lock live. 'local': one bucket per machine, shared by its processes; 'off': no "
+                    "client-side pacing; a redis://, rediss:// or unix:// URL: one bucket for every host of the "
+                    "deployment (install the provider's [redis] extra). Set it on every worker and the "
+                    "triggerer. A connection's pacing_backend extra overrides it. See docs/deployment.md."
+                ),
+                "version_added": "0.2.0",
+                "type": "string",
+                # The URL may hold a Redis password: Airflow masks it in `airflow config list` and the UI.
+                "sensitive": True,
+                "example": "redis://redis.internal:6379/2",
+                "default": "local",
+            },
+        },
+    },
+}
+
 
 def get_provider_info() -> dict[str, Any]:
     """Describe the provider: integrations, hooks, operators, sensors, triggers, links, connection type."""
@@ -134,7 +160,9 @@ def get_provider_info() -> dict[str, Any]:
                 "to_openlineage_converter": "airflow_provider_notion.assets.convert_asset_to_openlineage",
             }
         ],
+        "notifications": ["airflow_provider_notion.notifications.notion.NotionNotifier"],
         "extra-links": ["airflow_provider_notion.links.notion.NotionLink"],
+        "config": CONFIG,
         "connection-types": [
             {
                 "hook-class-name": "airflow_provider_notion.hooks.notion.NotionHook",

@@ -1,7 +1,7 @@
 """Run every benchmark and print a summary: ``python -m benchmarks [name ...]`` (``make bench``).
 
 Names: overhead, fetch_all, rate_limit, import, triggers, sync, upload, export, distributed_pacing, change_trigger,
-webhooks (default: all).
+markdown, webhooks (default: all).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ BENCHES = {
     "export": "benchmarks.bench_export",
     "distributed_pacing": "benchmarks.bench_distributed_pacing",
     "change_trigger": "benchmarks.bench_change_trigger",
+    "markdown": "benchmarks.bench_markdown",
     "webhooks": "benchmarks.bench_webhooks",
 }
 

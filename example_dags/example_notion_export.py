@@ -4,13 +4,15 @@ export_rows_parquet / export_rows_csv (NotionToObjectStorageOperator, incrementa
 run's data interval, each edit exactly once across runs) and export_users (stream="users") write typed files
 under ``$NOTION_EXPORT_DIR`` (default ``/tmp/notion-export``). The Parquet task declares the Asset
 ``file://$NOTION_EXPORT_DIR/rows``; the DAG ``example_notion_export_consumer`` is scheduled on it and reads the
-file each run wrote.
+file each run wrote. ``example_notion_export_snapshot`` exports every row on demand (no schedule, no data
+interval: triggered from the UI or the REST API).
 
 The database is the Airflow Variable ``notion_export_database_id`` (an id or URL), read at run time.
 """
 
 from __future__ import annotations
 
+# [START howto_notion_export]
 import os
 from datetime import datetime
 from typing import Any
@@ -24,8 +26,6 @@ from airflow_provider_notion.transfers.notion_to_object_storage import (
 )
 
 EXPORT_DIR = os.environ.get("NOTION_EXPORT_DIR", "/tmp/notion-export")  # noqa: S108 - an example default
-
-# [START howto_notion_export]
 ROWS_PATH = EXPORT_DIR + "/rows/{{ data_interval_start | ts_nodash }}.parquet"
 
 with DAG(
@@ -86,6 +86,25 @@ with DAG(
 
     count_rows()
 # [END howto_notion_export_consumer]
+
+# [START howto_notion_export_snapshot]
+with DAG(
+    dag_id="example_notion_export_snapshot",
+    description="A full export on demand: triggered from the UI or the REST API, with no data interval",
+    schedule=None,
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    tags=["notion", "example"],
+) as snapshot_dag:
+    NotionToObjectStorageOperator(
+        task_id="export_snapshot",
+        database_id="{{ var.value.notion_export_database_id }}",
+        # run_after: every run has it; a run without a logical date has no data_interval_start or ds.
+        path=EXPORT_DIR + "/snapshots/{{ dag_run.run_after | ts_nodash }}.parquet",
+        format="parquet",
+        mode="full",  # every row: needs no data interval
+    )
+# [END howto_notion_export_snapshot]
 
 
 if __name__ == "__main__":

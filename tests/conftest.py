@@ -15,6 +15,8 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 # Client-side pacing state is shared through files; keep this run's apart from other runs and processes.
 os.environ.setdefault("AIRFLOW_NOTION_PACING_DIR", tempfile.mkdtemp(prefix="airflow-notion-pacing-"))
 
+from notion_emulator import NotionEmulator
+
 from tests.helpers import CANARY_SECRET
 
 
@@ -48,3 +50,14 @@ def notion_conn(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, obje
 def default_conn(notion_conn: Callable[..., dict[str, object]]) -> dict[str, object]:
     """``notion_default`` with the canary secret, Notion's base URL and the default Notion-Version."""
     return notion_conn()
+
+
+@pytest.fixture
+def emu(notion_emulator_conn: NotionEmulator) -> NotionEmulator:
+    """The emulator back at its seed, with ``notion_default`` pointing at it: the emulator plugin's
+    ``notion_emulator_conn`` under the short name the tests use (one emulator per session, reset per test).
+
+    A test that needs another Notion-Version sets ``AIRFLOW_CONN_NOTION_DEFAULT`` again from
+    ``emu.airflow_conn_dict``.
+    """
+    return notion_emulator_conn

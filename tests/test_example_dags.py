@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,16 @@ DAG_IDS = {
     "example_notion_etl",
     "example_notion_export",
     "example_notion_export_consumer",
+    "example_notion_export_snapshot",
+    "example_notion_notifier",
+    "example_notion_notifier_setup",
     "example_notion_on_change",
     "example_notion_page_content",
     "example_notion_pages",
     "example_notion_raw_request",
     "example_notion_report",
+    "example_notion_sql_sync",
+    "example_notion_sql_sync_consumer",
     "example_notion_users",
     "example_notion_webhooks",
 }
@@ -145,3 +151,10 @@ def test_page_content_wiring(dagbag: Any) -> None:
     assert tasks["create_page"].markdown.startswith("# Run notes for {{ ds }}")
     assert "notion_parent_page_id" in tasks["create_page"].parent
     assert dag.schedule is None
+
+
+def test_every_example_dag_is_run_by_an_end_to_end_test() -> None:
+    """Examples that only parse can still fail when followed: each DAG id is run in tests/e2e/."""
+    e2e = "".join(path.read_text() for path in (EXAMPLE_DAGS.parent / "tests" / "e2e").glob("test_*.py"))
+    never_run = sorted(dag_id for dag_id in DAG_IDS if not re.search(rf"\b{dag_id}\b", e2e))
+    assert never_run == []

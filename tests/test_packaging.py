@@ -39,6 +39,13 @@ def _extra(name: str) -> list[Requirement]:
     return [Requirement(text) for text in project["optional-dependencies"][name]]
 
 
+def _group(name: str) -> list[Requirement]:
+    """A PEP 735 dependency group (plain requirements only; this project includes no group in another)."""
+    groups = _pyproject()["dependency-groups"]
+    assert isinstance(groups, dict)
+    return [Requirement(text) for text in groups[name]]
+
+
 def _runtime() -> list[Requirement]:
     project = _pyproject()["project"]
     assert isinstance(project, dict)
@@ -48,11 +55,37 @@ def _runtime() -> list[Requirement]:
 def test_every_dev_and_runtime_requirement_is_pinned_in_requirements_dev_within_its_range() -> None:
     pins = _pins()
     drift = []
-    for requirement in [*_runtime(), *_extra("dev")]:
+    for requirement in [*_runtime(), *_group("dev")]:
         pinned = pins.get(canonicalize_name(requirement.name))
         if pinned is None or not requirement.specifier.contains(pinned, prereleases=True):
             drift.append(f"{requirement} (pinned: {pinned})")
     assert not drift, f"requirements-dev.txt does not satisfy pyproject.toml: {drift}"
+
+
+def test_the_bench_group_is_pinned_in_requirements_bench() -> None:
+    pins = {}
+    for line in (ROOT / "requirements-bench.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            requirement = Requirement(line)
+            pins[canonicalize_name(requirement.name)] = next(iter(requirement.specifier)).version
+    for requirement in _group("bench"):
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned is not None and requirement.specifier.contains(pinned), (
+            f"{requirement}: pinned {pinned}"
+        )
+
+
+def test_development_dependencies_are_groups_not_published_extras() -> None:
+    project = _pyproject()["project"]
+    assert isinstance(project, dict)
+    published = set(project["optional-dependencies"])
+    assert not published & {"dev", "bench"}, (
+        "development-only dependencies must not be extras users can install"
+    )
+    assert published == {"testing", "sql", "parquet", "redis"}
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--group dev" in makefile and "--group bench" in makefile
 
 
 def _version_of(init: Path) -> str:

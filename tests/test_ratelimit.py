@@ -6,18 +6,11 @@ import pytest
 
 from airflow_provider_notion.client.pacing.buckets import shared_bucket
 from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_BURST, TokenBucket
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import FakeClock
 
 
 def test_burst_then_average_rate() -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     bucket = TokenBucket(rate=3.0, burst=2, clock=clock)
     assert [bucket.reserve() for _ in range(2)] == [0.0, 0.0]
     waits = [bucket.reserve() for _ in range(3)]
@@ -28,7 +21,7 @@ def test_burst_then_average_rate() -> None:
 
 
 def test_pause_holds_every_user_of_the_bucket() -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     bucket = TokenBucket(rate=2.0, burst=5, clock=clock)
     bucket.pause(4.0)
     assert bucket.reserve() == pytest.approx(4.5)
@@ -59,7 +52,7 @@ def test_hook_paces_requests_through_the_shared_bucket(default_conn, requests_mo
 def test_host_buckets_on_one_file_share_their_budget(tmp_path) -> None:
     from airflow_provider_notion.client.pacing.token_bucket import HostTokenBucket
 
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     first = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
     second = HostTokenBucket(tmp_path / "bucket", rate=2.0, burst=2, clock=clock)
     assert [first.reserve(), second.reserve()] == [0.0, 0.0]  # the burst, spent by two users

@@ -15,11 +15,6 @@ from urllib.parse import unquote
 
 from airflow_provider_notion import __version__
 from airflow_provider_notion.exceptions import NotionInputError
-
-# drop_none, check_finite and finite_number are re-exported for callers of 0.2; their home is utils.checks.
-from airflow_provider_notion.utils.checks import check_finite as check_finite
-from airflow_provider_notion.utils.checks import drop_none as drop_none
-from airflow_provider_notion.utils.checks import finite_number as finite_number
 from airflow_provider_notion.utils.checks import is_latin1, non_finite_path
 
 API_PREFIX = "/v1/"

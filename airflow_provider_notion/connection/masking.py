@@ -24,3 +24,18 @@ def mask_secrets(secrets: Iterable[str | None]) -> None:
     """:func:`mask_secret` for each value."""
     for secret in secrets:
         mask_secret(secret)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every secret the process's masker knows replaced by ``***``.
+
+    The masker is the one the task process (and the triggerer, and the DAG processor) registers connection
+    passwords and tokens with: Airflow's own ``redact`` through common-compat. Outside Airflow there is nothing
+    registered, and the text is returned as it is.
+    """
+    try:
+        from airflow.providers.common.compat.sdk import redact
+    except Exception:
+        return text
+    redacted = redact(text)
+    return redacted if isinstance(redacted, str) else str(redacted)

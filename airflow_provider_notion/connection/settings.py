@@ -22,6 +22,14 @@ _HOSTNAME = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?")
 _PATH_FORBIDDEN = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/%-]")
 
 
+def connection_not_defined(conn_id: str) -> NotionInputError:
+    """The error for a connection id Airflow does not know, saying how to define it."""
+    return NotionInputError(
+        "notion_conn_id",
+        f"connection {conn_id!r} is not defined; add it in the Airflow UI or set AIRFLOW_CONN_{conn_id.upper()}",
+    )
+
+
 def get_extra(extras: Mapping[str, Any], name: str) -> Any:
     """An extra by its plain name, falling back to the legacy ``extra__notion__<name>`` form."""
     value = extras.get(name)

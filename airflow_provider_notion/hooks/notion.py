@@ -9,7 +9,6 @@ lookups) lives in :mod:`airflow_provider_notion.jobs` as functions that take the
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Unpack
@@ -25,9 +24,16 @@ from airflow_provider_notion.client.paging import check_page_size, list_object, 
 from airflow_provider_notion.client.retry import RetryPolicy
 from airflow_provider_notion.client.sync import Session, SyncClient
 from airflow_provider_notion.connection.masking import mask_secrets
-from airflow_provider_notion.connection.settings import CONN_TYPE, NotionConnectionSettings
-from airflow_provider_notion.exceptions import NotionInputError, NotionPartialPageError
+from airflow_provider_notion.connection.settings import (
+    CONN_TYPE,
+    NotionConnectionSettings,
+    connection_not_defined,
+)
+from airflow_provider_notion.exceptions import NotionPartialPageError
 from airflow_provider_notion.rules.bodies import (
+    DatabaseOptions,
+    PageContent,
+    SearchOptions,
     append_body,
     create_database_body,
     create_page_body,
@@ -36,16 +42,22 @@ from airflow_provider_notion.rules.bodies import (
 )
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_CHILDREN_PER_REQUEST, property_values
-from airflow_provider_notion.rules.queries import filter_properties_params, query_body
+from airflow_provider_notion.rules.queries import (
+    PagedQueryOptions,
+    QueryOptions,
+    filter_properties_params,
+    query_body,
+    without_cursor,
+)
 from airflow_provider_notion.rules.targets import (
     Target,
     choose_target,
     needs_data_sources,
-    require_data_sources,
     single_data_source,
 )
 from airflow_provider_notion.rules.versions import NotionVersion, SearchObject, resolve_notion_version
 from airflow_provider_notion.utils.checks import finite_number
+from airflow_provider_notion.utils.deprecation import warn_deprecated
 
 if TYPE_CHECKING:
     from airflow_provider_notion.oauth.client import NotionOAuthClient
@@ -54,14 +66,6 @@ __all__ = ["NotionHook", "check_page_size", "list_object"]
 
 #: Test Connection retries once at most: the UI waits for the answer, and a wrong host should say so at once.
 QUICK_CHECK = RetryPolicy(max_retries=1, base_delay=0.5)
-
-
-def _deprecated(method: str, replacement: str) -> None:
-    warnings.warn(
-        f"NotionHook.{method} is deprecated since 0.3.0; call {replacement} with the hook instead",
-        DeprecationWarning,
-        stacklevel=3,
-    )
 
 
 def _sleep(seconds: float) -> None:
@@ -83,9 +87,7 @@ class NotionHook(BaseHook):
     :param timeout: read timeout of each request in seconds (Notion gives up on requests after 60 s).
     :param retry_policy: default retry rules for every call (see :mod:`airflow_provider_notion.client.retry`).
     :param requests_per_second: client-side pacing per integration token, shared by every process on this
-        machine (see :mod:`airflow_provider_notion.client.pacing.buckets`); ``None`` or ``0`` turns it off, as does the
-        connection extra (or ``[notion]`` option) ``pacing_backend: off``. Across machines, use a Redis
-        ``pacing_backend``.
+        machine (:mod:`~.client.pacing.buckets`); ``None``, ``0`` or extra ``pacing_backend: off`` turn it off.
     :param sleep: every wait (pacing, retries) goes through it (default ``time.sleep``); tests pass a recorder.
     """
 
@@ -129,11 +131,7 @@ class NotionHook(BaseHook):
         try:
             return self.get_connection(self.notion_conn_id)
         except AirflowNotFoundException:
-            raise NotionInputError(
-                "notion_conn_id",
-                f"connection {self.notion_conn_id!r} is not defined; add it in the Airflow UI or set "
-                f"AIRFLOW_CONN_{self.notion_conn_id.upper()}",
-            ) from None
+            raise connection_not_defined(self.notion_conn_id) from None
 
     @cached_property
     def settings(self) -> NotionConnectionSettings:
@@ -182,7 +180,7 @@ class NotionHook(BaseHook):
         """The hook's ``requests.Session`` (one per hook, keep-alive, no automatic retries or redirects)."""
         return self.client.session
 
-    # ------------------------------------------------------------------ raw requests
+    # ------------------------------------------------------------------ raw requests and pagination
 
     def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Any:
         """Send one API request and return the parsed body.
@@ -197,16 +195,11 @@ class NotionHook(BaseHook):
         """
         return self.client.request(method, path, **options)
 
-    # ------------------------------------------------------------------ pagination
-
     def iter_pages(self, method: str, path: str, **options: Unpack[PageOptions]) -> Iterator[dict[str, Any]]:
-        """Yield each list object of a paginated endpoint, following ``next_cursor`` until ``has_more`` is false.
+        """Yield each list object of a paginated endpoint until ``has_more`` is false (:class:`~.client.paging.Pager`).
 
-        ``options``: ``json``, ``params``, ``page_size``, ``start_cursor`` (the last two go in the query string for
-        GET and in the JSON body for POST).
-
-        :raises NotionQueryIncompleteError: Notion cut a page at its result cap (``request_status`` incomplete):
-            never a silently truncated result. Queries continue past the cap with :meth:`iter_query`.
+        :raises NotionQueryIncompleteError: Notion cut a page at its result cap: never a silently truncated result
+            (queries continue past the cap with :meth:`iter_query`).
         :raises NotionPaginationError: the server keeps returning cursors it already returned.
         """
         yield from self.client.iter_pages(method, path, **options)
@@ -255,16 +248,14 @@ class NotionHook(BaseHook):
 
     def get_data_source(self, data_source_id: str) -> dict[str, Any]:
         """A data source with its schema (API 2025-09-03 and later)."""
-        require_data_sources(self.version)
+        self.version.require_data_sources()
         path = f"/data_sources/{normalize_notion_id(data_source_id, 'data_source_id')}"
         return dict(self.request("GET", path))
 
-    def create_database(self, parent: Any, title: Any, properties: Any, **options: Any) -> dict[str, Any]:
-        """Create a database under a page; ``options``: ``icon``, ``cover``, ``is_inline``, ``description``.
-
-        The schema goes where the API version expects it: top-level ``properties`` under 2022-06-28, the new
-        database's ``initial_data_source`` since 2025-09-03.
-        """
+    def create_database(
+        self, parent: Any, title: Any, properties: Any, **options: Unpack[DatabaseOptions]
+    ) -> dict[str, Any]:
+        """Create a database under a page; the schema goes where the version expects it (:mod:`~.rules.bodies`)."""
         body = create_database_body(self.version, parent, title, properties, **options)
         return dict(self.request("POST", "/databases", json=body))
 
@@ -300,66 +291,44 @@ class NotionHook(BaseHook):
     # ------------------------------------------------------------------ queries
 
     def query_database(
-        self, database_id: str | None = None, *, fetch_all: bool = False, **query: Any
+        self, database_id: str | None = None, *, fetch_all: bool = False, **query: Unpack[PagedQueryOptions]
     ) -> dict[str, Any]:
-        """Query a database's rows as a list object.
+        """Query a database's (or data source's) rows as a list object (the target: :meth:`target`).
 
-        ``query``: ``data_source_id``, ``filter``, ``sorts``, ``start_cursor``, ``page_size``, ``filter_properties``.
-        Under data-source versions a ``database_id`` is resolved to its data source (once per hook); a database
-        with several data sources needs ``data_source_id``. ``fetch_all`` returns every row, continuing past
-        Notion's 10,000-row cap (see :meth:`iter_query`).
+        ``fetch_all`` returns every row, past Notion's 10,000-row cap (:meth:`iter_query`), ignoring ``start_cursor``.
         """
         if fetch_all:
-            query.pop("start_cursor", None)
-            complete = self.complete_query(database_id, **query)
+            complete = self.complete_query(database_id, **without_cursor(query))
             return list_object(list(complete), complete.list_type)
         return next(self.iter_query_pages(database_id, **query))
 
     def iter_query_pages(
-        self,
-        database_id: str | None = None,
-        *,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        start_cursor: str | None = None,
-        page_size: int | None = None,
-        filter_properties: Any = None,
+        self, database_id: str | None = None, **query: Unpack[PagedQueryOptions]
     ) -> Iterator[dict[str, Any]]:
-        """Each page of a database (or data source) query; the body is checked before the target is resolved."""
-        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
-        check_page_size(page_size)
-        path = self.query_target(database_id, data_source_id)
+        """Each page of a query (see :meth:`query_database`); the body is checked before the target is resolved."""
+        body, params = query_body(query.get("filter"), query.get("sorts")), self._params(query)
+        size = check_page_size(query.get("page_size"))
+        path = self.query_target(database_id, query.get("data_source_id"))
         return self.iter_pages(
-            "POST", path, json=body, params=params, page_size=page_size, start_cursor=start_cursor
+            "POST", path, json=body, params=params, page_size=size, start_cursor=query.get("start_cursor")
         )
 
-    def iter_query(self, database_id: str | None = None, **query: Any) -> Iterator[dict[str, Any]]:
+    def iter_query(
+        self, database_id: str | None = None, **query: Unpack[QueryOptions]
+    ) -> Iterator[dict[str, Any]]:
         """Stream every row of a query, continuing past Notion's 10,000-row cap with ``created_time`` windows.
 
-        Rows come oldest first; a query with its own ``sorts`` keeps them but fails at the cap. Every row that
-        exists for the whole fetch is returned exactly once (details: :mod:`~.client.large_query`).
+        Rows come oldest first (own ``sorts`` fail at the cap); each row is returned once (:mod:`~.client.large_query`).
 
         :raises NotionQueryIncompleteError: the query cannot be continued past the cap (the message says why).
         """
         return iter(self.complete_query(database_id, **query))
 
-    def complete_query(
-        self,
-        database_id: str | None = None,
-        data_source_id: str | None = None,
-        filter: Any = None,
-        sorts: Any = None,
-        page_size: int | None = None,
-        filter_properties: Any = None,
-    ) -> CompleteQuery:
-        """A query over every row past the cap: iterate it for rows, or its ``batches()`` for each page's rows.
-
-        Arguments are checked (and a database's data source resolved) before it is returned.
-        """
-        body, params = query_body(filter, sorts), filter_properties_params(filter_properties)
-        size = check_page_size(page_size)
-        path = self.query_target(database_id, data_source_id)
+    def complete_query(self, database_id: str | None = None, **query: Unpack[QueryOptions]) -> CompleteQuery:
+        """A checked query over every row past the cap: iterate it for rows, or its ``batches()`` per page."""
+        body, params = query_body(query.get("filter"), query.get("sorts")), self._params(query)
+        size = check_page_size(query.get("page_size"))
+        path = self.query_target(database_id, query.get("data_source_id"))
         return CompleteQuery(
             lambda page_body: self.request("POST", path, json=page_body, params=params),
             filter=body.get("filter"),
@@ -368,9 +337,13 @@ class NotionHook(BaseHook):
             target=f"POST {path}",
         )
 
+    @staticmethod
+    def _params(query: QueryOptions) -> dict[str, Any] | None:
+        return filter_properties_params(query.get("filter_properties"))
+
     def query_data_source(self, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
         """Query a data source (API 2025-09-03 and later); same options as :meth:`query_database`."""
-        require_data_sources(self.version)
+        self.version.require_data_sources()
         return self.query_database(data_source_id=data_source_id, **kwargs)
 
     # ------------------------------------------------------------------ pages
@@ -390,11 +363,7 @@ class NotionHook(BaseHook):
         cover: Any = None,
         parent_type: str = "page_id",
     ) -> dict[str, Any]:
-        """Create a page (under a page) or a database item (under a database or data source).
-
-        More than 100 child blocks are sent as the first 100 with the page, then appended in order in batches of
-        100. A plain-string ``title`` becomes rich text split into 2,000-character pieces.
-        """
+        """Create a page or a database item; children past the first 100 are appended in order, 100 at a time."""
         body, rest = create_page_body(
             parent, properties, children=children, icon=icon, cover=cover, parent_type=parent_type
         )
@@ -403,7 +372,7 @@ class NotionHook(BaseHook):
         return page
 
     def create_database_item(
-        self, parent: Mapping[str, Any], properties: Any, **content: Any
+        self, parent: Mapping[str, Any], properties: Any, **content: Unpack[PageContent]
     ) -> dict[str, Any]:
         """Create a row under ``parent`` (:func:`~.rules.targets.item_parent`); ``content``: children, icon, cover."""
         return self.create_page(dict(parent), property_values(properties), **content)
@@ -419,19 +388,11 @@ class NotionHook(BaseHook):
 
     def get_page_markdown(self, page_id: str) -> dict[str, Any]:
         """``GET /v1/pages/{id}/markdown`` (2026-03-11 and later): ``{"markdown", "truncated", ...}``."""
-        return dict(self.request("GET", self._markdown_path(page_id)))
+        return dict(self.request("GET", self.version.page_markdown_path(page_id)))
 
     def update_page_markdown(self, page_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """``PATCH /v1/pages/{id}/markdown`` (2026-03-11 and later), e.g. ``{"type": "replace_content", ...}``."""
-        return dict(self.request("PATCH", self._markdown_path(page_id), json=dict(body)))
-
-    def _markdown_path(self, page_id: str) -> str:
-        if not self.version.has_page_markdown:
-            raise NotionInputError(
-                "page_id",
-                f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.version.name}",
-            )
-        return f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+        return dict(self.request("PATCH", self.version.page_markdown_path(page_id), json=dict(body)))
 
     # ------------------------------------------------------------------ blocks
 
@@ -454,10 +415,10 @@ class NotionHook(BaseHook):
     def append_blocks(
         self, block_id: str, blocks: list[Any], *, already: int = 0, abandon: bool = True
     ) -> None:
-        """Append ``blocks`` in order, 100 per request; ``already`` blocks are on the page before them (for messages).
+        """Append ``blocks`` in order, 100 per request (``already``: blocks on the page before them, for messages).
 
-        A failure raises :class:`~airflow_provider_notion.rules.children.NotionPartialPageError`; with ``abandon``
-        (a page this task just created) the page is first moved to the trash, so no partial page is left behind.
+        A failure raises ``NotionPartialPageError``; with ``abandon`` (a page this task just created) the page is
+        moved to the trash first, so no partial page is left behind.
         """
         for start in range(0, len(blocks), MAX_CHILDREN_PER_REQUEST):
             try:
@@ -512,12 +473,11 @@ class NotionHook(BaseHook):
         *,
         start_cursor: str | None = None,
         fetch_all: bool = False,
-        **options: Any,
+        **options: Unpack[SearchOptions],
     ) -> dict[str, Any]:
-        """Search titles shared with the integration; ``options``: ``object_type``, ``sort``, ``page_size``.
+        """Search titles shared with the integration (``object_type="database"``: data sources since 2025-09-03).
 
-        Since 2025-09-03 "databases" are returned as data sources (Notion's search filter value
-        ``data_source``). ``fetch_all`` ignores ``start_cursor``.
+        ``fetch_all`` ignores ``start_cursor``.
         """
         pages = self.iter_search_pages(query, start_cursor=None if fetch_all else start_cursor, **options)
         return self._collect(pages, fetch_all)
@@ -626,12 +586,12 @@ class NotionHook(BaseHook):
         """Deprecated: :func:`airflow_provider_notion.jobs.upsert.upsert_database_item` with the hook."""
         from airflow_provider_notion.jobs.upsert import upsert_database_item
 
-        _deprecated("upsert_database_item", "airflow_provider_notion.jobs.upsert.upsert_database_item")
+        warn_deprecated("NotionHook.upsert_database_item", "jobs.upsert.upsert_database_item(hook, ...)")
         return upsert_database_item(self, *args, **kwargs)
 
     def sync_rows(self, rows: Iterable[Mapping[str, Any]], **kwargs: Any) -> dict[str, Any]:
         """Deprecated: :func:`airflow_provider_notion.jobs.sync.engine.sync_rows` with the hook."""
         from airflow_provider_notion.jobs.sync.engine import sync_rows
 
-        _deprecated("sync_rows", "airflow_provider_notion.jobs.sync.engine.sync_rows")
+        warn_deprecated("NotionHook.sync_rows", "jobs.sync.engine.sync_rows(hook, ...)")
         return sync_rows(self, rows, **kwargs)

@@ -1,4 +1,4 @@
-"""Page content beyond one request: appending any number of blocks at any depth, reading a page's block tree,
+"""Page content beyond one request: appending any number of blocks up to 100 levels deep, reading a page's block tree,
 reading it as Markdown and replacing it.
 
 Notion takes at most 100 blocks per append and a block with its children in one request
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 #: How deep :func:`fetch_block_tree` descends by default (a page's blocks are level 1).
 DEFAULT_MAX_DEPTH = 10
+#: The deepest block tree written to Notion: levels below the second are appended one request per level under
+#: the blocks just created, by recursive code that ran out of stack at about 200 levels (measured 150 fine).
+MAX_WRITE_DEPTH = 100
 
 
 def content_blocks(
@@ -38,14 +41,35 @@ def content_blocks(
     if has_markdown:
         if not isinstance(markdown, str):
             raise NotionInputError("markdown", f"expected a string, got {type(markdown).__name__}")
-        return markdown_to_blocks(markdown)
+        converted = markdown_to_blocks(markdown)
+        check_write_depth(converted, "markdown")
+        return converted
+    if isinstance(children, list | tuple):
+        check_write_depth(children, field)  # before json_list's checks walk the tree recursively
     blocks = json_list(children, field) or []
     for index, block in enumerate(blocks):
         if not isinstance(block, Mapping):
             raise NotionInputError(
                 f"{field}[{index}]", f"expected a block object, got {type(block).__name__}"
             )
+    check_write_depth(blocks, field)
     return [dict(b) for b in blocks]
+
+
+def check_write_depth(blocks: Sequence[Mapping[str, Any]], field: str) -> int:
+    """The nesting depth of ``blocks`` (top level: 1), refusing more than :data:`MAX_WRITE_DEPTH` levels."""
+    depth = 0
+    level: list[Mapping[str, Any]] = [b for b in blocks if isinstance(b, Mapping)]
+    while level:  # level by level, without recursion, whatever the depth
+        depth += 1
+        if depth > MAX_WRITE_DEPTH:
+            raise NotionInputError(
+                field,
+                f"blocks are nested more than {MAX_WRITE_DEPTH} levels deep; at most {MAX_WRITE_DEPTH} can be "
+                "written (each level below the second costs a request): flatten the deepest lists",
+            )
+        level = [child for block in level for child in children_of(block)]
+    return depth
 
 
 @dataclass
@@ -264,7 +288,7 @@ def content_for_create(children: Any, markdown: Any) -> tuple[list[dict[str, Any
     """The ``children`` to create a page with, and the deeper levels to append after it exists.
 
     ``children`` are passed on as given (Notion's limits apply); ``markdown`` is converted and split so that
-    any depth works.
+    any depth up to :data:`MAX_WRITE_DEPTH` works.
     """
     if markdown in (None, ""):
         return json_list(children, "children"), []

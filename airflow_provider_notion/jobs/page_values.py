@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.jobs.targets import read_parent_table
-from airflow_provider_notion.rules.comments import users_by_email
+from airflow_provider_notion.jobs.users import read_email_directory
 from airflow_provider_notion.rules.payloads import property_values
 from airflow_provider_notion.rules.values.to_notion import mentions_email, to_property_values
 
@@ -50,5 +50,5 @@ def update_values(
     ]
     users = None
     if any(mentions_email(properties.get(name)) for name in people):
-        users = users_by_email(hook.list_users(fetch_all=True).get("results", []))
+        users = read_email_directory(hook).ids
     return property_values(to_property_values(schema, properties, field="properties", users_by_email=users))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_notion.exceptions import NotionInputError
-from airflow_provider_notion.rules.targets import Target, choose_target, named_ids, require_data_sources
+from airflow_provider_notion.rules.targets import Target, choose_target, named_ids
+from airflow_provider_notion.rules.titles import object_title
 
 if TYPE_CHECKING:
     from airflow_provider_notion.hooks.notion import NotionHook
@@ -27,6 +28,11 @@ class TableSchema:
     target: Target
     schema: dict[str, Any]
     requests: int
+    #: The table's plain-text title (its data source's, or before 2025-09-03 its database's), for people:
+    #: logs and asset events. Read with the schema, so it costs no request.
+    title: str = ""
+    #: The table's web URL as Notion returned it (``""`` if none): what a task's "Notion" link opens.
+    url: str = ""
 
     @property
     def database_id(self) -> str | None:
@@ -49,6 +55,11 @@ class TableSchema:
         return f"/databases/{self.target.database_id}"
 
 
+def _url(obj: Mapping[str, Any]) -> str:
+    url = obj.get("url")
+    return url if isinstance(url, str) else ""
+
+
 def read_table(hook: NotionHook, *, database_id: Any = None, data_source_id: Any = None) -> TableSchema:
     """The target and schema of the table named by ``database_id`` or ``data_source_id`` (one or two reads).
 
@@ -58,20 +69,24 @@ def read_table(hook: NotionHook, *, database_id: Any = None, data_source_id: Any
     version = hook.version
     database, source = named_ids(database_id, data_source_id)
     if source is not None:
-        require_data_sources(version)
+        version.require_data_sources()
         data_source = hook.get_data_source(source)
         parent = data_source.get("parent") or {}
         target = Target(version, parent.get("database_id"), source)
-        return TableSchema(target, dict(data_source.get("properties") or {}), 1)
+        properties = dict(data_source.get("properties") or {})
+        return TableSchema(target, properties, 1, object_title(data_source), _url(data_source))
     assert database is not None
     if not version.has_data_sources:
-        schema = dict(hook.get_database(database).get("properties") or {})
-        return TableSchema(choose_target(version, database_id=database), schema, 1)
+        read = hook.get_database(database)
+        schema = dict(read.get("properties") or {})
+        target = choose_target(version, database_id=database)
+        return TableSchema(target, schema, 1, object_title(read), _url(read))
     requests = 0 if hook.knows_data_sources(database) else 1
     target = choose_target(version, database_id=database, sources=hook.data_source_ids(database))
     assert target.data_source_id is not None
-    schema = dict(hook.get_data_source(target.data_source_id).get("properties") or {})
-    return TableSchema(target, schema, requests + 1)
+    data_source = hook.get_data_source(target.data_source_id)
+    schema = dict(data_source.get("properties") or {})
+    return TableSchema(target, schema, requests + 1, object_title(data_source), _url(data_source))
 
 
 def read_parent_table(hook: NotionHook, parent: Mapping[str, Any]) -> TableSchema:

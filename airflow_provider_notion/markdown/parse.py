@@ -35,7 +35,6 @@ _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^\d+[.)]\s+(.*)$")
 _DIVIDER = re.compile(r"^(-{3,}|\*{3,}|_{3,})$")
 _FENCE = re.compile(r"^(`{3,})\s*(.*)$")
-_IMAGE = re.compile(r"^!\[(.*)\]\((\S*?)\)$")
 _MEDIA = re.compile(r'^<(file|pdf|video|audio) src="([^"]*)">(.*)</\1>$')
 _CALLOUT = re.compile(r'^<callout(?: icon="([^"]*)")?>(.*?)(</callout>)?$')
 _TOGGLE = re.compile(r"^<details><summary>(.*)</summary>(</details>)?$")
@@ -61,9 +60,7 @@ def markdown_to_blocks(markdown: str) -> list[dict[str, Any]]:
     """Block objects for ``markdown``, ready to send as ``children`` (nesting as deep as the Markdown's)."""
     if not isinstance(markdown, str):
         raise TypeError(f"markdown must be a string, not {type(markdown).__name__}")
-    lines = _lines(markdown)
-    blocks, _ = _parse(lines, 0, 0)
-    return blocks
+    return _parse(_lines(markdown))
 
 
 def _block(kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -74,40 +71,62 @@ def _text_body(text: str, **extra: Any) -> dict[str, Any]:
     return {"rich_text": parse_inline(text), **extra}
 
 
-def _parse(lines: list[_Line], start: int, base: int) -> tuple[list[dict[str, Any]], int]:
-    """Blocks from ``lines[start:]`` indented at least ``base``; returns them and the index where they end."""
-    blocks: list[dict[str, Any]] = []
-    i = start
-    while i < len(lines):
-        line = lines[i]
-        if not line.text:
+@dataclass
+class _Level:
+    """One indentation level being read: its blocks, and where they go when the level ends."""
+
+    base: int
+    blocks: list[dict[str, Any]]
+    #: The block these are the children of; ``None``: siblings of the parent level's last block (read deeper
+    #: under a block that takes no children).
+    owner: dict[str, Any] | None = None
+
+
+def _parse(lines: list[_Line]) -> list[dict[str, Any]]:
+    """The blocks of ``lines``; lines indented deeper than a block are its children (any depth, no recursion:
+    a list nested thousands of levels deep is read like a flat one)."""
+    root = _Level(0, [])
+    levels = [root]
+    i = 0
+    while True:
+        while i < len(lines) and not lines[i].text:
             i += 1
+        level = levels[-1]
+        if i >= len(lines) or lines[i].indent < level.base:
+            if level is root:
+                return root.blocks
+            levels.pop()
+            i = _close(level, levels[-1], lines, i)
             continue
-        if line.indent < base:
-            break
+        indent = lines[i].indent
         block, i = _one_block(lines, i)
         if block is None:
             continue
-        blocks.append(block)
+        level.blocks.append(block)
         # Deeper-indented lines that follow belong to this block, when it can hold children.
         j = i
         while j < len(lines) and not lines[j].text:
             j += 1
-        if j < len(lines) and lines[j].indent > line.indent:
-            kind = block["type"]
-            if kind in CHILD_BEARING:
-                children, i = _parse(lines, j, lines[j].indent)
-                if children:
-                    block[kind]["children"] = children
-                    if kind.startswith("heading_"):
-                        block[kind]["is_toggleable"] = True
-                if kind == "toggle" and i < len(lines) and lines[i].text == "</details>":
-                    i += 1
-            else:
-                # Code, dividers, tables... take no children: the indented lines are read as siblings.
-                siblings, i = _parse(lines, j, lines[j].indent)
-                blocks.extend(siblings)
-    return blocks, i
+        if j < len(lines) and lines[j].indent > indent:
+            owner = block if block["type"] in CHILD_BEARING else None
+            levels.append(_Level(lines[j].indent, [], owner))
+            i = j
+
+
+def _close(level: _Level, parent: _Level, lines: list[_Line], i: int) -> int:
+    """Attach a finished level's blocks; returns where reading goes on."""
+    if level.owner is None:
+        # Code, dividers, tables... take no children: the indented lines are read as siblings.
+        parent.blocks.extend(level.blocks)
+        return i
+    kind = level.owner["type"]
+    if level.blocks:
+        level.owner[kind]["children"] = level.blocks
+        if kind.startswith("heading_"):
+            level.owner[kind]["is_toggleable"] = True
+    if kind == "toggle" and i < len(lines) and lines[i].text == "</details>":
+        i += 1
+    return i
 
 
 def _one_block(lines: list[_Line], i: int) -> tuple[dict[str, Any] | None, int]:
@@ -137,8 +156,8 @@ def _one_block(lines: list[_Line], i: int) -> tuple[dict[str, Any] | None, int]:
         return _block("numbered_list_item", _text_body(number.group(1))), i + 1
     if text.startswith(">"):
         return _quote(lines, i)
-    if image := _IMAGE.match(text):
-        return _media("image", image.group(2), image.group(1)), i + 1
+    if image := _image(text):
+        return _media("image", image[1], image[0]), i + 1
     if media := _MEDIA.match(text):
         return _media(media.group(1), media.group(2), media.group(3)), i + 1
     if toggle := _TOGGLE.match(text):
@@ -163,8 +182,8 @@ def _paragraph(lines: list[_Line], i: int) -> tuple[dict[str, Any], int]:
 def _is_plain(lines: list[_Line], i: int) -> bool:
     """Whether line ``i`` continues a paragraph (it does not start another block)."""
     text = lines[i].text
-    patterns = (_FENCE, _HEADING, _DIVIDER, _BULLET, _NUMBER, _IMAGE, _MEDIA, _TOGGLE, _CALLOUT)
-    if text in ("$$", "</details>") or text.startswith((">", "|")):
+    patterns = (_FENCE, _HEADING, _DIVIDER, _BULLET, _NUMBER, _MEDIA, _TOGGLE, _CALLOUT)
+    if text in ("$$", "</details>") or text.startswith((">", "|")) or _image(text):
         return False
     return not any(p.match(text) for p in patterns)
 
@@ -208,6 +227,23 @@ def _callout(lines: list[_Line], i: int, match: re.Match[str]) -> tuple[dict[str
     if icon:
         body["icon"] = {"type": "emoji", "emoji": icon}
     return _block("callout", body), i
+
+
+def _image(text: str) -> tuple[str, str] | None:
+    """``(caption, url)`` of a line ``![caption](url)`` (the URL without spaces), else ``None``.
+
+    The caption ends at the last ``](``: what a greedy regular expression would take, in one pass (the regular
+    expression backtracked quadratically on a line of repeated ``![](``).
+    """
+    if not (text.startswith("![") and text.endswith(")")):
+        return None
+    split = text.rfind("](", 2)
+    if split < 0:
+        return None
+    url = text[split + 2 : -1]
+    if any(ch.isspace() for ch in url):
+        return None
+    return text[2:split], url
 
 
 def _media(kind: str, url: str, caption: str) -> dict[str, Any]:

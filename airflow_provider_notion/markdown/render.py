@@ -7,7 +7,8 @@ fetched with :meth:`NotionHook.get_block_tree`) and written indented by four spa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_notion.markdown.inline import render_inline
@@ -15,7 +16,8 @@ from airflow_provider_notion.markdown.inline import render_inline
 _INDENT = "    "
 _LIST_TYPES = frozenset({"bulleted_list_item", "numbered_list_item", "to_do"})
 # A paragraph line that would read back as another block gets its first character escaped.
-_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|>|\d+[.)]\s|`{3}|\$\$|<|\||-{3,}$|\*{3,}$|_{3,}$|!\[)")
+# A line starting with a line break written as ``<br>`` is not one: only ``<br>`` alone is (an empty paragraph).
+_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|>|\d+[.)]\s|`{3}|\$\$|<(?!br>.)|\||-{3,}$|\*{3,}$|_{3,}$|!\[)")
 _NUMBERED_START = re.compile(r"^(\d+)([.)]\s)")
 
 
@@ -41,24 +43,50 @@ def children_of(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def blocks_to_markdown(blocks: Sequence[Mapping[str, Any]]) -> str:
-    """Markdown for a list of blocks (and their children)."""
-    return "\n".join(_render_list(blocks)).rstrip("\n") + "\n" if blocks else ""
+    """Markdown for a list of blocks (and their children, at any depth: no recursion)."""
+    return "\n".join(_render(blocks)).rstrip("\n") + "\n" if blocks else ""
 
 
-def _render_list(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
-    lines: list[str] = []
+@dataclass
+class _Siblings:
+    """Blocks of one level being written: what is left of them, and the state a list needs."""
+
+    blocks: Iterator[Any]
+    depth: int
+    closing: str | None = None  # written after the last of them, one level up (``</details>``)
     previous: str | None = None
-    number = 0
-    for block in blocks:
+    number: int = 0
+
+
+def _render(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines: list[str] = []
+
+    def emit(line: str, depth: int) -> None:
+        lines.append(_INDENT * depth + line if line else line)
+
+    levels = [_Siblings(iter(blocks), 0)]
+    while levels:
+        level = levels[-1]
+        block = next(level.blocks, None)
+        if block is None:
+            levels.pop()
+            if level.closing is not None:
+                emit(level.closing, level.depth - 1)
+            continue
         if not isinstance(block, Mapping):
             continue
         kind = str(block_type(block))
-        number = number + 1 if kind == "numbered_list_item" and previous == kind else 1
+        level.number = level.number + 1 if kind == "numbered_list_item" and level.previous == kind else 1
         # Items of one list sit on consecutive lines; everything else is separated by a blank line.
-        if previous is not None and not (kind in _LIST_TYPES and previous == kind):
+        if level.previous is not None and not (kind in _LIST_TYPES and level.previous == kind):
             lines.append("")
-        lines.extend(_render_block(block, kind, number))
-        previous = kind
+        level.previous = kind
+        head, holds_children = _render_block(block, kind, level.number)
+        for line in head:
+            emit(line, level.depth)
+        if holds_children:
+            closing = "</details>" if kind == "toggle" else None
+            levels.append(_Siblings(iter(children_of(block)), level.depth + 1, closing))
     return lines
 
 
@@ -70,14 +98,15 @@ def _escape_start(line: str) -> str:
     return "\\" + line if _BLOCK_START.match(line) else line
 
 
-def _render_block(block: Mapping[str, Any], kind: str, number: int) -> list[str]:
+def _render_block(block: Mapping[str, Any], kind: str, number: int) -> tuple[list[str], bool]:
+    """The block's own lines, and whether its children are written under it."""
     body = block.get(kind)
     body = body if isinstance(body, Mapping) else {}
     rich = body.get("rich_text")
-    text = render_inline(rich, newline="<br>")
+    text = render_inline(rich, newline="<br>").strip()  # whitespace at the edges does not read back
     head: list[str]
     if kind == "paragraph":
-        head = [_escape_start(line) for line in render_inline(rich).split("\n")] if rich else ["<br>"]
+        head = _paragraph(rich)
     elif kind in ("heading_1", "heading_2", "heading_3"):
         head = ["#" * int(kind[-1]) + " " + text]
     elif kind == "bulleted_list_item":
@@ -87,7 +116,10 @@ def _render_block(block: Mapping[str, Any], kind: str, number: int) -> list[str]
     elif kind == "to_do":
         head = [f"- [{'x' if body.get('checked') else ' '}] " + text]
     elif kind == "quote":
-        head = ["> " + line for line in render_inline(rich).split("\n")]
+        quoted = render_inline(rich).strip().split("\n")
+        if any(line != line.rstrip() for line in quoted):  # trailing whitespace of a line does not read back
+            quoted = ["<br>".join(quoted)]
+        head = ["> " + line for line in quoted]
     elif kind == "callout":
         icon = body.get("icon") or {}
         emoji = icon.get("emoji") if isinstance(icon, Mapping) else None
@@ -95,25 +127,39 @@ def _render_block(block: Mapping[str, Any], kind: str, number: int) -> list[str]
     elif kind == "toggle":
         head = [f"<details><summary>{text}</summary>"]
     elif kind == "code":
-        return _code(body)
+        return _code(body), False
     elif kind == "equation":
-        return ["$$", str(body.get("expression", "")), "$$"]
+        return ["$$", str(body.get("expression", "")), "$$"], False
     elif kind == "divider":
-        return ["---"]
+        return ["---"], False
     elif kind == "table":
-        return _table(block, body)
+        return _table(block, body), False
     elif kind in ("image", "file", "pdf", "video", "audio") and _url(body):
         caption = render_inline(body.get("caption"), newline="<br>")
         if kind == "image":
-            return [f"![{caption}]({_url(body)})"]
-        return [f'<{kind} src="{_url(body)}">{caption}</{kind}>']
+            return [f"![{caption}]({_url(body)})"], False
+        return [f'<{kind} src="{_url(body)}">{caption}</{kind}>'], False
     else:
-        return [_placeholder(block, kind)]
-    nested = children_of(block)
-    lines = head + [_INDENT + line if line else line for line in _render_list(nested)]
-    if kind == "toggle":
-        lines.append("</details>")
-    return lines
+        return [_placeholder(block, kind)], False
+    return head, True
+
+
+def _paragraph(rich: Any) -> list[str]:
+    """A paragraph's lines: its line breaks as new lines, or all as ``<br>`` on one line when a line would be
+    blank (which would end the paragraph) or start or end with whitespace (which reading drops). Whitespace at
+    the start and end of the whole text is not kept."""
+    text = render_inline(rich).strip() if rich else ""
+    if not text:
+        return ["<br>"]  # an empty paragraph
+    lines = text.split("\n")
+    # An equation's line break cannot start a new line: the next line's first character would be escaped.
+    breaks_equation = any(
+        isinstance(item, Mapping) and "\n" in str((item.get("equation") or {}).get("expression", ""))
+        for item in rich or []
+    )
+    if not breaks_equation and all(line and line == line.strip() for line in lines):
+        return [_escape_start(line) for line in lines]
+    return [_escape_start(text.replace("\n", "<br>"))]
 
 
 def _url(body: Mapping[str, Any]) -> str | None:

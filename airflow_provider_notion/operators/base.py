@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -19,13 +19,14 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider_notion.client.paging import check_page_size, list_object
 from airflow_provider_notion.exceptions import NotionError, NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
-from airflow_provider_notion.lineage import Direction, operator_lineage
-from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink
+from airflow_provider_notion.lineage import Direction, operator_lineage, record_asset_event, target_uri
+from airflow_provider_notion.links.notion import NOTION_URL_XCOM_KEY, NotionLink, push_notion_url
 from airflow_provider_notion.operators.output_files import write_json_lines
 from airflow_provider_notion.rules.ids import optional_notion_id
 from airflow_provider_notion.rules.payloads import (
     DEFAULT_MAX_XCOM_RESULTS,
 )
+from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 from airflow_provider_notion.utils.progress import Progress
@@ -114,9 +115,39 @@ class NotionBaseOperator(BaseOperator):
         if isinstance(sources, list) and len(sources) == 1 and isinstance(sources[0], dict):
             ti.xcom_push(key="data_source_id", value=sources[0].get("id"))
 
+    def push_notion_url(self, context: Any, url: Any = None, object_id: Any = None) -> None:
+        """Push what the "Notion" extra link opens (:func:`~airflow_provider_notion.links.notion.push_notion_url`)."""
+        push_notion_url(context, url, object_id)
+
+    def record_notion_event(self, context: Any, extra: Mapping[str, Any], obj: Any = None) -> None:
+        """Attach ``extra`` and the title of the task's Notion object to this run's asset events.
+
+        ``obj`` is the object when the task has it (the page it updated); otherwise the object named by the
+        operator's id field is read for its title (one request), and only when the task has outlets and Airflow
+        gave it an event store: a task without outlets spends nothing. A failed read leaves the title empty.
+        """
+        if not self.outlets or not isinstance(context, Mapping) or context.get("outlet_events") is None:
+            return
+        if obj is None:
+            obj = self._outlet_object()
+        record_asset_event(self, context, {"title": object_title(obj), **extra})
+
+    def _outlet_object(self) -> dict[str, Any]:
+        uri = target_uri(self)
+        if uri is None:
+            return {}
+        kind, _, object_id = uri.removeprefix("notion://").partition("/")
+        read = {"database": self.hook.get_database, "data_source": self.hook.get_data_source}
+        try:
+            return dict(read.get(kind, self.hook.get_page)(object_id))
+        except NotionError as err:  # the write succeeded; only the event's title is missing
+            self.log.warning("Could not read the title of %s for its asset event: %s", uri, err)
+            return {}
+
 
 class NotionLinkedOperator(NotionBaseOperator):
-    """Operators whose result is one page or database: they show the "Notion" extra link."""
+    """Operators that read or write one Notion object (a page, a database, a page's content or comments): the
+    "Notion" extra link of their task opens it (the XCom ``notion_url`` they push)."""
 
     operator_extra_links = (NotionLink(),)
 

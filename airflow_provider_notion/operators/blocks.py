@@ -8,17 +8,18 @@ from typing import Any, ClassVar
 from airflow_provider_notion.client.paging import list_object
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.page_content import BlockWriter, content_blocks
-from airflow_provider_notion.operators.base import NotionBaseOperator, optional_id
+from airflow_provider_notion.operators.base import NotionBaseOperator, NotionLinkedOperator, optional_id
 from airflow_provider_notion.rules.ids import normalize_notion_id
 
 
-class NotionAppendBlocksOperator(NotionBaseOperator):
+class NotionAppendBlocksOperator(NotionLinkedOperator):
     """Append blocks, given as block objects or as Markdown, to a page or block.
 
-    Any number of blocks: they are sent 100 per request, in order. Any depth: each request carries blocks with
-    their children (what Notion accepts in one request), and deeper levels are appended afterwards under the
-    blocks just created. Appends are never retried after an ambiguous failure (a retry could duplicate
-    content); a failure after some blocks were appended raises ``NotionPartialWriteError`` saying how many.
+    Any number of blocks: they are sent 100 per request, in order. Up to 100 levels deep (``MAX_WRITE_DEPTH``;
+    deeper input is refused before any request): each request carries blocks with their children (what Notion
+    accepts in one request), and deeper levels are appended afterwards under the blocks just created. Appends
+    are never retried after an ambiguous failure (a retry could duplicate content); a failure after some
+    blocks were appended raises ``NotionPartialWriteError`` saying how many.
 
     Returns a list object of the created top-level blocks (``results``), so ``output["results"][0]["id"]``
     works downstream.
@@ -61,6 +62,7 @@ class NotionAppendBlocksOperator(NotionBaseOperator):
         if not blocks:
             raise NotionInputError("children", "nothing to append: give children or markdown")
         writer = BlockWriter(self.hook)
+        self.push_notion_url(context, object_id=block_id)  # also after a partial write: where to look
         created = writer.append(block_id, blocks, after=after)
         self.log.info(
             "Appended %d top-level blocks to %s in %d requests", len(created), block_id, writer.requests

@@ -6,17 +6,20 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from airflow_provider_notion.exceptions import NotionInputError
+from airflow_provider_notion.jobs.users import read_email_directory
+from airflow_provider_notion.links.notion import NotionLink
 from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
+    NotionLinkedOperator,
     NotionListOperator,
     optional_id,
 )
-from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions, users_by_email
+from airflow_provider_notion.rules.comments import comment_body, plain_text_with_mentions
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import rich_text
 
 
-class NotionCreateCommentOperator(NotionBaseOperator):
+class NotionCreateCommentOperator(NotionLinkedOperator):
     """Add a comment (``POST /v1/comments``): a new discussion on a page, or a reply in a discussion.
 
     Give the text as ``rich_text`` (a rich-text list) or as ``text``, a plain string where ``<@user id>`` or
@@ -56,7 +59,7 @@ class NotionCreateCommentOperator(NotionBaseOperator):
         self.rich_text = rich_text
 
     def _people_by_email(self) -> dict[str, str]:
-        return users_by_email(self.hook.list_users(fetch_all=True).get("results", []))
+        return read_email_directory(self.hook).ids
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = optional_id(self.page_id, "page_id")
@@ -73,6 +76,8 @@ class NotionCreateCommentOperator(NotionBaseOperator):
             rich = rich_text(self.rich_text, "rich_text")
         body = comment_body(rich, page_id=page_id, discussion_id=discussion_id)
         comment = self.hook.create_comment(body)
+        parent = comment.get("parent") or {}
+        self.push_notion_url(context, object_id=parent.get("page_id") or parent.get("block_id") or page_id)
         self.log.info(
             "Added Notion comment %s (discussion %s)", comment.get("id"), comment.get("discussion_id")
         )
@@ -89,10 +94,16 @@ class NotionListCommentsOperator(NotionListOperator):
     """
 
     template_fields: Sequence[str] = (*NotionListOperator.template_fields, "block_id")
+    operator_extra_links = (NotionLink(),)
 
     def __init__(self, *, block_id: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.block_id = block_id
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        result = super().execute(context)
+        self.push_notion_url(context, object_id=self.block_id)
+        return result
 
     def pages(
         self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool

@@ -11,6 +11,7 @@ from airflow_provider_notion.jobs.database_lookup import database_with_data_sour
 from airflow_provider_notion.jobs.page_content import append_left_over, content_for_create
 from airflow_provider_notion.jobs.upsert import upsert_database_item
 from airflow_provider_notion.lineage import Direction, declare_notion_outlet
+from airflow_provider_notion.links.notion import NotionLink
 from airflow_provider_notion.operators.base import (
     PAGE_FIELDS,
     NotionBaseOperator,
@@ -27,6 +28,7 @@ from airflow_provider_notion.rules.payloads import (
     property_values,
 )
 from airflow_provider_notion.rules.targets import item_parent
+from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_optional_bool as _as_optional_bool
 
@@ -214,10 +216,12 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
     :param properties: property values by name, e.g. ``{"Name": {"title": "Row 1"}, "Score": {"number": 3}}``;
         plain strings for ``title``/``rich_text`` are split into 2,000-character pieces. Templated.
     :param children: content blocks for a new row.
-    :param markdown: the new row's content as Markdown instead of ``children`` (any depth).
+    :param markdown: the new row's content as Markdown instead of ``children`` (up to 100 levels deep).
     :param icon: an icon object.
     :param cover: a cover object.
     :param unique_property: turns the create into an upsert on this property (see above). Templated.
+    :param asset_name: a readable name for the asset this task declares as its outlet (the Assets page shows
+        it); DAGs scheduled on it use the same name in ``notion_asset(..., name=...)``. Needs a literal id.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
@@ -243,6 +247,7 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
         cover: Any = None,
         unique_property: str | None = None,
         markdown: str | None = None,
+        asset_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -255,7 +260,8 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
         self.icon = icon
         self.cover = cover
         self.unique_property = unique_property
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
 
     def execute(self, context: Any) -> dict[str, Any]:
         hook = self.hook
@@ -282,6 +288,8 @@ class NotionCreateDatabaseItemOperator(NotionLinkedOperator):
         if action == "Created":
             append_left_over(hook, str(page["id"]), left_over)
         self.push_object_xcoms(context, page)
+        item = {"page_id": page.get("id"), "page_title": object_title(page), "url": page.get("url")}
+        self.record_notion_event(context, {**item, "action": action.lower()})
         self.log.info("%s Notion database item %s, open it at %s", action, page.get("id"), page.get("url"))
         return page
 
@@ -327,6 +335,7 @@ class NotionQueryDatabaseOperator(NotionListOperator):
         "filter_properties",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"filter": _JSON, "sorts": _JSON}
+    operator_extra_links = (NotionLink(),)
 
     def __init__(
         self,
@@ -368,3 +377,9 @@ class NotionQueryDatabaseOperator(NotionListOperator):
 
     def describe(self) -> str:
         return "database rows"
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        result = super().execute(context)
+        # Linked by id (the query returns rows, not the database): the database, else the data source.
+        self.push_notion_url(context, object_id=self.database_id or self.data_source_id)
+        return result

@@ -17,6 +17,7 @@ from airflow_provider_notion.jobs.file_upload import (
 from airflow_provider_notion.jobs.page_content import BlockWriter
 from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
+    NotionLinkedOperator,
     optional_id,
     optional_str,
 )
@@ -24,7 +25,7 @@ from airflow_provider_notion.rules.payloads import rich_text
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
-class NotionUploadFileOperator(NotionBaseOperator):
+class NotionUploadFileOperator(NotionLinkedOperator):
     """Upload a local file or an ``ObjectStoragePath`` with Notion's File Upload API, optionally attaching it.
 
     Files up to 10 MiB are sent in one request; larger ones in 10 MiB parts (multi-part upload), read one part at
@@ -120,5 +121,6 @@ class NotionUploadFileOperator(NotionBaseOperator):
             else:
                 block = media_block(attach_as, str(upload["id"]), caption)
                 (attachment,) = BlockWriter(self.hook).append(attach_to, [block])
+                self.push_notion_url(context, object_id=attach_to)
             self.log.info("Attached file upload %s to %s as %s", upload.get("id"), attach_to, attach_as)
         return {"upload": upload, "attachment": attachment}

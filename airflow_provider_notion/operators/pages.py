@@ -19,7 +19,7 @@ from airflow_provider_notion.jobs.page_content import (
     replace_content,
 )
 from airflow_provider_notion.jobs.page_values import update_values
-from airflow_provider_notion.lineage import Direction, declare_notion_outlet
+from airflow_provider_notion.lineage import Direction, declare_notion_outlet, page_event_extra
 from airflow_provider_notion.operators.base import (
     PAGE_FIELDS,
     NotionBaseOperator,
@@ -27,7 +27,7 @@ from airflow_provider_notion.operators.base import (
     optional_str,
 )
 from airflow_provider_notion.operators.output_files import write_bytes
-from airflow_provider_notion.rules.ids import normalize_notion_id
+from airflow_provider_notion.rules.ids import normalize_notion_id, notion_link
 from airflow_provider_notion.rules.payloads import json_list, json_object, property_values
 from airflow_provider_notion.rules.values.conditions import property_matches
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
@@ -79,7 +79,7 @@ class NotionCreatePageOperator(NotionLinkedOperator):
     :param properties: for a page parent only ``title``: ``{"title": "My page"}`` or a full title value.
     :param children: a list of block objects.
     :param markdown: the content as Markdown instead of ``children`` (converted by the provider's converter,
-        any depth; see ``docs/pages.md``).
+        up to 100 levels deep; see ``docs/pages.md``).
     :param icon: an icon object.
     :param cover: a cover object.
     """
@@ -144,6 +144,8 @@ class NotionUpdatePageOperator(NotionLinkedOperator):
     :param only_if_property: the property to check first. Templated.
     :param only_if_equals: the value it must have. Templated.
     :param on_mismatch: ``skip``, ``fail`` or ``ignore``.
+    :param asset_name: a readable name for the asset this task declares as its outlet (the Assets page shows
+        it); DAGs scheduled on it use the same name in ``notion_asset(..., name=...)``. Needs a literal id.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
@@ -171,6 +173,7 @@ class NotionUpdatePageOperator(NotionLinkedOperator):
         only_if_property: str | None = None,
         only_if_equals: Any = None,
         on_mismatch: str = "skip",
+        asset_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -182,7 +185,8 @@ class NotionUpdatePageOperator(NotionLinkedOperator):
         self.only_if_property = only_if_property
         self.only_if_equals = only_if_equals
         self.on_mismatch = on_mismatch
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
@@ -222,6 +226,7 @@ class NotionUpdatePageOperator(NotionLinkedOperator):
         fields: dict[str, Any] = {"icon": icon, "cover": cover, "in_trash": in_trash}
         page = self.hook.update_page(page_id, properties, **fields)
         self.push_object_xcoms(context, page)
+        self.record_notion_event(context, page_event_extra(page), page)
         self.log.info(
             "Updated Notion page %s (%d properties%s)",
             page.get("id"),
@@ -240,27 +245,33 @@ class NotionTrashPageOperator(NotionLinkedOperator):
 
     :param page_id: the page's id or URL. Templated.
     :param restore: restore the page from the trash instead. Templated.
+    :param asset_name: a readable name for the asset this task declares as its outlet (the Assets page shows
+        it); DAGs scheduled on it use the same name in ``notion_asset(..., name=...)``. Needs a literal id.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
     template_fields: Sequence[str] = (*NotionBaseOperator.template_fields, "page_id", "restore")
 
-    def __init__(self, *, page_id: Any, restore: Any = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *, page_id: Any, restore: Any = False, asset_name: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.page_id = page_id
         self.restore = restore
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
         restore = _as_bool(self.restore, "restore")
         page = self.hook.update_page(page_id, in_trash=not restore)
         self.push_object_xcoms(context, page)
+        self.record_notion_event(context, page_event_extra(page), page)
         self.log.info("%s Notion page %s", "Restored" if restore else "Trashed", page.get("id"))
         return page
 
 
-class NotionGetPageContentOperator(NotionBaseOperator):
+class NotionGetPageContentOperator(NotionLinkedOperator):
     """Return a page's content as Markdown or as its block tree.
 
     ``format="markdown"`` (default): under 2026-03-11 Notion renders it (``GET /v1/pages/{id}/markdown``, its
@@ -316,6 +327,7 @@ class NotionGetPageContentOperator(NotionBaseOperator):
         output = (
             None if self.output_path in (None, "") else resolve_storage_path(self.output_path, "output_path")
         )
+        self.push_notion_url(context, object_id=page_id)
         result: dict[str, Any]
         if kind == "blocks":
             result = {"id": page_id, "results": fetch_block_tree(self.hook, page_id, max_depth=max_depth)}
@@ -350,7 +362,7 @@ class NotionGetPageContentOperator(NotionBaseOperator):
         return result
 
 
-class NotionReplacePageContentOperator(NotionBaseOperator):
+class NotionReplacePageContentOperator(NotionLinkedOperator):
     """Replace a page's content with new Markdown or blocks (a report page regenerated each run).
 
     Under 2026-03-11 with ``markdown``: one ``PATCH /v1/pages/{id}/markdown`` (``replace_content``), which
@@ -365,8 +377,10 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
 
     :param page_id: the page's id or URL. Templated.
     :param markdown: the new content as Markdown. Templated.
-    :param children: the new content as block objects (any count and depth). Templated.
+    :param children: the new content as block objects (any count, up to 100 levels deep). Templated.
     :param use_markdown_endpoint: use Notion's Markdown endpoint where the API version has it. Templated.
+    :param asset_name: a readable name for the asset this task declares as its outlet (the Assets page shows
+        it); DAGs scheduled on it use the same name in ``notion_asset(..., name=...)``. Needs a literal id.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
@@ -386,6 +400,7 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
         markdown: str | None = None,
         children: Any = None,
         use_markdown_endpoint: Any = True,
+        asset_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -393,7 +408,8 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
         self.markdown = markdown
         self.children = children
         self.use_markdown_endpoint = use_markdown_endpoint
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
 
     def execute(self, context: Any) -> dict[str, Any]:
         page_id = normalize_notion_id(self.page_id, "page_id")
@@ -402,7 +418,10 @@ class NotionReplacePageContentOperator(NotionBaseOperator):
         blocks = content_blocks(children=self.children, markdown=self.markdown)
         use_endpoint = _as_bool(self.use_markdown_endpoint, "use_markdown_endpoint")
         markdown = self.markdown if use_endpoint and self.markdown not in (None, "") else None
+        self.push_notion_url(context, object_id=page_id)  # also after a partial write: where to look
         result = replace_content(self.hook, page_id, blocks, markdown=markdown)
+        counts = {key: result.get(key) for key in ("method", "deleted", "appended")}
+        self.record_notion_event(context, {"page_id": page_id, "url": notion_link(page_id), **counts})
         self.log.info(
             "Replaced the content of Notion page %s (%s: %s old blocks deleted, %s appended)",
             page_id,

@@ -5,25 +5,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from jinja2.exceptions import UndefinedError
+
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.sync.engine import sync_rows
 from airflow_provider_notion.jobs.sync.sources import iter_rows
-from airflow_provider_notion.lineage import Direction, declare_notion_outlet
+from airflow_provider_notion.lineage import (
+    Direction,
+    declare_notion_outlet,
+    record_asset_event,
+    sync_event_extra,
+)
 from airflow_provider_notion.operators.base import (
     NotionBaseOperator,
+    NotionLinkedOperator,
     optional_str,
 )
+from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.utils.coerce import as_bool as _as_bool
 from airflow_provider_notion.utils.coerce import as_number as _as_number
 
 
-class NotionSyncRowsOperator(NotionBaseOperator):
+class NotionSyncRowsOperator(NotionLinkedOperator):
     """Make a database hold exactly the given rows, matched by a key column (``jobs.sync.engine.sync_rows``).
 
     Reads the schema and every existing row once, then creates new rows, updates only the properties that
     changed and, with ``delete_missing``, moves rows whose key is gone to the trash. A rerun with unchanged data
     sends no write. Returns the counts (``created``, ``updated``, ``unchanged``, ``trashed``, ``requests``, a
     bounded list of ids of each kind) as its XCom.
+
+    With a literal database/data source id the database is the task's outlet (named ``asset_name``, else its
+    URI), and each run's asset event carries the database's ``title``, the counts, the requests and the ids of
+    each kind (at most 100: ``ids_truncated`` says when there were more), so a DAG scheduled on it can tell what
+    changed (docs/events.md).
 
     .. code-block:: python
 
@@ -52,6 +66,9 @@ class NotionSyncRowsOperator(NotionBaseOperator):
     :param max_workers: writes in flight at once (1-8; default: enough to keep the pacing rate with writes
         taking up to 1 s, e.g. 3 at Notion's 3 requests/s); every request still waits for its slot in the
         machine-wide pacing bucket.
+    :param asset_name: a readable name for the database's asset (the outlet), e.g. ``"crm_accounts"``; DAGs
+        scheduled on it use the same name: ``notion_asset("database", id, name="crm_accounts")``. Needs a literal
+        id. Default: the asset is named by its URI.
     """
 
     notion_lineage: ClassVar[Direction | None] = "output"
@@ -83,6 +100,7 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         dry_run: bool | str = False,
         rows_format: str = "auto",
         max_workers: int | None = None,
+        asset_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -97,7 +115,15 @@ class NotionSyncRowsOperator(NotionBaseOperator):
         self.sync_dry_run = dry_run
         self.rows_format = rows_format
         self.max_workers = max_workers
-        declare_notion_outlet(self)
+        self.asset_name = asset_name
+        declare_notion_outlet(self, asset_name)
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Render as Airflow does, but a template using a run date the run lacks fails with a clear error."""
+        try:
+            super().render_template_fields(context, jinja_env)
+        except UndefinedError as err:
+            raise missing_run_date_error(self, err) from None
 
     def execute(self, context: Any) -> dict[str, Any]:
         key = optional_str(self.key, "key")
@@ -116,4 +142,8 @@ class NotionSyncRowsOperator(NotionBaseOperator):
             max_delete_fraction=0.5 if fraction is None else fraction,
             max_workers=self.max_workers,
         )
+        self.push_notion_url(
+            context, result.get("url"), result.get("database_id") or result.get("data_source_id")
+        )
+        record_asset_event(self, context, sync_event_extra(result))
         return result

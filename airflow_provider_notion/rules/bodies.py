@@ -6,7 +6,7 @@ Pure: the hook's endpoint methods build their body here and send it, so a bad va
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
@@ -21,6 +21,31 @@ from airflow_provider_notion.rules.payloads import (
 )
 from airflow_provider_notion.rules.versions import NotionVersion, SearchObject
 from airflow_provider_notion.utils.checks import drop_none
+
+
+class PageContent(TypedDict, total=False):
+    """What a new page or row may carry besides its properties."""
+
+    children: Any
+    icon: Any
+    cover: Any
+
+
+class DatabaseOptions(TypedDict, total=False):
+    """The optional parts of a new database."""
+
+    icon: Any
+    cover: Any
+    is_inline: bool | None
+    description: Any
+
+
+class SearchOptions(TypedDict, total=False):
+    """What a search may be limited or ordered by, and its page size."""
+
+    object_type: SearchObject | None
+    sort: Any
+    page_size: int | None
 
 
 def create_page_body(

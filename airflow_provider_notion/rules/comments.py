@@ -14,6 +14,7 @@ from typing import Any
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import rich_text
+from airflow_provider_notion.rules.users import user_id_for_email
 
 MENTION = re.compile(r"<@([^<>\s]+)>")
 
@@ -30,7 +31,7 @@ def plain_text_with_mentions(
     field: str = "text",
 ) -> list[dict[str, Any]]:
     """Rich text for ``text``; ``users_by_email`` (or a function returning it, called only when an e-mail is
-    mentioned) maps lower-cased e-mails to user ids."""
+    mentioned) maps e-mails to user ids (:mod:`~airflow_provider_notion.rules.users`)."""
     items: list[dict[str, Any]] = []
     position = 0
     lookup: Mapping[str, str] | None = None
@@ -40,13 +41,7 @@ def plain_text_with_mentions(
         if "@" in target:
             if lookup is None:
                 lookup = users_by_email() if callable(users_by_email) else (users_by_email or {})
-            user_id = lookup.get(target.lower())
-            if user_id is None:
-                raise NotionInputError(
-                    field,
-                    f"mentions {target}, who is not a person in the workspace the integration can see (or the "
-                    "integration lacks the 'read user information including email addresses' capability)",
-                )
+            user_id = user_id_for_email(lookup, target, field)
         else:
             user_id = normalize_notion_id(target, field)
         items.append({"type": "mention", "mention": {"type": "user", "user": {"id": user_id}}})
@@ -55,16 +50,6 @@ def plain_text_with_mentions(
     if not items:
         raise NotionInputError(field, "is empty; a comment needs some text")
     return items
-
-
-def users_by_email(people: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Lower-cased e-mail -> user id for the ``person`` users of a user list."""
-    found: dict[str, str] = {}
-    for user in people:
-        email = (user.get("person") or {}).get("email") if user.get("type") == "person" else None
-        if isinstance(email, str) and user.get("id"):
-            found[email.lower()] = str(user["id"])
-    return found
 
 
 def comment_body(

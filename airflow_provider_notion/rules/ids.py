@@ -56,3 +56,16 @@ def normalize_notion_id(value: object, field: str) -> str:
 def optional_notion_id(value: object, field: str) -> str | None:
     """:func:`normalize_notion_id`, with ``None`` or ``""`` (an unset templated field) meaning unset."""
     return None if value is None or value == "" else normalize_notion_id(value, field)
+
+
+#: Where :func:`notion_link` points: Notion opens ``/<id>`` as the page or database with that id.
+NOTION_WEB = "https://www.notion.so"
+
+
+def notion_link(object_id: object, field: str = "id") -> str:
+    """A web link to a Notion page or database by its id alone (``https://www.notion.so/<32 hex>``).
+
+    For the "Notion" extra link of a task that did not receive the object itself (an append, a query): Notion
+    redirects it to the object's own URL. Prefer the ``url`` Notion returned when there is one.
+    """
+    return f"{NOTION_WEB}/{normalize_notion_id(object_id, field).replace('-', '')}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.filters import check_filter_depth
@@ -30,3 +30,26 @@ def filter_properties_params(filter_properties: Any) -> dict[str, Any] | None:
             "filter_properties", "expected a list of property ids or a comma-separated string"
         )
     return {"filter_properties": items} if items else None
+
+
+class QueryOptions(TypedDict, total=False):
+    """What a database query may say besides the database: ``NotionHook.complete_query`` and the query methods."""
+
+    data_source_id: str | None
+    filter: Any
+    sorts: Any
+    page_size: int | None
+    filter_properties: Any
+
+
+class PagedQueryOptions(QueryOptions, total=False):
+    """:class:`QueryOptions` of one page of results: where to continue."""
+
+    start_cursor: str | None
+
+
+def without_cursor(options: PagedQueryOptions) -> QueryOptions:
+    """The options of a query over every row (a cursor means nothing there)."""
+    rest = dict(options)
+    rest.pop("start_cursor", None)
+    return cast(QueryOptions, rest)

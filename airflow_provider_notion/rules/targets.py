@@ -63,14 +63,6 @@ def needs_data_sources(version: NotionVersion, database_id: Any, data_source_id:
     return version.has_data_sources and named_ids(database_id, data_source_id)[1] is None
 
 
-def require_data_sources(version: NotionVersion, field: str = "data_source_id") -> None:
-    """Refuse a data-source feature under a version without data sources, naming the input."""
-    if not version.has_data_sources:
-        raise NotionInputError(
-            field, f"data sources need Notion-Version 2025-09-03 or later, not {version.name}"
-        )
-
-
 def single_data_source(database_id: str, sources: Sequence[Mapping[str, Any]]) -> str:
     """The id of a database's only data source; none or several is an error."""
     if not sources:
@@ -93,7 +85,7 @@ def choose_target(
     """
     database, source = named_ids(database_id, data_source_id)
     if source is not None:
-        require_data_sources(version)
+        version.require_data_sources()
         return Target(version, None, source)
     assert database is not None
     if not version.has_data_sources:
@@ -120,5 +112,5 @@ def item_parent(
     else:
         result = parent_object(database_id, "database_id", default_type="database_id")
     if result["type"] == "data_source_id":
-        require_data_sources(version)
+        version.require_data_sources()
     return result

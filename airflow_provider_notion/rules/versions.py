@@ -55,6 +55,26 @@ class NotionVersion:
         """The body field that moves a page, database or block to (or out of) the trash."""
         return {self.trash_field: in_trash}
 
+    def require_data_sources(self, field: str = "data_source_id") -> None:
+        """Refuse a data-source input or endpoint under a version without data sources, naming the input."""
+        from airflow_provider_notion.exceptions import NotionInputError
+
+        if not self.has_data_sources:
+            raise NotionInputError(
+                field, f"data sources need Notion-Version 2025-09-03 or later, not {self.name}"
+            )
+
+    def page_markdown_path(self, page_id: str) -> str:
+        """``/pages/{id}/markdown``, which exists since 2026-03-11 (before: an error naming ``page_id``)."""
+        from airflow_provider_notion.exceptions import NotionInputError
+        from airflow_provider_notion.rules.ids import normalize_notion_id
+
+        if not self.has_page_markdown:
+            raise NotionInputError(
+                "page_id", f"the page Markdown endpoints need Notion-Version 2026-03-11, not {self.name}"
+            )
+        return f"/pages/{normalize_notion_id(page_id, 'page_id')}/markdown"
+
     def append_after(self, after_block_id: str | None) -> dict[str, Any]:
         """Where appended blocks go: after a given block, else at the end."""
         if after_block_id is None:

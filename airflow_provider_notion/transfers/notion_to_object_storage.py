@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
+from jinja2.exceptions import UndefinedError
 
 from airflow_provider_notion.client.pacing.token_bucket import DEFAULT_REQUESTS_PER_SECOND
 from airflow_provider_notion.exceptions import NotionInputError
@@ -25,8 +26,10 @@ from airflow_provider_notion.jobs.export.columns import (
 from airflow_provider_notion.jobs.export.content import CONTENT_COLUMN, page_markdown
 from airflow_provider_notion.jobs.export.state import (
     ExportState,
+    deletions,
     read_state,
-    recorded_types,
+    recorded_columns,
+    run_key,
     widen_retyped,
     write_state,
 )
@@ -39,7 +42,9 @@ from airflow_provider_notion.jobs.export.writers import (
     require_pyarrow,
 )
 from airflow_provider_notion.jobs.targets import read_table
-from airflow_provider_notion.lineage import export_lineage
+from airflow_provider_notion.lineage import export_lineage, record_asset_event
+from airflow_provider_notion.links.notion import NotionLink, push_notion_url
+from airflow_provider_notion.operators.run_dates import missing_run_date_error
 from airflow_provider_notion.rules.filters import check_filter_depth
 from airflow_provider_notion.rules.ids import optional_notion_id
 from airflow_provider_notion.rules.payloads import json_object
@@ -51,6 +56,8 @@ from airflow_provider_notion.utils.storage_paths import resolve_storage_path
 
 MODES = ("incremental", "full")
 STREAMS = ("rows", "users")
+#: What each run's Asset event carries (``extra``): docs/export.md.
+EVENT_KEYS = ("path", "format", "rows", "window", "title")
 TOMBSTONE_COLUMNS = [
     Column("id", "string", "id", "system"),
     Column("detected_at", "timestamp", "detected_at", "system"),
@@ -116,18 +123,26 @@ class NotionToObjectStorageOperator(BaseOperator):
     :param mode: ``incremental`` (default): the rows whose ``last_edited_time`` minute lies in
         ``[floor(edited_after), floor(edited_before))``, by default the run's data interval, so consecutive runs
         export each edit exactly once; ``full``: every row.
-    :param edited_after: start of the window (default ``{{ data_interval_start }}``). Templated.
-    :param edited_before: end of the window (default ``{{ data_interval_end }}``). Templated.
+    :param edited_after: start of the window (default: the run's ``data_interval_start``). Templated.
+    :param edited_before: end of the window (default: the run's ``data_interval_end``). Taken from the run
+        only in ``incremental`` mode, so a ``full`` export runs without a data interval (a run triggered from
+        the REST API or by an asset has none). Templated.
     :param flatten: one typed column per property (default); ``False`` writes raw page objects (JSON Lines only).
-    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``…
+    :param column_names: ``default`` (property names) or ``snake_case``; collisions get ``_2``, ``_3``… With a
+        ``state_path``, a column keeps its property across runs (names are bound to property ids).
     :param include_content: add a ``content_markdown`` column: Notion's page Markdown under 2026-03-11 (one extra
         request per row), else the block tree converted (a request per level and per 100 blocks).
     :param detect_deletes: also write the ids of rows gone since the previous run (trashed or no longer shared)
         to ``<stem>.deleted.<ext>`` beside ``path``; needs ``state_path``. Costs one key scan of the whole data
-        source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row.
+        source (⌈rows/100⌉ requests) unless a ``full`` export without filter already read every row. A rerun of
+        the same interval (same tombstones file and window) reports the same deletions again.
     :param state_path: a small JSON file (local path or URL) remembering the previous run's ids (for
-        ``detect_deletes``) and the column types written so far: a property retyped in Notion is then widened to
-        ``string`` instead of changing type between files. Templated.
+        ``detect_deletes``), the deletions each run reported, and the columns written so far: each column keeps
+        its property (a property added later never takes its name), and a property retyped in Notion is widened
+        to ``string`` instead of changing type between files. Templated.
+    :param csv_formula_escape: with ``format="csv"``, text cells starting with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return get a leading ``'`` so a spreadsheet does not run them as formulas (default
+        ``True``; ``False`` writes them as they are, for loaders that are not spreadsheets). Templated.
     :param stream: ``rows`` (default) or ``users``: the workspace's users (id, type, name, avatar_url, email,
         bot_workspace_name), always a full export, to join people columns to names.
     :param page_size: rows per request (1-100).
@@ -153,9 +168,12 @@ class NotionToObjectStorageOperator(BaseOperator):
         "state_path",
         "stream",
         "notion_version",
+        "csv_formula_escape",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"filter": "json"}
     ui_color = "#f7f6f3"
+    #: The "Notion" link opens the exported database (a users export has no Notion object to open).
+    operator_extra_links = (NotionLink(),)
 
     def __init__(
         self,
@@ -166,8 +184,8 @@ class NotionToObjectStorageOperator(BaseOperator):
         filter: Any = None,
         format: str = "jsonl",
         mode: str = "incremental",
-        edited_after: Any = "{{ data_interval_start }}",
-        edited_before: Any = "{{ data_interval_end }}",
+        edited_after: Any = None,
+        edited_before: Any = None,
         flatten: bool | str = True,
         column_names: str = "default",
         include_content: bool | str = False,
@@ -180,6 +198,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         notion_conn_id: str = NotionHook.default_conn_name,
         notion_version: str | None = None,
+        csv_formula_escape: bool | str = True,
         **kwargs: Any,
     ) -> None:
         uri = asset_uri_for(path) if asset_uri is None else (asset_uri or None)
@@ -207,6 +226,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         self.requests_per_second = requests_per_second
         self.notion_conn_id = notion_conn_id
         self.notion_version = notion_version
+        self.csv_formula_escape = csv_formula_escape
 
     @cached_property
     def hook(self) -> NotionHook:
@@ -224,12 +244,15 @@ class NotionToObjectStorageOperator(BaseOperator):
             require_pyarrow()
         return fmt  # type: ignore[return-value]
 
-    def _window(self, mode: str) -> QueryWindow:
+    def _window(self, mode: str, context: Any) -> QueryWindow:
         if mode == "full":
             return QueryWindow()
-        window = QueryWindow.build(edited_after=self.edited_after, edited_before=self.edited_before)
-        start = parse_instant(self.edited_after, "edited_after")
-        if start is not None and start == parse_instant(self.edited_before, "edited_before"):
+        run = context if isinstance(context, Mapping) else {}
+        after = run.get("data_interval_start") if self.edited_after is None else self.edited_after
+        before = run.get("data_interval_end") if self.edited_before is None else self.edited_before
+        window = QueryWindow.build(edited_after=after, edited_before=before)
+        start = parse_instant(after, "edited_after")
+        if start is not None and start == parse_instant(before, "edited_before"):
             raise NotionInputError(
                 "edited_before",
                 f"equals edited_after ({notion_instant(start)}): an empty window would export nothing on every "
@@ -241,8 +264,8 @@ class NotionToObjectStorageOperator(BaseOperator):
             raise NotionInputError(
                 "edited_after",
                 "mode='incremental' needs both edited_after and edited_before (by default the run's data "
-                "interval, which this run does not have: e.g. a manual run of an unscheduled DAG); give them, "
-                "or use mode='full'",
+                "interval, which this run does not have: a run triggered from the REST API, the UI without a "
+                "logical date, or by an asset); give them, or use mode='full'",
             )
         return window
 
@@ -252,12 +275,20 @@ class NotionToObjectStorageOperator(BaseOperator):
         """OpenLineage: the Notion database read (input) and the files written (output), with OpenLineage only."""
         return export_lineage(self)
 
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Render as Airflow does, but a template using a run date the run lacks fails with a clear error."""
+        try:
+            super().render_template_fields(context, jinja_env)
+        except UndefinedError as err:
+            raise missing_run_date_error(self, err) from None
+
     def execute(self, context: Any) -> dict[str, Any]:
         stream = as_choice(self.stream, "stream", STREAMS)
         fmt = self._format()
         target = resolve_storage_path(self.path, "path")
+        formula_escape = as_bool(self.csv_formula_escape, "csv_formula_escape")
         if stream == "users":
-            return self._export_users(context, target, fmt)
+            return self._export_users(context, target, fmt, formula_escape)
         mode = as_choice(self.mode, "mode", MODES)
         flatten = as_bool(self.flatten, "flatten")
         include_content = as_bool(self.include_content, "include_content")
@@ -269,7 +300,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         row_group_rows = whole_number(self.row_group_rows, "row_group_rows", minimum=1)
         user_filter = json_object(self.filter, "filter")
         check_filter_depth(user_filter)
-        window = self._window(mode)
+        window = self._window(mode, context)
         combined = window.combine(user_filter)
         state_path = None
         if self.state_path not in (None, ""):
@@ -286,6 +317,7 @@ class NotionToObjectStorageOperator(BaseOperator):
         # Requests start here.
         counter = RequestCounter().attach(self.hook)
         table = read_table(self.hook, database_id=database_id, data_source_id=data_source_id)
+        push_notion_url(context, table.url, table.database_id or table.data_source_id)
         schema = table.schema
         target_ids = (
             {"data_source_id": table.data_source_id}
@@ -293,9 +325,9 @@ class NotionToObjectStorageOperator(BaseOperator):
             else {"database_id": str(table.database_id)}
         )
         state = read_state(state_path) if state_path is not None else ExportState()
-        columns = build_columns(schema, column_names) if flatten else None
+        columns = build_columns(schema, column_names, bound=state.bound_names()) if flatten else None
         if columns is not None:
-            columns, widened = widen_retyped(columns, state.columns)
+            columns, widened = widen_retyped(columns, state.types())
             if widened:
                 self.log.warning(
                     "Properties retyped in Notion since an earlier export; widened to string so every file keeps "
@@ -306,17 +338,22 @@ class NotionToObjectStorageOperator(BaseOperator):
             columns.append(Column(CONTENT_COLUMN, "string", CONTENT_COLUMN, "content"))
         query = self.hook.complete_query(
             target_ids.get("database_id"),
-            target_ids.get("data_source_id"),
-            combined,
-            None,
-            page_size,
-            None,
+            data_source_id=target_ids.get("data_source_id"),
+            filter=combined,
+            page_size=page_size,
         )
         progress = Progress("export rows", logger=self.log, window=lambda: query.window_start)
         seen_ids: set[str] | None = set() if detect_deletes and mode == "full" and not user_filter else None
         rows = 0
         about = {"source": target_ids, "mode": mode, "window": self._window_json(window)}
-        with open_table(target, fmt, columns, row_group_rows=row_group_rows, schema_about=about) as writer:
+        with open_table(
+            target,
+            fmt,
+            columns,
+            row_group_rows=row_group_rows,
+            schema_about=about,
+            csv_formula_escape=formula_escape,
+        ) as writer:
             for batch in query.batches():
                 kept = window.keep(batch)  # the exact-once minute rule, whatever the server compared
                 progress.page(len(kept))
@@ -334,14 +371,20 @@ class NotionToObjectStorageOperator(BaseOperator):
             "columns": [column.name for column in columns] if columns is not None else None,
             "window": self._window_json(window),
             "requests": 0,
+            "title": table.title,
         }
-        current_ids: set[str] | None = None
+        next_state = ExportState(
+            columns=recorded_columns(state.columns, columns or []), deleted=state.deleted
+        )
         if detect_deletes:
-            current_ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
-            result["deleted"] = self._write_tombstones(target, fmt, state, current_ids)
+            next_state.ids = seen_ids if seen_ids is not None else self._key_scan(target_ids)
+            key = run_key(sibling(target, ".deleted"), result["window"])
+            result["deleted"], next_state.deleted = self._write_tombstones(
+                target, fmt, state, next_state.ids, key, formula_escape
+            )
         if state_path is not None:
             # Last, after every file is in place: a failed run leaves the previous state as it was.
-            write_state(state_path, current_ids, recorded_types(state.columns, columns or []))
+            write_state(state_path, next_state)
         result["requests"] = counter.count
         self._record_asset_event(context, result)
         self.log.info(
@@ -370,24 +413,30 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ deletes
 
     def _write_tombstones(
-        self, target: Any, fmt: ExportFormat, state: ExportState, current: set[str]
-    ) -> dict[str, Any]:
+        self,
+        target: Any,
+        fmt: ExportFormat,
+        state: ExportState,
+        current: set[str],
+        key: str,
+        formula_escape: bool,
+    ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+        """Write the tombstones file; returns the XCom entry and the deletion log to keep."""
         previous = state.ids
-        gone = sorted(previous - current) if previous is not None else []
+        gone, log = deletions(state, key, current, datetime.now(UTC))
         tombstones = sibling(target, ".deleted")
-        now = datetime.now(UTC)
-        with open_table(tombstones, fmt, TOMBSTONE_COLUMNS) as writer:
-            writer.write([{"id": row_id, "detected_at": now} for row_id in gone])
+        with open_table(tombstones, fmt, TOMBSTONE_COLUMNS, csv_formula_escape=formula_escape) as writer:
+            writer.write([{"id": row_id, "detected_at": moment} for row_id, moment in gone])
         if previous is None:
             self.log.info("First run with detect_deletes: recorded %d ids, no deletions yet", len(current))
         else:
             self.log.info("%d row(s) disappeared since the previous run; ids in %s", len(gone), tombstones)
-        return {"path": str(tombstones), "rows": len(gone), "first_run": previous is None}
+        return {"path": str(tombstones), "rows": len(gone), "first_run": previous is None}, log
 
     def _key_scan(self, target_ids: Mapping[str, str]) -> set[str]:
         """Every current row id: one pass over the data source (⌈rows/100⌉ requests)."""
         query = self.hook.complete_query(
-            target_ids.get("database_id"), target_ids.get("data_source_id"), None, None, 100, None
+            target_ids.get("database_id"), data_source_id=target_ids.get("data_source_id"), page_size=100
         )
         progress = Progress("key scan for deletes", logger=self.log, window=lambda: query.window_start)
         ids: set[str] = set()
@@ -399,11 +448,15 @@ class NotionToObjectStorageOperator(BaseOperator):
 
     # ------------------------------------------------------------------ users
 
-    def _export_users(self, context: Any, target: Any, fmt: ExportFormat) -> dict[str, Any]:
+    def _export_users(
+        self, context: Any, target: Any, fmt: ExportFormat, formula_escape: bool
+    ) -> dict[str, Any]:
         counter = RequestCounter().attach(self.hook)
         progress = Progress("users", logger=self.log)
         rows = 0
-        with open_table(target, fmt, USER_COLUMNS, schema_about={"source": "users"}) as writer:
+        with open_table(
+            target, fmt, USER_COLUMNS, schema_about={"source": "users"}, csv_formula_escape=formula_escape
+        ) as writer:
             for page in progress.track_pages(self.hook.iter_user_pages(page_size=100)):
                 batch = [flatten_user(user) for user in page.get("results", [])]
                 writer.write(batch)
@@ -416,6 +469,7 @@ class NotionToObjectStorageOperator(BaseOperator):
             "columns": [column.name for column in USER_COLUMNS],
             "window": None,
             "requests": counter.count,
+            "title": "Notion users",
         }
         self._record_asset_event(context, result)
         return result
@@ -423,14 +477,6 @@ class NotionToObjectStorageOperator(BaseOperator):
     # ------------------------------------------------------------------ asset
 
     def _record_asset_event(self, context: Any, result: Mapping[str, Any]) -> None:
-        """Attach the written path and counts to this run's Asset event (what a downstream DAG reads)."""
-        events = context.get("outlet_events") if isinstance(context, Mapping) else None
-        if events is None:
-            return
-        for outlet in self.outlets or []:
-            try:
-                events[outlet].extra = {
-                    key: result[key] for key in ("path", "format", "rows", "window") if key in result
-                }
-            except Exception as err:  # the export itself succeeded; a missing event store is not fatal
-                self.log.warning("Could not attach the export's details to the Asset event: %s", err)
+        """Attach the written path, counts and the database's title to this run's Asset event."""
+        extra = {key: result[key] for key in EVENT_KEYS if key in result}
+        record_asset_event(self, context, extra)

@@ -30,7 +30,7 @@ class SqlToNotionOperator(NotionSyncRowsOperator):
             task_id="orders_to_notion",
             conn_id="postgres_default",
             sql='SELECT id AS "Order", status AS "Status", total AS "Total" FROM orders WHERE day = %(day)s',
-            parameters={"day": "{{ ds }}"},
+            parameters={"day": "{{ dag_run.run_after | ds }}"},  # every run has run_after; not every run a ds
             database_id="{{ var.value.orders_db }}",
             key="Order",
         )

@@ -45,6 +45,7 @@ from airflow_provider_notion.rules.query_window import QueryWindow
 from airflow_provider_notion.rules.server_clock import clock_offset
 from airflow_provider_notion.rules.targets import choose_target, needs_data_sources
 from airflow_provider_notion.rules.timestamps import floor_minute, notion_instant, parse_instant
+from airflow_provider_notion.rules.titles import object_title
 from airflow_provider_notion.rules.versions import resolve_notion_version
 from airflow_provider_notion.rules.webhooks import WEBHOOK_REPORTED_KEY, load_reported, reported_by_webhook
 from airflow_provider_notion.triggers.events import row_ids
@@ -97,7 +98,7 @@ class NotionChangeTrigger(BaseEventTrigger):
 
     Each event (a few KB; Airflow stores and logs events whole) is::
 
-        {"source": "notion://data_source/<id>", "window_start": "...", "window_end": "...",
+        {"source": "notion://data_source/<id>", "title": "<its title>", "window_start": "...", "window_end": "...",
          "count": <ids in this event>, "window_count": <rows changed in the window>,
          "batch": i, "batches": n, "row_ids": [...], "resumed": bool}
 
@@ -174,6 +175,8 @@ class NotionChangeTrigger(BaseEventTrigger):
         self.sleep: Sleep = sleep or asyncio.sleep
         #: Added to the local clock, a moment Notion's clock has reached (from its ``Date`` header); not serialised.
         self.notion_offset: timedelta | None = None
+        #: The watched object's title, read once when the first change is reported (not serialised).
+        self._title: str | None = None
 
     # ------------------------------------------------------------------------------------ identity
 
@@ -341,6 +344,25 @@ class NotionChangeTrigger(BaseEventTrigger):
         if offset is not None:
             self.notion_offset = offset
 
+    async def source_title(self, client: AsyncNotionClient) -> str:
+        """The title of what is watched, for the events; read once, when the first change is reported.
+
+        Not read at start, so idle watchers cost no request; a failed read gives ``""`` and is tried again with
+        the next change (the title only helps people: it never holds an event back).
+        """
+        if self._title is None:
+            path = (
+                f"/data_sources/{self.data_source_id}"
+                if self.data_source_id
+                else f"/databases/{self.database_id}"
+            )
+            try:
+                self._title = object_title(await client.request("GET", path))
+            except (NotionTransportError, NotionApiError) as err:
+                self.log.warning("Cannot read the title of %s for its events: %s", self.source_uri, err)
+                return ""
+        return self._title
+
     async def changed_rows(
         self, client: AsyncNotionClient, path: str, start: datetime
     ) -> tuple[list[str], datetime | None]:
@@ -370,13 +392,14 @@ class NotionChangeTrigger(BaseEventTrigger):
     # ------------------------------------------------------------------------------------ the loop
 
     def window_events(
-        self, ids: list[str], start: datetime, end: datetime, *, resumed: bool
+        self, ids: list[str], start: datetime, end: datetime, *, resumed: bool, title: str = ""
     ) -> list[dict[str, Any]]:
         """The events of one window: ``batch_size`` ids each, in order."""
         batches = [ids[i : i + self.batch_size] for i in range(0, len(ids), self.batch_size)]
         return [
             {
                 "source": self.source_uri,
+                "title": title,
                 "window_start": notion_instant(start),
                 "window_end": notion_instant(end),
                 "count": len(batch),
@@ -428,7 +451,8 @@ class NotionChangeTrigger(BaseEventTrigger):
                 await self.sleep(max(self.poll_interval, retry_after or 0.0))
                 continue
             if end is not None:
-                for payload in self.window_events(ids, watermark, end, resumed=resumed):
+                title = await self.source_title(client) if ids else ""
+                for payload in self.window_events(ids, watermark, end, resumed=resumed, title=title):
                     yield _event(payload)
                 if ids:
                     self.log.info(

@@ -36,6 +36,7 @@ DEADLINE_SECONDS = 600
 WRITER_DAGS = """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -46,19 +47,26 @@ from airflow_provider_notion.operators.notion import NotionCreateDatabaseItemOpe
 
 with DAG(dag_id="e2e_writer", schedule=None, start_date=datetime(2026, 1, 1), catchup=False):
     NotionCreateDatabaseItemOperator(
-        task_id="write", database_id="{target_link}", properties={{"Name": {{"title": "written by e2e"}}}}
+        task_id="write",
+        database_id="{target_link}",
+        properties={{"Name": {{"title": "written by e2e"}}}},
+        asset_name="e2e_target",
     )
 
 with DAG(
     dag_id="e2e_after_write",
-    schedule=[notion_asset("database", "{target_undashed}")],
+    schedule=[notion_asset("database", "{target_undashed}", name="e2e_target")],
     start_date=datetime(2026, 1, 1),
     catchup=False,
 ):
     @task
     def mark(triggering_asset_events=None) -> None:
-        uris = sorted(str(asset.uri) for asset in (triggering_asset_events or {{}}))
-        Path("{marker}").write_text(",".join(uris))
+        seen = [
+            {{"name": asset.name, "uri": str(asset.uri), "extra": event.extra}}
+            for asset, events in (triggering_asset_events or {{}}).items()
+            for event in events
+        ]
+        Path("{marker}").write_text(json.dumps(seen))
 
     mark()
 """
@@ -91,8 +99,9 @@ def emu() -> Iterator[NotionEmulator]:
 @pytest.mark.timeout(DEADLINE_SECONDS + 240)  # migrate and shutdown come on top of the waits' own deadline
 def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_path: Path) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
+    # The watched database's title property is not called "Name": the example reads it from the schema.
     watched = emu.add_database(
-        parent_id=emu.root_page_id, title="Tickets", properties={"Name": {"title": {}}}
+        parent_id=emu.root_page_id, title="Tickets", properties={"Ticket": {"title": {}}}
     )
     changelog = emu.add_database(
         parent_id=emu.root_page_id,
@@ -173,7 +182,7 @@ def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_
 
         wait_for(watcher_polled, "the triggerer to poll the watched data source", deadline, logs)
         emu.add_rows(
-            str(watched["data_source_id"]), [{"Name": {"title": [{"text": {"content": "ticket-1"}}]}}]
+            str(watched["data_source_id"]), [{"Ticket": {"title": [{"text": {"content": "ticket-1"}}]}}]
         )
 
         def summary_rows() -> list[Any]:
@@ -184,7 +193,7 @@ def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_
             summary_rows, "the summary row written by example_notion_on_change", deadline, logs
         )
         assert summary.row["properties"]["Changed"]["number"] == 1
-        assert "ticket-1" in json.dumps(summary.row["properties"]["Name"])
+        assert "1 changed: ticket-1" in json.dumps(summary.row["properties"]["Name"])
 
         # Restart: stop the triggerer, change a row while it is down, start a new one.
         stored = sqlite3.connect(home / "airflow.db").execute(
@@ -195,7 +204,7 @@ def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_
         triggerer.terminate()
         triggerer.wait(timeout=60)
         emu.add_rows(
-            str(watched["data_source_id"]), [{"Name": {"title": [{"text": {"content": "ticket-2"}}]}}]
+            str(watched["data_source_id"]), [{"Ticket": {"title": [{"text": {"content": "ticket-2"}}]}}]
         )
         logs["triggerer-2"] = tmp_path / "triggerer-2.log"
         with logs["triggerer-2"].open("wb") as log:
@@ -219,9 +228,19 @@ def test_a_notion_change_and_a_notion_write_start_dags(emu: NotionEmulator, tmp_
         )
         assert trigger.returncode == 0, trigger.stdout[-2000:] + trigger.stderr[-2000:]
         wait_for(marker.exists, "e2e_after_write to run after the Notion write", deadline, logs)
-        assert marker.read_text() == f"notion://database/{target['id']}"
         target_rows = emu.state.data_sources[str(target["data_source_id"])].rows
         assert len(target_rows) == 1
+        (row,) = target_rows.values()
+        (seen,) = json.loads(marker.read_text())
+        assert (seen["name"], seen["uri"]) == ("e2e_target", f"notion://database/{target['id']}")
+        extra = seen["extra"]
+        assert str(row.id).replace("-", "") in extra.pop("url")
+        assert extra == {
+            "title": "Target",
+            "page_id": row.id,
+            "page_title": "written by e2e",
+            "action": "created",
+        }
     finally:
         for process in running:
             process.terminate()

@@ -57,10 +57,13 @@ EXPECTED_ARROW = {
 }
 
 
-def export(**kwargs: Any) -> dict[str, Any]:
+def export(context_interval: tuple[datetime, datetime] | None = None, **kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("task_id", "export")
     kwargs.setdefault("requests_per_second", None)
-    return NotionToObjectStorageOperator(**kwargs).execute({})
+    context: dict[str, Any] = {}
+    if context_interval is not None:
+        context = {"data_interval_start": context_interval[0], "data_interval_end": context_interval[1]}
+    return NotionToObjectStorageOperator(**kwargs).execute(context)
 
 
 def test_every_property_type_to_parquet_with_its_arrow_type_and_value(
@@ -278,7 +281,7 @@ def test_with_a_state_path_a_retyped_property_is_widened_to_string(
     assert table.schema.field("Count").type == pa.string()  # widened, not bool after float64
     values = dict(zip(table.column("id").to_pylist(), table.column("Count").to_pylist(), strict=True))
     assert values == {first_id: None, second_id: "true"}
-    assert json.loads(state.read_text())["columns"]["Count"] == "string"
+    assert json.loads(state.read_text())["columns"]["Count"]["type"] == "string"
     # Once widened it stays a string, so later files agree with the earlier ones.
     export(path=str(tmp_path / "3.parquet"), **common)
     assert pq.read_table(tmp_path / "3.parquet").schema.field("Count").type == pa.string()
@@ -487,4 +490,103 @@ def test_the_asset_event_carries_the_written_path(emu: NotionEmulator, tmp_path:
     events = OutletEventAccessors()
     task.path = path.replace("{{ ds }}", "2026-01-31")  # as rendered
     result = task.execute({"outlet_events": events})
-    assert events[asset].extra == {"path": result["path"], "format": "csv", "rows": 1, "window": None}
+    assert events[asset].extra == {
+        "path": result["path"],
+        "format": "csv",
+        "rows": 1,
+        "window": None,
+        "title": "Database",  # the emulator's default title
+    }
+
+
+def test_the_asset_event_names_the_exported_database_by_its_title(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    from airflow.sdk.execution_time.context import OutletEventAccessors
+
+    database = emu.add_database(
+        parent_id=emu.root_page_id, title="Sales pipeline", properties={"Deal": {"title": {}}}
+    )
+    task = NotionToObjectStorageOperator(
+        task_id="export",
+        database_id=database["id"],
+        path=str(tmp_path / "rows.jsonl"),
+        mode="full",
+        requests_per_second=None,
+    )
+    events = OutletEventAccessors()
+    result = task.execute({"outlet_events": events})
+    (asset,) = task.outlets
+    assert result["title"] == "Sales pipeline"
+    assert events[asset].extra["title"] == "Sales pipeline"
+
+
+# ---------------------------------------------------------------------------------------------- runs without dates
+
+
+def _render(task: NotionToObjectStorageOperator, context: dict[str, Any]) -> None:
+    """Airflow's own rendering, in a DAG (whose Jinja environment is strict about undefined names)."""
+    from airflow.sdk import DAG
+
+    DAG("export_dag", schedule=None, start_date=datetime(2026, 1, 1)).add_task(task)
+    task.render_template_fields(context)
+
+
+def test_a_path_using_the_data_interval_on_a_run_without_one_fails_naming_the_field(tmp_path: Path) -> None:
+    task = NotionToObjectStorageOperator(
+        task_id="export",
+        data_source_id="393abc1e-edcd-81a2-8d0b-000bae7f15dc",
+        path=f"{tmp_path}/" + "{{ data_interval_start | ts_nodash }}.parquet",
+        mode="full",
+    )
+    # A REST- or asset-triggered run of Airflow 3: no logical date, so no data interval in the context.
+    with pytest.raises(NotionInputError) as raised:
+        _render(task, {"run_id": "manual__2026-03-01T07:00:00+00:00"})
+    assert raised.value.field == "path"
+    assert "{{ data_interval_start }}" in str(raised.value)
+    assert "dag_run.run_after" in str(raised.value)
+
+
+def test_a_full_export_runs_without_a_data_interval(emu: NotionEmulator, tmp_path: Path) -> None:
+    source = simple_database(emu)
+    emu.add_rows(source, [{"Name": {"title": title(f"r{i}")}} for i in range(3)])
+    task = NotionToObjectStorageOperator(
+        task_id="export",
+        data_source_id=source,
+        path=f"{tmp_path}/" + "{{ run_id }}.jsonl",
+        mode="full",
+        requests_per_second=None,
+    )
+    context: dict[str, Any] = {"run_id": "manual__1"}
+    _render(task, context)
+    result = task.execute(context)
+    assert result["rows"] == 3 and result["path"] == f"{tmp_path}/manual__1.jsonl"
+
+
+def test_an_incremental_export_without_a_data_interval_says_what_to_give(tmp_path: Path) -> None:
+    task = NotionToObjectStorageOperator(
+        task_id="export",
+        data_source_id="393abc1e-edcd-81a2-8d0b-000bae7f15dc",
+        path=f"{tmp_path}/" + "{{ run_id }}.jsonl",
+    )
+    context: dict[str, Any] = {"run_id": "manual__1"}
+    _render(task, context)
+    with pytest.raises(NotionInputError, match="mode='full'") as raised:
+        task.execute(context)
+    assert raised.value.field == "edited_after"
+
+
+def test_an_incremental_export_takes_its_window_from_the_runs_data_interval(
+    emu: NotionEmulator, tmp_path: Path
+) -> None:
+    source = simple_database(emu)
+    inside, outside = emu.add_rows(source, [{"Name": {"title": title(n)}} for n in ("in", "out")])
+    set_edited(emu, inside, T0 + timedelta(minutes=10))
+    set_edited(emu, outside, T0 + timedelta(hours=2))
+    result = export(
+        data_source_id=source,
+        path=str(tmp_path / "r.jsonl"),
+        context_interval=(T0, T0 + timedelta(hours=1)),
+    )
+    assert result["rows"] == 1
+    assert result["window"] == ["2026-01-31T10:00:00.000Z", "2026-01-31T11:00:00.000Z"]

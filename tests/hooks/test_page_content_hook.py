@@ -10,7 +10,8 @@ import requests_mock as rm
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.jobs.page_content import split_levels
-from airflow_provider_notion.rules.comments import plain_text_with_mentions, users_by_email
+from airflow_provider_notion.rules.comments import plain_text_with_mentions
+from airflow_provider_notion.rules.users import users_by_email
 from airflow_provider_notion.rules.values.conditions import property_matches
 from airflow_provider_notion.rules.values.from_notion import plain_value
 

@@ -24,20 +24,8 @@ from airflow_provider_notion.oauth.client import OAuthTokens
 from airflow_provider_notion.oauth.provider import OAuthTokenProvider
 from airflow_provider_notion.oauth.refresh_lock import lock_file_name, refresh_lock
 from airflow_provider_notion.utils.state_dir import private_state_dir
+from tests.helpers import FakeClock
 from tests.oauth.helpers import token_requests
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def test_state_dir_is_private(private_state: Path) -> None:
@@ -68,7 +56,7 @@ def test_state_dir_refuses_a_symlink(private_state: Path, tmp_path: Path) -> Non
 
 
 def test_lock_excludes_a_second_holder_until_released() -> None:
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     with refresh_lock("conn/with:odd chars", timeout=5):
         with (
             pytest.raises(NotionRefreshLockTimeoutError, match="for more than 2 s"),

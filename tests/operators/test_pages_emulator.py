@@ -7,7 +7,7 @@ reading with the emulator's Markdown (and the reverse) checks each against the o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +51,6 @@ Rows loaded: **42**, failed: _none_.
 select count(*) from rows
 ```
 """
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(_server: NotionEmulator) -> NotionEmulator:
-    _server.reset()
-    return _server
 
 
 @pytest.fixture

@@ -9,14 +9,7 @@ import pytest
 import requests_mock as rm
 
 from airflow_provider_notion.utils.progress import Progress
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import FakeClock
 
 
 class Lines:
@@ -28,7 +21,7 @@ class Lines:
 
 
 def test_a_line_every_interval_with_rows_pages_rate_and_window() -> None:
-    clock, out = FakeClock(), Lines()
+    clock, out = FakeClock(1000.0), Lines()
     window: list[str | None] = [None]
     progress = Progress("database rows", logger=out, interval=10, clock=clock, window=lambda: window[0])
 
@@ -55,7 +48,7 @@ def test_a_line_every_interval_with_rows_pages_rate_and_window() -> None:
 
 
 def test_track_pages_counts_results_and_passes_pages_through() -> None:
-    clock, out = FakeClock(), Lines()
+    clock, out = FakeClock(1000.0), Lines()
     progress = Progress("users", logger=out, clock=clock, interval=0)
     pages = [{"results": [1, 2]}, {"results": []}, {"results": [3]}]
     assert list(progress.track_pages(pages)) == pages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,21 +17,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line("")
         for line in lines:
             terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="module")
-def module_emulator() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(module_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> NotionEmulator:
-    """The module's emulator, back to its seed, with ``notion_default`` pointing at it."""
-    module_emulator.reset()
-    module_emulator.set_query_cap(10_000)
-    monkeypatch.setenv("AIRFLOW_CONN_NOTION_DEFAULT", module_emulator.airflow_conn_json)
-    return module_emulator
 
 
 @pytest.fixture

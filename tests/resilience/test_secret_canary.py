@@ -22,7 +22,7 @@ import secrets
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,12 +164,6 @@ class World:
         return sum(1 for r in self.emu.request_log if r.integration_id == self.integration_id)
 
 
-@pytest.fixture(scope="module")
-def module_emulator() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
 def connection(emu: NotionEmulator, password: str, **extra: Any) -> str:
     return json.dumps(
         {
@@ -182,10 +176,9 @@ def connection(emu: NotionEmulator, password: str, **extra: Any) -> str:
 
 
 @pytest.fixture
-def world(module_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(notion_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> World:
     """``notion_default`` is an integration whose secret is the canary, sharing the seed's root page."""
-    emu = module_emulator
-    emu.reset()
+    emu = notion_emulator
     root = emu.root_page_id
     integration = emu.add_integration("Nightly ETL", CANARY_SECRET, shared=[root])
     database = emu.add_database(parent_id=root, title="Tasks", properties=SCHEMA)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -12,19 +11,6 @@ import pytest
 from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.sensors.notion import NotionQuerySensor
-
-
-@pytest.fixture(scope="module")
-def _emulator() -> Iterator[NotionEmulator]:
-    with NotionEmulator(seed="demo") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> NotionEmulator:
-    _emulator.reset()
-    monkeypatch.setenv("AIRFLOW_CONN_NOTION_DEFAULT", _emulator.airflow_conn_json)
-    return _emulator
 
 
 def add_row_at(emu: NotionEmulator, data_source: str, name: str, moment: datetime) -> None:

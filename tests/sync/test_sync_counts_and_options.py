@@ -12,6 +12,7 @@ from notion_emulator import NotionEmulator
 
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.jobs.sync import NotionSyncError
+from airflow_provider_notion.jobs.sync.engine import sync_rows
 from airflow_provider_notion.operators.sync import NotionSyncRowsOperator
 
 pytest_plugins = ["notion_emulator.pytest_plugin"]
@@ -42,10 +43,10 @@ def rows(*names: str) -> list[dict[str, Any]]:
 
 
 def test_existing_counts_the_rows_without_a_key(hook: NotionHook, database: str) -> None:
-    hook.sync_rows(rows("a", "b"), key="Name", database_id=database)
+    sync_rows(hook, rows("a", "b"), key="Name", database_id=database)
     hook.create_page({"type": "database_id", "database_id": database}, {"Score": {"number": 5}})  # no Name
 
-    result = hook.sync_rows(rows("a", "b", "c"), key="Name", database_id=database, delete_missing=True)
+    result = sync_rows(hook, rows("a", "b", "c"), key="Name", database_id=database, delete_missing=True)
 
     assert (result["existing"], result["rows_without_key"]) == (3, 1)
     assert (result["created"], result["unchanged"], result["trashed"]) == (1, 2, 0)
@@ -55,10 +56,10 @@ def test_a_file_whose_only_change_is_its_url_is_written(
     notion_emulator: NotionEmulator, hook: NotionHook, database: str
 ) -> None:
     first = {"Name": "a", "Attachments": ["https://old.example.com/files/report.pdf"]}
-    hook.sync_rows([first], key="Name", database_id=database)
+    sync_rows(hook, [first], key="Name", database_id=database)
     moved = {"Name": "a", "Attachments": ["https://new.example.com/files/report.pdf"]}  # same name
 
-    result = hook.sync_rows([moved], key="Name", database_id=database)
+    result = sync_rows(hook, [moved], key="Name", database_id=database)
 
     assert (result["updated"], result["unchanged"]) == (1, 0)
     with notion_emulator.state.lock:
@@ -66,17 +67,17 @@ def test_a_file_whose_only_change_is_its_url_is_written(
     assert [f["external"]["url"] for f in page["properties"]["Attachments"]["files"]] == [
         "https://new.example.com/files/report.pdf"
     ]
-    assert hook.sync_rows([moved], key="Name", database_id=database)["unchanged"] == 1
+    assert sync_rows(hook, [moved], key="Name", database_id=database)["unchanged"] == 1
 
 
 def test_ids_truncated_only_when_ids_were_left_out(hook: NotionHook, database: str) -> None:
-    created = hook.sync_rows(rows("a", "b", "c"), key="Name", database_id=database)
+    created = sync_rows(hook, rows("a", "b", "c"), key="Name", database_id=database)
     assert created["ids_truncated"] is False and len(created["created_ids"]) == 3
 
-    unchanged = hook.sync_rows(rows("a", "b", "c"), key="Name", database_id=database)
+    unchanged = sync_rows(hook, rows("a", "b", "c"), key="Name", database_id=database)
     assert unchanged["ids_truncated"] is False
 
-    more = hook.sync_rows(rows("a", "b", "c", "d", "e"), key="Name", database_id=database, max_ids=1)
+    more = sync_rows(hook, rows("a", "b", "c", "d", "e"), key="Name", database_id=database, max_ids=1)
     assert more["ids_truncated"] is True and len(more["created_ids"]) == 1
 
 
@@ -84,7 +85,7 @@ def test_ids_truncated_only_when_ids_were_left_out(hook: NotionHook, database: s
 def test_max_delete_fraction_zero_allows_no_trash(
     notion_emulator: NotionEmulator, database: str, hook: NotionHook, fraction: Any
 ) -> None:
-    hook.sync_rows(rows("a", "b"), key="Name", database_id=database)
+    sync_rows(hook, rows("a", "b"), key="Name", database_id=database)
     operator = NotionSyncRowsOperator(
         task_id="sync",
         database_id=database,

@@ -13,6 +13,7 @@ from notion_emulator import NotionEmulator
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.hooks.notion import NotionHook
 from airflow_provider_notion.jobs.sync import NotionSyncError
+from airflow_provider_notion.jobs.sync.engine import sync_rows
 
 pytest_plugins = ["notion_emulator.pytest_plugin"]
 
@@ -83,7 +84,7 @@ def test_a_value_notion_refuses_fails_the_sync_before_the_first_write(
     emu.clear_request_log()
 
     with pytest.raises(NotionInputError) as refused:
-        hook.sync_rows(rows, key="Name", database_id=db["id"], max_workers=1)
+        sync_rows(hook, rows, key="Name", database_id=db["id"], max_workers=1)
 
     message = str(refused.value).replace(",", "")
     assert refused.value.field.startswith("rows[Name=") and refused.value.field.endswith(f".{column}")
@@ -102,8 +103,8 @@ def test_text_notion_accepts_once_split_is_written_split(
     db = emu.add_database(parent_id=emu.root_page_id, title="Items", properties=SCHEMA)
     hook = connect(emu, monkeypatch)
     longest = "n" * 200_000  # 100 items of 2,000 characters: the most one rich-text value can hold
-    result = hook.sync_rows(
-        [{**GOOD, "Notes": longest}, {**GOOD, "Name": "t" * 5_000}], key="Name", database_id=db["id"]
+    result = sync_rows(
+        hook, [{**GOOD, "Notes": longest}, {**GOOD, "Name": "t" * 5_000}], key="Name", database_id=db["id"]
     )
     assert result["created"] == 2
     with emu.state.lock:
@@ -113,8 +114,8 @@ def test_text_notion_accepts_once_split_is_written_split(
     assert "".join(i["plain_text"] for i in max(notes, key=len)) == longest
     assert titles(emu, db["id"]) == Counter({"good": 1, "t" * 5_000: 1})
 
-    again = hook.sync_rows(
-        [{**GOOD, "Notes": longest}, {**GOOD, "Name": "t" * 5_000}], key="Name", database_id=db["id"]
+    again = sync_rows(
+        hook, [{**GOOD, "Notes": longest}, {**GOOD, "Name": "t" * 5_000}], key="Name", database_id=db["id"]
     )
     assert (again["unchanged"], again["created"], again["updated"]) == (2, 0, 0)
 
@@ -134,13 +135,13 @@ def test_a_create_answered_with_an_error_after_notion_applied_it_is_not_sent_aga
     emu.clear_request_log()
 
     with pytest.raises(NotionSyncError, match="may or may not have been applied") as stopped:
-        hook.sync_rows(rows, key="Name", database_id=db["id"], max_workers=1)
+        sync_rows(hook, rows, key="Name", database_id=db["id"], max_workers=1)
 
     creates = [r for r in emu.request_log if r.method == "POST" and r.path == "/v1/pages"]
     assert len(creates) == 1 + stopped.value.result["created"]  # the faulted create was sent once
     assert titles(emu, db["id"]) == Counter(f"row-{i}" for i in range(len(creates)))
 
-    rerun = hook.sync_rows(rows, key="Name", database_id=db["id"], max_workers=1)
+    rerun = sync_rows(hook, rows, key="Name", database_id=db["id"], max_workers=1)
     assert titles(emu, db["id"]) == Counter(f"row-{i}" for i in range(6))  # each key exactly once
     assert rerun["created"] == 6 - len(creates) and rerun["unchanged"] == len(creates)
 
@@ -162,7 +163,7 @@ def test_the_update_page_operator_refuses_the_same_values_before_writing(
     emu = notion_emulator
     db = emu.add_database(parent_id=emu.root_page_id, title="Items", properties=SCHEMA)
     hook = connect(emu, monkeypatch)
-    hook.sync_rows([GOOD], key="Name", database_id=db["id"])
+    sync_rows(hook, [GOOD], key="Name", database_id=db["id"])
     with emu.state.lock:
         (page,) = emu.state.pages_in(db["id"])
     emu.clear_request_log()
@@ -183,7 +184,7 @@ def test_a_refused_value_fails_before_missing_columns_are_added(
     emu.clear_request_log()
 
     with pytest.raises(NotionInputError, match=r"rows\[Name='second'\]\.Stage"):
-        hook.sync_rows(rows, key="Name", database_id=db["id"], add_missing_properties=True)
+        sync_rows(hook, rows, key="Name", database_id=db["id"], add_missing_properties=True)
 
     assert writes(emu) == []  # not even the schema update
     (source,) = hook.get_database(db["id"])["data_sources"]

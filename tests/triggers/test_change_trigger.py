@@ -380,3 +380,31 @@ def test_kwargs_round_trip_with_canonical_ids() -> None:
     assert again.serialize() == (classpath, kwargs)
     assert kwargs["data_source_id"] == "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
     assert watcher.source_uri == "notion://data_source/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
+
+
+async def test_events_carry_the_watched_title_read_once_and_only_when_something_changed(
+    emu: NotionEmulator, t0: datetime
+) -> None:
+    database = emu.add_database(
+        parent_id=emu.root_page_id, title="Support queue", properties={"Ticket": {"title": {}}}
+    )
+    source = str(database["data_source_id"])
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 6 * MINUTE)
+    for minute in (2, 4):
+        timeline.at(
+            t0 + minute * MINUTE + timedelta(seconds=5),
+            lambda m: emu.state.create_page(
+                parent_type="data_source_id",
+                parent_id=source,
+                properties_input={"Ticket": {"title": [{"text": {"content": "t"}}]}},
+                creator_id=emu.default_integration().id,
+                created=m,
+            ),
+        )
+    emu.clear_request_log()
+    events = await collect(trigger(timeline, t0, source))
+
+    assert len(events) == 2
+    assert {e["title"] for e in events} == {"Support queue"}
+    title_reads = [r for r in emu.request_log if r.method == "GET" and r.path == f"/v1/data_sources/{source}"]
+    assert len(title_reads) == 1

@@ -33,6 +33,8 @@ them and turns every run of characters other than letters (of any script) and di
 **Collisions** (compared case-insensitively, as warehouses do) are resolved deterministically: the system columns
 keep their names; then the properties are taken in order of name (then property id), and a column whose name is
 already taken gets the first free suffix ``_2``, ``_3``... So a property called ``id`` becomes ``id_2``.
+With an export state, names given in earlier runs are **bound** to their property id and kept (see
+:func:`build_columns`), so a property added later never takes an existing column's name.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from airflow_provider_notion.exceptions import NotionError
 from airflow_provider_notion.rules.timestamps import read_instant
 from airflow_provider_notion.rules.values.from_notion import (
     ID_LIST_TYPES,
@@ -97,6 +100,8 @@ class Column:
     #: For a column widened to ``string`` (see :mod:`~airflow_provider_notion.jobs.export.state`): the type its value
     #: is read as before it is turned into text.
     extract_as: ColumnType | None = None
+    #: The Notion property id (``None`` for system columns): what an export state binds the column name to.
+    property_id: str | None = None
 
     def describe(self) -> dict[str, str]:
         """The sidecar schema entry (``*.schema.json``)."""
@@ -157,10 +162,21 @@ SYSTEM_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
 )
 
 
-def build_columns(properties: Mapping[str, Any], column_names: ColumnNames = "default") -> list[Column]:
-    """The columns of a data source whose schema is ``properties`` (``{name: {"id", "type", ...}}``)."""
+def build_columns(
+    properties: Mapping[str, Any],
+    column_names: ColumnNames = "default",
+    *,
+    bound: Mapping[tuple[str, str], str] | None = None,
+) -> list[Column]:
+    """The columns of a data source whose schema is ``properties`` (``{name: {"id", "type", ...}}``).
+
+    :param bound: ``(property id, part) -> column name`` from earlier runs (the export state): such a property
+        keeps its column name whatever was added or renamed since, and no other property ever gets one of these
+        names (a removed property's name stays reserved), so a column never holds different data in two files.
+    """
     rename: Callable[[str], str] = snake_case if column_names == "snake_case" else (lambda name: name)
     taken: set[str] = set()
+    bound = bound or {}
 
     def claim(wanted: str) -> str:
         name, suffix = wanted, 1
@@ -171,17 +187,29 @@ def build_columns(properties: Mapping[str, Any], column_names: ColumnNames = "de
         return name
 
     columns = [Column(claim(name), kind, name, SYSTEM_PROPERTY_TYPE) for name, kind in SYSTEM_COLUMNS]
+    for (property_id, part), name in sorted(bound.items()):
+        if name.lower() in taken:
+            raise NotionError(
+                f"the export state binds the column name {name!r} to property {property_id!r} ({part}), but "
+                "another column already has that name (was the state edited, or written by another export?); "
+                "fix or delete the state file"
+            )
+        taken.add(name.lower())
     ordered = sorted(
         ((str(name), spec) for name, spec in properties.items() if isinstance(spec, Mapping)),
         key=lambda item: (item[0], str(item[1].get("id", ""))),
     )
     for prop_name, spec in ordered:
         prop_type = str(spec.get("type", ""))
+        property_id = str(spec.get("id") or prop_name)
         for part, kind in _property_parts(prop_type, spec):
-            label = prop_name if part == "value" else f"{prop_name}.{part}"
-            if part != "value" and column_names == "snake_case":
-                label = f"{snake_case(prop_name)}_{part}"
-            columns.append(Column(claim(rename(label)), kind, prop_name, prop_type, part))
+            column_name = bound.get((property_id, part))
+            if column_name is None:
+                label = prop_name if part == "value" else f"{prop_name}.{part}"
+                if part != "value" and column_names == "snake_case":
+                    label = f"{snake_case(prop_name)}_{part}"
+                column_name = claim(rename(label))
+            columns.append(Column(column_name, kind, prop_name, prop_type, part, property_id=property_id))
     return columns
 
 

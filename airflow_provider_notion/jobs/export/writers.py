@@ -2,7 +2,8 @@
 
 - JSON Lines: one object per row; timestamps as ISO 8601 text (``2026-01-31T10:05:00Z``), lists as arrays.
 - CSV: a header row, then one line per row; empty cell = no value, booleans ``true``/``false``, lists as a JSON
-  array (``["a","b"]``), timestamps as ISO 8601 text.
+  array (``["a","b"]``), timestamps as ISO 8601 text; text that a spreadsheet would run as a formula gets a
+  leading ``'`` (see :func:`open_table`).
 - Parquet (needs ``pyarrow``: ``pip install 'airflow-notion-provider[parquet]'``): the Arrow schema of the
   columns (string, double, bool, ``timestamp[us, tz=UTC]``, ``list<string>``), rows buffered into row groups of
   ``row_group_rows``.
@@ -85,26 +86,55 @@ class _JsonLinesWriter:
         self._handle.flush()
 
 
-def _csv_cell(value: Any) -> Any:
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: a leading quote makes a spreadsheet show the text as text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(value: Any, formula_escape: bool) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
-    return text_form(value)
+    value = text_form(value)
+    # Only text: numbers (-3.5) and timestamps are written by us and are never formulas.
+    return neutralise_formula(value) if formula_escape and isinstance(value, str) else value
+
+
+class _LineFeedRows:
+    """Ends each CSV row with ``\n`` while the writer is told ``\r\n``.
+
+    The csv module quotes a cell only for the characters of its line terminator: with ``\n`` a text holding a
+    lone ``\r`` was written unquoted and read back as two rows. ``writerow`` writes one whole row per call.
+    """
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def write(self, row: str) -> int:
+        return self._handle.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
 class _CsvWriter:
-    def __init__(self, handle: IO[str], columns: Sequence[Column]) -> None:
+    def __init__(self, handle: IO[str], columns: Sequence[Column], formula_escape: bool) -> None:
         self._handle = handle
         self._names = [column.name for column in columns]
-        self._csv = csv.writer(handle, lineterminator="\n")
-        self._csv.writerow(self._names)
+        self._formula_escape = formula_escape
+        self._csv = csv.writer(_LineFeedRows(handle), lineterminator="\r\n")
+        self._csv.writerow([self._cell(name) for name in self._names])
+
+    def _cell(self, value: Any) -> Any:
+        return _csv_cell(value, self._formula_escape)
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
-            self._csv.writerow([_csv_cell(row.get(name)) for name in self._names])
+            self._csv.writerow([self._cell(row.get(name)) for name in self._names])
         self._handle.flush()
 
 
@@ -140,11 +170,15 @@ def open_table(
     *,
     row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
     schema_about: dict[str, Any] | None = None,
+    csv_formula_escape: bool = True,
 ) -> Iterator[RowWriter]:
     """A writer for ``target`` in ``fmt``; the file appears (complete) when the block ends without error.
 
     :param columns: the flat columns; ``None`` writes raw objects (JSON Lines only).
     :param schema_about: extra fields of the sidecar schema (the data source id...).
+    :param csv_formula_escape: in CSV, text cells (and header names) starting with ``=``, ``+``, ``-``, ``@``, a
+        tab or a carriage return get a leading ``'``, so a spreadsheet shows them instead of running them as
+        formulas (OWASP's advice); the sidecar says ``"csv_formula_escape": true``. Off: cells as they are.
     """
     if fmt == "parquet":
         if columns is None:
@@ -160,7 +194,8 @@ def open_table(
     with atomic_open(target, "w") as text:
         if fmt == "csv":
             assert columns is not None
-            yield _CsvWriter(text, columns)
+            schema_about = {**(schema_about or {}), "csv_formula_escape": csv_formula_escape}
+            yield _CsvWriter(text, columns, csv_formula_escape)
         else:
             yield _JsonLinesWriter(text)
     if columns is not None:

@@ -34,7 +34,7 @@ from airflow_provider_notion.exceptions import (
 )
 from airflow_provider_notion.jobs.sync.plan import SyncPlan, Write, list_keys, plan_sync, show_key
 from airflow_provider_notion.jobs.targets import TableSchema, read_table
-from airflow_provider_notion.rules.comments import users_by_email
+from airflow_provider_notion.jobs.users import read_email_directory
 from airflow_provider_notion.rules.keys import Key, check_key_type, key_of, unique_id_key
 from airflow_provider_notion.rules.values.to_notion import (
     infer_property_type,
@@ -190,6 +190,8 @@ def run_sync(
         "added_properties": added,
         "database_id": target.database_id,
         "data_source_id": target.data_source_id,
+        "title": target.title,
+        "url": target.url,
     }
     if plan.without_key:
         log.warning(
@@ -300,11 +302,9 @@ def _users_by_email(
     ]
     if not any(mentions_email(row.get(name)) for row in source for name in people if name in row):
         return None
-    users: list[Mapping[str, Any]] = []
-    for page in hook.iter_user_pages(page_size=100):
-        counts.add_request()
-        users.extend(page.get("results", []))
-    return users_by_email(users)
+    directory = read_email_directory(hook)
+    counts.add_request(directory.requests)
+    return directory.ids
 
 
 def _map_rows(
@@ -358,11 +358,9 @@ def _read_existing(
     ids = [str(target.schema[c].get("id") or c) for c in sorted(columns) if c in target.schema]
     query = hook.complete_query(
         None if target.data_source_id else target.database_id,
-        target.data_source_id,
-        None,
-        None,
-        100,
-        ids,
+        data_source_id=target.data_source_id,
+        page_size=100,
+        filter_properties=ids,
     )
     pages: list[dict[str, Any]] = []
     try:

@@ -34,6 +34,7 @@ from typing import Any
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.rules.ids import normalize_notion_id
 from airflow_provider_notion.rules.payloads import MAX_FILE_NAME_LENGTH, check_property_value, rich_text
+from airflow_provider_notion.rules.users import user_id_for_email
 from airflow_provider_notion.rules.values.from_notion import TEXT_TYPES
 
 LIST_TYPES = frozenset({"multi_select", "relation", "people", "files"})
@@ -232,13 +233,7 @@ def _people(value: Any, where: str, users: Mapping[str, str] | None) -> list[dic
     for item in _items(value):
         raw = item.get("id") if isinstance(item, Mapping) else item
         if isinstance(raw, str) and "@" in raw:
-            known = users or {}
-            found = known.get(raw.strip()) or known.get(raw.strip().lower())
-            if found is None:
-                raise NotionInputError(
-                    where, f"no user of the workspace has the e-mail address {raw.strip()!r}"
-                )
-            raw = found
+            raw = user_id_for_email(users or {}, raw, where)
         people.append({"object": "user", "id": normalize_notion_id(raw, where)})
     return people
 

@@ -1,0 +1,1 @@
+"""Notifiers: Airflow callbacks and deadline alerts written to Notion (see docs/notifications.md)."""

@@ -1,0 +1,23 @@
+"""Hypothesis settings shared by the property-based tests.
+
+``make unit`` runs a fixed set of examples (derandomized: the same inputs every run, so a failure reproduces and
+the suite never fails by luck), ``EXAMPLES`` per test. ``HYPOTHESIS_EXAMPLES=2000 pytest tests/...`` explores
+with that many fresh random inputs per test, to look for the next defect.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+EXAMPLES = 100
+_explore = int(os.environ.get("HYPOTHESIS_EXAMPLES") or 0)
+
+PROPERTY = settings(
+    max_examples=_explore or EXAMPLES,
+    derandomize=not _explore,
+    deadline=None,  # no wall-clock bounds: work is bounded by counts where it matters
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
