@@ -389,7 +389,7 @@ async def test_events_carry_the_watched_title_read_once_and_only_when_something_
         parent_id=emu.root_page_id, title="Support queue", properties={"Ticket": {"title": {}}}
     )
     source = str(database["data_source_id"])
-    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 6 * MINUTE)
+    timeline = Timeline(t0 + timedelta(seconds=1), until=t0 + 6 * MINUTE).serve(emu)
     for minute in (2, 4):
         timeline.at(
             t0 + minute * MINUTE + timedelta(seconds=5),
