@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from airflow_provider_notion.operators.base import (
     NotionListOperator,
@@ -11,7 +11,28 @@ from airflow_provider_notion.operators.base import (
 )
 
 
-class NotionListDatabasesOperator(NotionListOperator):
+class _SearchListOperator(NotionListOperator):
+    """What both search-backed list operators share: the ``query`` text and one kind of object."""
+
+    object_type: ClassVar[Literal["page", "database"]]
+    template_fields: Sequence[str] = (*NotionListOperator.template_fields, "query")
+
+    def __init__(self, *, query: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.query = query
+
+    def pages(
+        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
+    ) -> Iterator[dict[str, Any]]:
+        return self.hook.iter_search_pages(
+            optional_str(self.query, "query"),
+            object_type=self.object_type,
+            start_cursor=start_cursor,
+            page_size=page_size,
+        )
+
+
+class NotionListDatabasesOperator(_SearchListOperator):
     """List the databases shared with the integration (``POST /v1/search`` filtered to databases).
 
     Under 2025-09-03 and later Notion returns **data sources** (``object: "data_source"``, list type
@@ -22,21 +43,7 @@ class NotionListDatabasesOperator(NotionListOperator):
     :param query: only databases whose title contains this text (Notion's search). Templated.
     """
 
-    template_fields: Sequence[str] = (*NotionListOperator.template_fields, "query")
-
-    def __init__(self, *, query: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.query = query
-
-    def pages(
-        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
-    ) -> Iterator[dict[str, Any]]:
-        return self.hook.iter_search_pages(
-            optional_str(self.query, "query"),
-            object_type="database",
-            start_cursor=start_cursor,
-            page_size=page_size,
-        )
+    object_type = "database"
 
     def describe(self) -> str:
         return (
@@ -44,7 +51,7 @@ class NotionListDatabasesOperator(NotionListOperator):
         )
 
 
-class NotionListPagesOperator(NotionListOperator):
+class NotionListPagesOperator(_SearchListOperator):
     """List the pages shared with the integration (``POST /v1/search`` filtered to pages), database rows included.
 
     See :class:`NotionListOperator` for the paging options.
@@ -52,21 +59,7 @@ class NotionListPagesOperator(NotionListOperator):
     :param query: only pages whose title contains this text (Notion's search). Templated.
     """
 
-    template_fields: Sequence[str] = (*NotionListOperator.template_fields, "query")
-
-    def __init__(self, *, query: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.query = query
-
-    def pages(
-        self, *, start_cursor: str | None, page_size: int | None, fetch_all: bool
-    ) -> Iterator[dict[str, Any]]:
-        return self.hook.iter_search_pages(
-            optional_str(self.query, "query"),
-            object_type="page",
-            start_cursor=start_cursor,
-            page_size=page_size,
-        )
+    object_type = "page"
 
     def describe(self) -> str:
         return "pages"
