@@ -18,6 +18,7 @@ os.environ.setdefault("AIRFLOW_NOTION_PACING_DIR", tempfile.mkdtemp(prefix="airf
 from notion_emulator import NotionEmulator
 
 from tests.helpers import CANARY_SECRET
+from tests.property_settings import EXAMPLES  # noqa: F401 - loads the Hypothesis profile of every test
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from airflow_provider_notion.markdown import blocks_to_markdown, markdown_to_blocks
 from airflow_provider_notion.markdown.inline import parse_inline, render_inline
 from tests.markdown.work import lines_executed
-from tests.property_settings import PROPERTY
 
 #: Lines the converter may execute per input character (a few dozen today; quadratic paths need thousands).
 WORK_PER_CHARACTER = 400
@@ -57,7 +56,6 @@ FOUND = [
 ]
 
 
-@PROPERTY
 @given(documents)
 @example_each(FOUND)
 def test_markdown_read_back_from_its_own_output_is_stable(markdown: str) -> None:
@@ -105,7 +103,6 @@ def merged(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return chars
 
 
-@PROPERTY
 @given(documents)
 def test_the_work_is_bounded_per_input_character(markdown: str) -> None:
     def convert() -> None:
@@ -149,7 +146,6 @@ def characters(items: list[dict[str, Any]]) -> list[tuple[str, tuple[bool, ...],
     return out
 
 
-@PROPERTY
 @given(st.lists(rich_items(), max_size=6))
 def test_rich_text_survives_markdown(items: list[dict[str, Any]]) -> None:
     markdown = render_inline(items)

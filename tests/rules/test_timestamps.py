@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from airflow_provider_notion.client.large_query import created_minute
@@ -70,7 +70,6 @@ def test_an_unreadable_timestamp_is_refused_by_user_inputs_and_empty_in_notion_d
 offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 
 
-@settings(max_examples=100, deadline=None, database=None)
 @given(
     st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1), timezones=offsets),
     st.sampled_from(["seconds", "milliseconds", "microseconds"]),

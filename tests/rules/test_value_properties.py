@@ -1,7 +1,7 @@
 """Property-based tests (Hypothesis) of the value rules: plain Python value -> Notion property value -> plain value
 for every writable property type, and the update condition agreeing with the sync diff on equality.
 
-Kept fast for ``make unit``: every test runs :data:`EXAMPLES` generated examples, no deadline.
+Kept fast for ``make unit``: the settings are the shared profile of tests/property_settings.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from airflow_provider_notion.exceptions import NotionInputError
@@ -20,9 +20,6 @@ from airflow_provider_notion.rules.timestamps import read_calendar_value
 from airflow_provider_notion.rules.values.conditions import property_matches
 from airflow_provider_notion.rules.values.from_notion import plain_value, same_value
 from airflow_provider_notion.rules.values.to_notion import property_value
-
-EXAMPLES = 100
-fast = settings(max_examples=EXAMPLES, deadline=None, database=None)
 
 WRITABLE = (
     "title",
@@ -126,7 +123,6 @@ def expected_plain(prop_type: str, given: Any) -> Any:
     return given
 
 
-@fast
 @given(st.data())
 def test_plain_to_notion_to_plain_gives_the_value_back(data: st.DataObject) -> None:
     prop_type = data.draw(st.sampled_from(WRITABLE), label="type")
@@ -145,7 +141,6 @@ def test_plain_to_notion_to_plain_gives_the_value_back(data: st.DataObject) -> N
     assert same_value(prop_type, sent, as_notion_returns(prop_type, sent))
 
 
-@fast
 @given(st.data())
 def test_the_update_condition_and_the_sync_diff_agree_on_equality(data: st.DataObject) -> None:
     prop_type = data.draw(st.sampled_from(WRITABLE), label="type")
@@ -159,7 +154,6 @@ def test_the_update_condition_and_the_sync_diff_agree_on_equality(data: st.DataO
         assert matches  # a value always equals itself, however it was spelt
 
 
-@fast
 @given(st.sampled_from(OPTIONS), st.sampled_from(OPTIONS), st.booleans(), st.booleans())
 def test_an_option_given_by_id_or_by_name_is_equal_exactly_when_it_is_the_same_option(
     wanted: tuple[str, str], current: tuple[str, str], wanted_by_id: bool, as_list: bool
@@ -173,7 +167,6 @@ def test_an_option_given_by_id_or_by_name_is_equal_exactly_when_it_is_the_same_o
     assert same_value(prop_type, sent, answer) == (wanted == current)
 
 
-@fast
 @given(moments, offsets)
 def test_a_date_key_is_the_same_instant_in_any_time_zone(moment: datetime, zone: timezone) -> None:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

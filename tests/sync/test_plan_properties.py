@@ -20,13 +20,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from airflow_provider_notion.jobs.sync.plan import plan_sync
 from airflow_provider_notion.rules.values.to_notion import to_property_values
 
-EXAMPLES = 100
 TYPES = {
     "Name": "title",
     "Notes": "rich_text",
@@ -204,7 +203,6 @@ def plan(draw: st.DrawFn, scenario: Scenario, notion: dict[str, dict[str, Any]])
     )
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(), data=st.data())
 def test_the_plan_writes_exactly_what_differs_and_nothing_on_a_second_run(
     scenario: Scenario, data: st.DataObject

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from airflow_provider_notion.exceptions import NotionInputError
 from airflow_provider_notion.jobs.sync.sources import iter_rows
-from tests.property_settings import PROPERTY
 
 cells = st.text(alphabet=st.sampled_from([*"ab ,;\"'\n\r\t=", "é", "💡", "\u2028", "\x0c"]), max_size=8)
 names = st.text(alphabet=st.sampled_from([*"abcXYZ _-\"',", "é"]), min_size=1, max_size=6).filter(
@@ -52,7 +51,6 @@ def read(name: str, data: bytes) -> list[dict[str, Any]]:
         return [dict(row) for row in iter_rows(str(path))]
 
 
-@PROPERTY
 @given(tables(), line_endings, st.booleans())
 def test_a_csv_file_reads_back_its_rows(
     table: tuple[list[str], list[list[str]]], ending: str, bom: bool
@@ -62,7 +60,6 @@ def test_a_csv_file_reads_back_its_rows(
     assert got == [dict(zip(header, row, strict=True)) for row in rows]
 
 
-@PROPERTY
 @given(tables(), line_endings, st.data())
 def test_a_csv_row_of_the_wrong_width_is_refused_naming_its_line(
     table: tuple[list[str], list[list[str]]], ending: str, data: st.DataObject
@@ -86,7 +83,6 @@ json_values = st.recursive(
 json_rows = st.lists(st.dictionaries(names, json_values, max_size=4), max_size=6)
 
 
-@PROPERTY
 @given(json_rows, st.lists(st.integers(0, 3), min_size=7, max_size=7), line_endings, st.booleans())
 def test_a_json_lines_file_reads_back_its_rows(
     rows: list[dict[str, Any]], blanks: list[int], ending: str, bom: bool
@@ -99,7 +95,6 @@ def test_a_json_lines_file_reads_back_its_rows(
     assert read("rows.jsonl", data) == rows
 
 
-@PROPERTY
 @given(json_rows, st.data())
 def test_a_json_lines_line_that_is_not_an_object_is_refused_naming_it(
     rows: list[dict[str, Any]], data: st.DataObject
@@ -112,7 +107,6 @@ def test_a_json_lines_line_that_is_not_an_object_is_refused_naming_it(
         read("rows.jsonl", "\n".join(lines).encode("utf-8"))
 
 
-@PROPERTY
 @given(tables(), st.data())
 def test_bytes_that_are_not_utf8_are_refused_naming_their_line(
     table: tuple[list[str], list[list[str]]], data: st.DataObject

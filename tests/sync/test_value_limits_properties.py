@@ -123,7 +123,6 @@ def hook(notion_emulator: NotionEmulator, monkeypatch: pytest.MonkeyPatch) -> No
 
 @settings(
     max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(column=st.sampled_from(sorted(VALUES)), data=st.data())
