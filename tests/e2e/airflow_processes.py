@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,13 +20,9 @@ from typing import Any
 
 import requests
 
+from tests.helpers import free_port
+
 AIRFLOW = [sys.executable, "-m", "airflow"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class AirflowDeployment:
@@ -80,9 +75,12 @@ class AirflowDeployment:
     def migrate(self) -> None:
         self.cli("db", "migrate")
 
-    def start(self, component: str, *args: str) -> None:
-        log_path = self.tmp_path / f"{component}.log"
-        self.logs[component] = log_path
+    def start(self, component: str, *args: str, log_name: str | None = None) -> None:
+        """Start ``airflow <component> <args>``, logging to ``<log_name or component>.log`` (a restarted component
+        can log to a file of its own, so a test reads what the new process said)."""
+        name = log_name or component
+        log_path = self.tmp_path / f"{name}.log"
+        self.logs[name] = log_path
         with log_path.open("ab") as log:
             self.running[component] = subprocess.Popen(
                 [*AIRFLOW, component, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT

@@ -10,16 +10,13 @@ triggers a DAG whose only task outlasts a 5-second deadline, and waits for the r
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from notion_emulator import NotionEmulator
+
+from tests.e2e.airflow_processes import AirflowDeployment
 
 pytestmark = pytest.mark.e2e
 DEADLINE_SECONDS = 150
@@ -60,12 +57,6 @@ with DAG(
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.timeout(DEADLINE_SECONDS + 180)
 def test_a_deadline_alert_writes_its_row_from_the_triggerer(tmp_path: Path) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
@@ -75,114 +66,42 @@ def test_a_deadline_alert_writes_its_row_from_the_triggerer(tmp_path: Path) -> N
             title="Late runs",
             properties={"Name": {"title": {}}, "Status": {"select": {}}},
         )
-        home, dags = tmp_path / "home", tmp_path / "dags"
+        dags = tmp_path / "dags"
         dags.mkdir(parents=True)
         (dags / "e2e_notifier_deadline.py").write_text(DEADLINE_DAG.format(database_id=database["id"]))
-        port = free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW_VAR_", "AIRFLOW__"))
-        }
-        env.update(
+        airflow = AirflowDeployment(
+            tmp_path,
+            dags,
             {
-                "AIRFLOW_HOME": str(home),
-                "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
-                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-                "AIRFLOW__CORE__PARALLELISM": "2",
-                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-                "AIRFLOW__API__PORT": str(port),
                 "AIRFLOW__API__BASE_URL": "https://airflow.example.com",
-                "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-                "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
-                "AIRFLOW__API__HOST": "127.0.0.1",
-                "AIRFLOW__API__WORKERS": "1",
-                "AIRFLOW__API_AUTH__JWT_SECRET": "e2e-only-jwt-secret-not-a-real-one",
-                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-                "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-                "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
-                "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
-                "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "2",
                 "AIRFLOW_CONN_NOTION_DEFAULT": emu.airflow_conn_json,
-                "AIRFLOW_NOTION_PACING_DIR": str(tmp_path / "pacing"),
-            }
+            },
         )
-        airflow = [sys.executable, "-m", "airflow"]
-        migrate = subprocess.run(
-            [*airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert migrate.returncode == 0, migrate.stdout[-2000:] + migrate.stderr[-2000:]
-        logs: dict[str, Path] = {}
-        running: list[subprocess.Popen[bytes]] = []
+        airflow.migrate()
         try:
-            for component in (
-                ["api-server", "--port", str(port)],
-                ["dag-processor"],
-                ["scheduler"],
-                ["triggerer"],
-            ):
-                logs[component[0]] = tmp_path / f"{component[0]}.log"
-                with logs[component[0]].open("wb") as log:
-                    running.append(
-                        subprocess.Popen(
-                            [*airflow, *component], env=env, stdout=log, stderr=subprocess.STDOUT
-                        )
-                    )
-
-            def parsed() -> bool:
-                listed = subprocess.run(
-                    [*airflow, "dags", "list", "-o", "json"],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=120,
+            for component in ("api-server", "dag-processor", "scheduler", "triggerer"):
+                airflow.start(
+                    component, *(["--port", str(airflow.port)] if component == "api-server" else [])
                 )
-                return "e2e_notifier_deadline" in listed.stdout
-
-            wait_for(parsed, "the DAG processor to parse the DAG", deadline, logs)
-            trigger = subprocess.run(
-                [*airflow, "dags", "trigger", "e2e_notifier_deadline"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
+            airflow.wait_for(
+                lambda: airflow.query("SELECT 1 FROM dag WHERE dag_id = ?", "e2e_notifier_deadline"),
+                "the DAG processor to parse the DAG",
+                deadline,
+                every=1,
             )
-            assert trigger.returncode == 0, trigger.stdout[-2000:] + trigger.stderr[-2000:]
-
-            def row() -> list[dict[str, Any]]:
-                return emu.state.pages_in(str(database["id"]))
-
-            [written] = wait_for(row, "the deadline alert's row", deadline, logs)
+            airflow.cli("dags", "trigger", "e2e_notifier_deadline", timeout=120)
+            [written] = airflow.wait_for(
+                lambda: emu.state.pages_in(str(database["id"])), "the deadline alert's row", deadline, every=1
+            )
         finally:
-            for process in running:
-                process.terminate()
-            for process in running:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+            airflow.stop()
         name = "".join(part["plain_text"] for part in written["properties"]["Name"]["title"])
         assert name.startswith("e2e_notifier_deadline manual__")
         assert written["properties"]["Status"]["select"]["name"] == "late"
         body = json.dumps(emu.state.block_children_of(written["id"]))
         assert "Deadline missed" in body
         assert "https://airflow.example.com/dags/e2e_notifier_deadline/runs/manual__" in body
-        for component, path in logs.items():
+        for component, path in airflow.logs.items():
             assert emu.token not in path.read_text(errors="replace"), (
                 f"the token leaked into the {component} log"
             )
-
-
-def wait_for(check: Any, what: str, deadline: float, logs: dict[str, Path]) -> Any:
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(1)
-    tails = "\n".join(
-        f"--- {name}\n{path.read_text(errors='replace')[-3000:]}" for name, path in logs.items()
-    )
-    pytest.fail(f"timed out waiting for {what}\n{tails}")

@@ -21,7 +21,8 @@ from airflow_provider_notion.client.pacing.buckets import (
 from airflow_provider_notion.client.pacing.redis import RedisTokenBucket, describe_url
 from airflow_provider_notion.client.pacing.token_bucket import RATE_CLAIM_SECONDS
 from airflow_provider_notion.exceptions import NotionInputError
-from tests.redis_server import RedisServer, free_port
+from tests.helpers import free_port
+from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,8 +18,7 @@ from airflow_provider_notion.oauth.refresh_lock import (
     redis_refresh_lock,
     refresh_lock,
 )
-from tests.helpers import FakeClock
-from tests.redis_server import free_port
+from tests.helpers import FakeClock, free_port
 
 KEY = "conn-hash-for-tests"
 NAME = f"airflow-notion:refresh-lock:{KEY}"
