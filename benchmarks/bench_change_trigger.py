@@ -60,17 +60,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
+def watched_sources(emu: NotionEmulator, count: int) -> list[str]:
+    """``count`` new databases with a title property, as the data source ids a watcher is given."""
+    return [
+        str(
+            emu.add_database(parent_id=emu.root_page_id, title=f"S{i}", properties={"Name": {"title": {}}})[
+                "data_source_id"
+            ]
+        )
+        for i in range(count)
+    ]
+
+
 async def run(watchers: int, speedup: float, minutes: float) -> dict[str, Any]:
     with NotionEmulator(seed="demo") as emu:
         os.environ["AIRFLOW_CONN_NOTION_DEFAULT"] = emu.airflow_conn_json
-        sources = [
-            str(
-                emu.add_database(
-                    parent_id=emu.root_page_id, title=f"S{i}", properties={"Name": {"title": {}}}
-                )["data_source_id"]
-            )
-            for i in range(watchers)
-        ]
+        sources = watched_sources(emu, watchers)
         clock = VirtualTime(speedup)
         tracemalloc.start()
         before = tracemalloc.take_snapshot()

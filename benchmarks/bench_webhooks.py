@@ -39,6 +39,7 @@ from airflow_provider_notion.rules.timestamps import floor_minute
 from airflow_provider_notion.rules.webhooks import sign
 from airflow_provider_notion.triggers.backstop import poll_changes
 from airflow_provider_notion.triggers.change import NotionChangeTrigger
+from benchmarks.bench_change_trigger import percentile, watched_sources
 from tests.e2e.airflow_processes import AirflowDeployment
 
 
@@ -61,25 +62,13 @@ class FakeTime:
             raise Stop
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
-
-
 # ------------------------------------------------------------------------------------------- 1. polling cost
 
 
 async def polling_cost(watchers: int, minutes: int) -> dict[str, float]:
     with NotionEmulator(seed="demo") as emu:
         os.environ["AIRFLOW_CONN_NOTION_DEFAULT"] = emu.airflow_conn_json
-        sources = [
-            str(
-                emu.add_database(
-                    parent_id=emu.root_page_id, title=f"S{i}", properties={"Name": {"title": {}}}
-                )["data_source_id"]
-            )
-            for i in range(watchers)
-        ]
+        sources = watched_sources(emu, watchers)
         start = floor_minute(datetime.now(UTC)) - timedelta(hours=2)
         for index, source in enumerate(sources):  # one edit per data source, spread over the run
             emu.state.create_page(
