@@ -77,6 +77,10 @@ async def run(watchers: int, speedup: float, minutes: float) -> dict[str, Any]:
         os.environ["AIRFLOW_CONN_NOTION_DEFAULT"] = emu.airflow_conn_json
         sources = watched_sources(emu, watchers)
         clock = VirtualTime(speedup)
+        # Notion's clock (the emulator's Date header and timestamps) runs on the same virtual time as the
+        # watchers': the trigger closes its windows on Notion's clock, so a Notion on real time would sit two
+        # hours ahead of the rows it stamps and tick six times slower than the watchers.
+        emu.clock = clock.now
         tracemalloc.start()
         before = tracemalloc.take_snapshot()
         triggers = [
